@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { DataDirLockedError } from '../server/db/database.ts'
+import { readEnv } from '../server/env.ts'
+import { COMMAND_LINE } from '../server/features/auth/auth.policy.ts'
+import { createApiToken, inviteUser } from '../server/features/auth/auth.service.ts'
+import { OrganizationQuerySchema, PersonQuerySchema } from '../server/features/directory/directory.schema.ts'
+import {
+  exportCountries,
+  exportOrganizations,
+  exportPeople,
+} from '../server/features/directory/import/directory.export.ts'
+import {
+  IMPORT_KINDS,
+  type ImportKind,
+  importCsv,
+} from '../server/features/directory/import/directory.import.ts'
+import { AppError } from '../server/http/errors.ts'
+import { openReadyDatabase } from '../server/setup/bootstrap.ts'
+import { loadDemo } from './demo.ts'
+
+const USAGE = `Usage: engage <command> [options]
+
+Commands:
+  admin create --email E --name N        create an administrator and print a one-time sign-in link
+  token create --email E --scope read|write [--name N] [--days 90]
+                                         create a personal API token and print it (shown once)
+  import countries|organizations|people FILE [--dry-run]
+                                         import a CSV (all-or-nothing; --dry-run writes nothing)
+  export countries|organizations|people [--format csv|json]
+                                         print the data to standard output
+  demo                                   load the synthetic demonstration dataset
+  migrate                                create or update the database schema
+
+The database is the embedded one in DATA_DIR (default ./data), or PostgreSQL when DATABASE_URL is set.
+Stop the server first when using the embedded database: only one process may open it.`
+
+function fail(message: string, code = 2): never {
+  console.error(message)
+  process.exit(code)
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      scope: { type: 'string' },
+      days: { type: 'string' },
+      format: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  const [command, sub, arg] = positionals
+  if (values.help || !command) {
+    console.log(USAGE)
+    return
+  }
+  const env = readEnv()
+  let database: Awaited<ReturnType<typeof openReadyDatabase>>
+  try {
+    database = await openReadyDatabase(env)
+  } catch (error) {
+    if (error instanceof DataDirLockedError) fail(error.message, 1)
+    throw error
+  }
+  const db = database.db
+  try {
+    if (command === 'migrate') {
+      console.log('Database schema is up to date.')
+    } else if (command === 'admin' && sub === 'create') {
+      if (!values.email || !values.name) fail('admin create needs --email and --name')
+      const r = await inviteUser(db, COMMAND_LINE, {
+        email: values.email,
+        name: values.name,
+        grants: [{ role: 'admin' }],
+        publicUrl: env.publicUrl,
+        purpose: 'sign_in',
+      })
+      console.log(`${r.created ? 'Created' : 'Updated'} administrator ${r.user.email}.`)
+      console.log('Open this one-time link within 24 hours to set the password and sign in:')
+      console.log(r.link)
+    } else if (command === 'token' && sub === 'create') {
+      if (!values.email) fail('token create needs --email')
+      const scope = values.scope ?? 'read'
+      if (scope !== 'read' && scope !== 'write') fail('--scope must be read or write')
+      const days = Number(values.days ?? 90)
+      if (!Number.isInteger(days) || days < 1 || days > 365)
+        fail('--days must be a whole number from 1 to 365')
+      const { token, apiToken } = await createApiToken(db, COMMAND_LINE, {
+        email: values.email,
+        name: values.name ?? 'command line',
+        scope,
+        days,
+      })
+      console.log(token)
+      console.error(
+        `Token ${apiToken.prefix}… (${apiToken.scope}) expires ${apiToken.expiresAt}. It is shown only once.`,
+      )
+    } else if (command === 'import') {
+      const kind = sub as ImportKind
+      if (!IMPORT_KINDS.includes(kind) || !arg)
+        fail(`import needs a kind (${IMPORT_KINDS.join(', ')}) and a FILE`)
+      const report = await importCsv(
+        db,
+        COMMAND_LINE,
+        kind,
+        readFileSync(arg, 'utf8'),
+        values['dry-run'] === true,
+      )
+      for (const e of report.fileErrors) console.log(`file: ${e}`)
+      for (const r of report.rows)
+        console.log(`row ${r.row}\t${r.status}\t${r.key}${r.errors.length ? `\t${r.errors.join('; ')}` : ''}`)
+      const c = report.counts
+      console.log(
+        `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.error} errors — ${report.committed ? 'committed' : 'nothing written'}`,
+      )
+      if (report.fileErrors.length || c.error) process.exitCode = 1
+    } else if (command === 'export') {
+      const format = values.format === 'json' ? 'json' : 'csv'
+      if (sub === 'countries') process.stdout.write(await exportCountries(db, 'en', format))
+      else if (sub === 'organizations')
+        process.stdout.write(
+          await exportOrganizations(
+            db,
+            COMMAND_LINE,
+            OrganizationQuerySchema.parse({ archived: 'include' }),
+            'en',
+            format,
+          ),
+        )
+      else if (sub === 'people')
+        process.stdout.write(
+          await exportPeople(db, COMMAND_LINE, PersonQuerySchema.parse({ archived: 'include' }), format),
+        )
+      else fail('export needs countries, organizations or people')
+    } else if (command === 'demo') {
+      const r = await loadDemo(db)
+      console.log(
+        `Demo data loaded: ${r.organizations} organizations, ${r.people} people, ${r.groups} groups, ${r.memberships} memberships.`,
+      )
+    } else {
+      fail(USAGE)
+    }
+  } catch (error) {
+    if (error instanceof AppError)
+      fail(`Error: ${error.code}${error.fieldErrors ? ` ${JSON.stringify(error.fieldErrors)}` : ''}`, 1)
+    throw error
+  } finally {
+    await database.close()
+  }
+}
+
+await main(process.argv.slice(2))

@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import { auditPages } from './features/audit/audit.pages.tsx'
+import { auditApi } from './features/audit/audit.routes.ts'
+import { authPages } from './features/auth/auth.pages.tsx'
+import { authApi } from './features/auth/auth.routes.ts'
+import { users } from './features/auth/users.pages.tsx'
+import { countryPages } from './features/directory/countries.pages.tsx'
+import { directoryApi } from './features/directory/directory.routes.ts'
+import { groupPages } from './features/directory/groups.pages.tsx'
+import { MAX_IMPORT_BYTES } from './features/directory/import/csv.ts'
+import { importPages } from './features/directory/import.pages.tsx'
+import { organizationPages } from './features/directory/organizations.pages.tsx'
+import { peoplePages } from './features/directory/people.pages.tsx'
+import { homePages } from './features/home/home.pages.tsx'
+import { outboxPages } from './features/mail/outbox.pages.tsx'
+import { createApiDocsPages } from './http/api-docs.pages.tsx'
+import type { AppEnv, Deps } from './http/context.ts'
+import { renderErrorPage } from './http/error-page.tsx'
+import { AppError, fromDatabaseError } from './http/errors.ts'
+import { authenticate, csrfProtection, securityHeaders, withDeps } from './http/middleware.ts'
+
+const staticDir = join(dirname(fileURLToPath(import.meta.url)), 'http/static')
+const STATIC: Record<string, { body: string; type: string }> = {
+  'app.css': { body: readFileSync(join(staticDir, 'app.css'), 'utf8'), type: 'text/css; charset=utf-8' },
+  'app.js': { body: readFileSync(join(staticDir, 'app.js'), 'utf8'), type: 'text/javascript; charset=utf-8' },
+  'favicon.svg': { body: readFileSync(join(staticDir, 'favicon.svg'), 'utf8'), type: 'image/svg+xml' },
+}
+
+export const OPENAPI_INFO = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Engage API',
+    version: '1',
+    description:
+      'The JSON API of Engage. Authenticate with a personal API token (Authorization: Bearer eng_…), created with `engage token create` or on your account page. Errors are application/problem+json with a stable `code`.',
+  },
+} as const
+
+function isApi(c: Context<AppEnv>): boolean {
+  return c.req.path.startsWith('/api/')
+}
+
+function problem(c: Context<AppEnv>, error: AppError) {
+  const t = c.get('t')
+  const body = {
+    type: `https://engage.invalid/problems/${error.code.toLowerCase().replaceAll('_', '-')}`,
+    title: t ? t(`errors.${error.code}`) : error.code,
+    status: error.status,
+    code: error.code,
+    ...(error.fieldErrors ? { errors: error.fieldErrors } : {}),
+  }
+  if (error.code === 'RATE_LIMITED') c.header('Retry-After', String(error.details.retryAfterSeconds ?? 60))
+  return c.body(JSON.stringify(body), error.status, { 'Content-Type': 'application/problem+json' })
+}
+
+/** Hono and its middleware throw HTTPException (e.g. 415 for a JSON route sent another type, 400 for a bad body). */
+function fromHttpException(err: HTTPException): AppError {
+  if (err.status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE')
+  if (err.status === 413) return new AppError('PAYLOAD_TOO_LARGE')
+  if (err.status === 401) return new AppError('UNAUTHENTICATED')
+  if (err.status === 403) return new AppError('FORBIDDEN')
+  if (err.status === 404) return new AppError('NOT_FOUND')
+  return new AppError('BAD_REQUEST')
+}
+
+/** The whole HTTP application. No listen() here: tests call app.request() on it directly. */
+export function createApp(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>()
+
+  app.onError((err, c) => {
+    const error =
+      err instanceof AppError
+        ? err
+        : err instanceof HTTPException
+          ? fromHttpException(err)
+          : fromDatabaseError(err)
+    if (!error) {
+      console.error(`[${c.get('requestId') ?? '-'}]`, err)
+      const internal = new AppError('INTERNAL')
+      return isApi(c) ? problem(c, internal) : renderErrorPage(c, internal)
+    }
+    if (isApi(c)) return problem(c, error)
+    if (error.code === 'UNAUTHENTICATED' && c.req.method === 'GET') {
+      return c.redirect(
+        `/auth/sign-in?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`,
+        303,
+      )
+    }
+    return renderErrorPage(c, error)
+  })
+  app.notFound((c) =>
+    isApi(c) ? problem(c, new AppError('NOT_FOUND')) : renderErrorPage(c, new AppError('NOT_FOUND')),
+  )
+
+  app.get('/healthz', async (c) => {
+    await deps.database.db.selectFrom('country').select('code').limit(1).execute()
+    return c.json({ status: 'ok', database: deps.database.kind })
+  })
+  app.get('/static/:file', (c) => {
+    const file = STATIC[c.req.param('file')]
+    if (!file) return c.notFound()
+    return c.body(file.body, 200, { 'Content-Type': file.type, 'Cache-Control': 'public, max-age=3600' })
+  })
+
+  app.use('*', withDeps(deps), securityHeaders)
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_IMPORT_BYTES + 64 * 1024,
+      onError: () => {
+        throw new AppError('PAYLOAD_TOO_LARGE')
+      },
+    }),
+  )
+  app.use('*', authenticate, csrfProtection)
+
+  app.route('/', homePages)
+  app.route('/', authPages)
+  app.route('/', users)
+  app.route('/', organizationPages)
+  app.route('/', peoplePages)
+  app.route('/', groupPages)
+  app.route('/', countryPages)
+  app.route('/', importPages)
+  app.route('/', auditPages)
+  app.route('/', outboxPages)
+
+  app.route('/api/v1', directoryApi)
+  app.route('/api/v1', authApi)
+  app.route('/api/v1', auditApi)
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Personal API token',
+  })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: '__Host-engage_session',
+    description: 'Browser session; state-changing requests also need the X-CSRF-Token header',
+  })
+  app.doc31('/api/openapi.json', OPENAPI_INFO)
+  let document: unknown
+  app.route(
+    '/',
+    createApiDocsPages(() => (document ??= app.getOpenAPI31Document(OPENAPI_INFO))),
+  )
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,121 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import type { DB } from './schema.ts'
+
+export type Db = Kysely<DB>
+export type DatabaseKind = 'embedded' | 'postgres'
+
+export type Database = {
+  db: Db
+  kind: DatabaseKind
+  close: () => Promise<void>
+}
+
+// One parser policy for both drivers: int8 and numeric as numbers (counts and ids stay far below 2^53),
+// DATE as its ISO string (never a Date shifted into the server's time zone).
+const INT8 = 20
+const NUMERIC = 1700
+const DATE = 1082
+pg.types.setTypeParser(INT8, (v) => Number(v))
+pg.types.setTypeParser(NUMERIC, (v) => Number(v))
+pg.types.setTypeParser(DATE, (v) => v)
+const pgliteParsers = {
+  [INT8]: (v: string) => Number(v),
+  [NUMERIC]: (v: string) => Number(v),
+  [DATE]: (v: string) => v,
+}
+
+export class DataDirLockedError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `The data directory ${dataDir} is in use by another Engage process (pid ${pid}). ` +
+        'Stop that process first, or set DATA_DIR to another directory.',
+    )
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * PGlite must never be opened by two processes at once (a committed write was lost that way), so the
+ * embedded database holds an exclusive lock file. A lock left by a dead process is taken over.
+ */
+function acquireLock(dataDir: string): () => void {
+  const lockPath = join(dataDir, 'engage.lock')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx')
+      writeFileSync(fd, String(process.pid))
+      closeSync(fd)
+      let released = false
+      return () => {
+        if (released) return
+        released = true
+        rmSync(lockPath, { force: true })
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const pid = Number(readFileSync(lockPath, 'utf8').trim())
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
+        throw new DataDirLockedError(dataDir, pid)
+      }
+      rmSync(lockPath, { force: true })
+    }
+  }
+  throw new Error(`Could not lock ${lockPath}`)
+}
+
+export async function openEmbedded(dataDir: string): Promise<Database> {
+  mkdirSync(dataDir, { recursive: true })
+  const release = acquireLock(dataDir)
+  try {
+    const dbDir = join(dataDir, 'db')
+    mkdirSync(dbDir, { recursive: true })
+    const pglite = await PGlite.create(dbDir, { parsers: pgliteParsers })
+    const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) })
+    return {
+      db,
+      kind: 'embedded',
+      close: async () => {
+        await db.destroy()
+        release()
+      },
+    }
+  } catch (error) {
+    release()
+    throw error
+  }
+}
+
+/** An in-memory PGlite, optionally loaded from a dump (tests clone a migrated template this way). */
+export async function openMemory(loadDataDir?: Blob): Promise<Database> {
+  const pglite = await PGlite.create({ parsers: pgliteParsers, ...(loadDataDir ? { loadDataDir } : {}) })
+  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) })
+  return { db, kind: 'embedded', close: () => db.destroy() }
+}
+
+export function openPostgres(connectionString: string, poolSize = 10): Database {
+  const pool = new pg.Pool({ connectionString, max: poolSize })
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  return { db, kind: 'postgres', close: () => db.destroy() }
+}
+
+export async function openDatabase(options: {
+  dataDir: string
+  databaseUrl?: string | undefined
+}): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openEmbedded(options.dataDir)
+}

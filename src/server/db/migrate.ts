@@ -1,0 +1,24 @@
+import type { Kysely } from 'kysely'
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration'
+import * as m0001 from './migrations/2026_11_23_0001_audit_log.ts'
+import * as m0002 from './migrations/2026_11_23_0002_accounts.ts'
+import * as m0003 from './migrations/2026_11_23_0003_directory.ts'
+
+// A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
+const migrations: Record<string, Migration> = {
+  '2026_11_23_0001_audit_log': m0001,
+  '2026_11_23_0002_accounts': m0002,
+  '2026_11_23_0003_directory': m0003,
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations }
+
+export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
+  const migrator = new Migrator({ db: db as Kysely<unknown>, provider })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')
+    throw new Error(`Migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`, { cause: error })
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}

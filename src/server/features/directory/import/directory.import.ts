@@ -1,0 +1,265 @@
+import type { z } from 'zod'
+import type { Db } from '../../../db/database.ts'
+import { AppError, fieldErrorsFromIssues, fromDatabaseError } from '../../../http/errors.ts'
+import { LANGUAGES } from '../../../i18n/i18n.ts'
+import { recordAudit } from '../../audit/audit.service.ts'
+import { type Actor, deny } from '../../auth/auth.policy.ts'
+import * as policy from '../directory.policy.ts'
+import * as repo from '../directory.repository.ts'
+import { CountryUpdateSchema, OrganizationInputSchema, PersonInputSchema } from '../directory.schema.ts'
+import {
+  createOrganizationIn,
+  createPersonIn,
+  updateOrganizationIn,
+  updatePersonIn,
+} from '../directory.service.ts'
+import { MAX_IMPORT_ROWS, parseCsv } from './csv.ts'
+
+export const IMPORT_KINDS = ['countries', 'organizations', 'people'] as const
+export type ImportKind = (typeof IMPORT_KINDS)[number]
+
+export const IMPORT_COLUMNS: Record<ImportKind, { required: string[]; optional: string[] }> = {
+  countries: {
+    required: ['code'],
+    optional: [
+      'itu_region',
+      'development_status',
+      'ldc',
+      'lldc',
+      'sids',
+      'eit',
+      ...LANGUAGES.map((l) => `name_${l}`),
+    ],
+  },
+  organizations: {
+    required: ['name', 'category', 'country'],
+    optional: ['sme', 'roa', 'sio', 'segment', 'website', 'membership_start', 'membership_end'],
+  },
+  people: {
+    required: ['organization', 'organization_country', 'name', 'seniority'],
+    optional: ['title', 'email', 'phone', 'preferred_language', 'public_consent'],
+  },
+}
+
+export type RowResult = {
+  row: number
+  status: 'created' | 'updated' | 'unchanged' | 'error'
+  key: string
+  errors: string[]
+}
+export type ImportReport = {
+  kind: ImportKind
+  dryRun: boolean
+  committed: boolean
+  rows: RowResult[]
+  counts: { created: number; updated: number; unchanged: number; error: number }
+  fileErrors: string[]
+}
+
+const bool = (v: string | undefined) =>
+  v === undefined || v === '' ? undefined : ['true', 'yes', '1', 'x'].includes(v.toLowerCase())
+
+function issues(error: z.ZodError): string[] {
+  return Object.entries(fieldErrorsFromIssues(error.issues)).map(
+    ([field, msgs]) => `${field}: ${msgs.join(', ')}`,
+  )
+}
+
+function describe(error: unknown): string[] {
+  const e = error instanceof AppError ? error : fromDatabaseError(error)
+  if (!e) throw error
+  if (e.fieldErrors) return Object.entries(e.fieldErrors).map(([f, m]) => `${f}: ${m.join(', ')}`)
+  return [e.code]
+}
+
+type RowOutcome = Omit<RowResult, 'row'>
+
+async function importCountryRow(trx: Db, actor: Actor, r: Record<string, string>): Promise<RowOutcome> {
+  const code = (r.code ?? '').trim().toUpperCase()
+  const names = Object.fromEntries(LANGUAGES.map((l) => [l, r[`name_${l}`]]).filter(([, v]) => v))
+  const parsed = CountryUpdateSchema.safeParse({
+    names: Object.keys(names).length ? names : undefined,
+    ituRegion: r.itu_region,
+    developmentStatus: r.development_status || undefined,
+    ldc: bool(r.ldc),
+    lldc: bool(r.lldc),
+    sids: bool(r.sids),
+    eit: bool(r.eit),
+  })
+  if (!parsed.success) return { status: 'error', key: code, errors: issues(parsed.error) }
+  const before = await trx
+    .selectFrom('country')
+    .selectAll()
+    .where('code', '=', code)
+    .forUpdate()
+    .executeTakeFirst()
+  if (!before) return { status: 'error', key: code, errors: ['code: country_unknown'] }
+  const v = parsed.data
+  const after = await trx
+    .updateTable('country')
+    .set({
+      ...(v.names ? { names: JSON.stringify({ ...(before.names as object), ...v.names }) } : {}),
+      ...(v.ituRegion !== undefined ? { itu_region: v.ituRegion } : {}),
+      ...(v.developmentStatus ? { development_status: v.developmentStatus } : {}),
+      ...(v.ldc !== undefined ? { ldc: v.ldc } : {}),
+      ...(v.lldc !== undefined ? { lldc: v.lldc } : {}),
+      ...(v.sids !== undefined ? { sids: v.sids } : {}),
+      ...(v.eit !== undefined ? { eit: v.eit } : {}),
+      updated_at: new Date(),
+    })
+    .where('code', '=', code)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  const { updated_at: _a, ...b } = before
+  const { updated_at: _b, ...a } = after
+  if (JSON.stringify(a) === JSON.stringify(b)) return { status: 'unchanged', key: code, errors: [] }
+  await recordAudit(trx, actor, { action: 'import', entityType: 'country', entityId: code, before, after })
+  return { status: 'updated', key: code, errors: [] }
+}
+
+async function importOrganizationRow(trx: Db, actor: Actor, r: Record<string, string>): Promise<RowOutcome> {
+  const parsed = OrganizationInputSchema.safeParse({
+    name: r.name,
+    category: r.category,
+    countryCode: r.country,
+    sme: bool(r.sme) ?? false,
+    roa: bool(r.roa) ?? false,
+    sio: bool(r.sio) ?? false,
+    segment: r.segment,
+    website: r.website,
+    membershipStart: r.membership_start,
+    membershipEnd: r.membership_end,
+  })
+  const key = `${r.name ?? ''} (${r.country ?? ''})`
+  if (!parsed.success) return { status: 'error', key, errors: issues(parsed.error) }
+  const existing = await repo.findOrganizationByNameAndCountry(trx, parsed.data.name, parsed.data.countryCode)
+  if (existing) {
+    await updateOrganizationIn(trx, actor, existing.id, parsed.data)
+    return { status: 'updated', key, errors: [] }
+  }
+  await createOrganizationIn(trx, actor, parsed.data)
+  return { status: 'created', key, errors: [] }
+}
+
+async function importPersonRow(trx: Db, actor: Actor, r: Record<string, string>): Promise<RowOutcome> {
+  const key = `${r.name ?? ''}${r.email ? ` <${r.email}>` : ''}`
+  const country = (r.organization_country ?? '').trim().toUpperCase()
+  const org = r.organization
+    ? await repo.findOrganizationByNameAndCountry(trx, r.organization.trim(), country)
+    : undefined
+  if (!org) return { status: 'error', key, errors: ['organization: organization_unknown'] }
+  const parsed = PersonInputSchema.safeParse({
+    organizationId: org.id,
+    name: r.name,
+    title: r.title,
+    seniority: r.seniority,
+    email: r.email,
+    phone: r.phone,
+    preferredLanguage: r.preferred_language,
+    publicConsent: bool(r.public_consent) ?? false,
+  })
+  if (!parsed.success) return { status: 'error', key, errors: issues(parsed.error) }
+  if (parsed.data.email) {
+    const existing = await trx
+      .selectFrom('person')
+      .select('id')
+      .where((eb) => eb(eb.fn('lower', ['email']), '=', parsed.data.email))
+      .where('archived_at', 'is', null)
+      .executeTakeFirst()
+    if (existing) {
+      await updatePersonIn(trx, actor, existing.id, parsed.data)
+      return { status: 'updated', key, errors: [] }
+    }
+  }
+  await createPersonIn(trx, actor, parsed.data)
+  return { status: 'created', key, errors: [] }
+}
+
+const HANDLERS: Record<
+  ImportKind,
+  (trx: Db, actor: Actor, r: Record<string, string>) => Promise<RowOutcome>
+> = {
+  countries: importCountryRow,
+  organizations: importOrganizationRow,
+  people: importPersonRow,
+}
+
+/**
+ * Imports a CSV all-or-nothing. Every row runs in one transaction, each inside a savepoint so one bad row
+ * cannot poison the rest of the report; the transaction commits only for a real run with no error.
+ * A dry run executes the same statements and rolls back, so it reports exactly what a real run would do.
+ */
+export async function importCsv(
+  db: Db,
+  actor: Actor,
+  kind: ImportKind,
+  text: string,
+  dryRun: boolean,
+): Promise<ImportReport> {
+  if (!policy.canImportExport(actor) || (kind === 'countries' && !policy.canEditCountries(actor))) deny(actor)
+  if (!dryRun && !policy.canArchive(actor)) deny(actor)
+  const report: ImportReport = {
+    kind,
+    dryRun,
+    committed: false,
+    rows: [],
+    counts: { created: 0, updated: 0, unchanged: 0, error: 0 },
+    fileErrors: [],
+  }
+  let table: ReturnType<typeof parseCsv>
+  try {
+    table = parseCsv(text)
+  } catch (error) {
+    report.fileErrors.push(`csv_unreadable: ${(error as Error).message}`)
+    return report
+  }
+  const { required, optional } = IMPORT_COLUMNS[kind]
+  const missing = required.filter((c) => !table.header.includes(c))
+  const unknown = table.header.filter((c) => !required.includes(c) && !optional.includes(c))
+  if (missing.length) report.fileErrors.push(`columns_missing: ${missing.join(', ')}`)
+  if (unknown.length) report.fileErrors.push(`columns_unknown: ${unknown.join(', ')}`)
+  if (table.rows.length === 0) report.fileErrors.push('no_rows')
+  if (table.rows.length > MAX_IMPORT_ROWS) report.fileErrors.push(`too_many_rows: ${MAX_IMPORT_ROWS}`)
+  if (report.fileErrors.length) return report
+
+  const trx = await db.startTransaction().execute()
+  try {
+    for (const [i, r] of table.rows.entries()) {
+      const sp = await trx.savepoint('import_row').execute()
+      let outcome: RowOutcome
+      try {
+        outcome = await HANDLERS[kind](sp, actor, r)
+      } catch (error) {
+        outcome = { status: 'error', key: Object.values(r).slice(0, 2).join(' '), errors: describe(error) }
+      }
+      if (outcome.status === 'error') await sp.rollbackToSavepoint('import_row').execute()
+      else await sp.releaseSavepoint('import_row').execute()
+      report.rows.push({ row: i + 2, ...outcome })
+      report.counts[outcome.status]++
+    }
+    if (dryRun || report.counts.error > 0) {
+      await trx.rollback().execute()
+    } else {
+      await recordAudit(trx, actor, {
+        action: 'import',
+        entityType: kind,
+        entityId: 'csv',
+        summary: `${table.rows.length} rows: ${report.counts.created} created, ${report.counts.updated} updated`,
+      })
+      await trx.commit().execute()
+      report.committed = true
+    }
+  } catch (error) {
+    await trx
+      .rollback()
+      .execute()
+      .catch(() => {})
+    throw error
+  }
+  return report
+}
+
+export function importTemplate(kind: ImportKind): string {
+  const { required, optional } = IMPORT_COLUMNS[kind]
+  return `${[...required, ...optional].join(',')}\r\n`
+}

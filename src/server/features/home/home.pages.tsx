@@ -1,0 +1,80 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../../http/context.ts'
+import { Layout, Notice, pageCtx } from '../../http/layout.tsx'
+import { formatNumber } from '../../i18n/i18n.ts'
+import { isAdmin, isStaff, isUser } from '../auth/auth.policy.ts'
+import { directoryCounts } from '../directory/directory.service.ts'
+
+export const homePages = new Hono<AppEnv>()
+
+homePages.get('/', async (c) => {
+  const ctx = pageCtx(c)
+  const counts = await directoryCounts(c.get('deps').database.db, ctx.actor)
+  const t = ctx.t
+  const cards = [
+    {
+      href: '/organizations',
+      label: t('nav.organizations'),
+      n: counts.organizations,
+      text: t('home.organizations'),
+    },
+    { href: '/people', label: t('nav.people'), n: counts.people, text: t('home.people') },
+    { href: '/groups', label: t('nav.groups'), n: counts.groups, text: t('home.groups') },
+    { href: '/countries', label: t('nav.countries'), n: counts.countries, text: t('home.countries') },
+  ]
+  return c.html(
+    <Layout ctx={ctx} title={t('home.title')}>
+      <h1>{t('home.title')}</h1>
+      <Notice ctx={ctx} />
+      <p>{t('home.intro')}</p>
+      <ul class="cards">
+        {cards.map((card) => (
+          <li class="card">
+            <h2>
+              <a href={card.href}>{card.label}</a>
+            </h2>
+            <p class="figure">{formatNumber(card.n, ctx.lang)}</p>
+            <p class="muted">{card.text}</p>
+          </li>
+        ))}
+      </ul>
+      {isUser(ctx.actor) || ctx.actor.kind === 'system' ? (
+        <section aria-labelledby="work-h">
+          <h2 id="work-h">{t('home.your_work')}</h2>
+          <ul>
+            {isStaff(ctx.actor) ? (
+              <>
+                <li>
+                  <a href="/organizations/new">{t('org.new')}</a>
+                </li>
+                <li>
+                  <a href="/import">{t('nav.import')}</a>
+                </li>
+                <li>
+                  <a href="/admin/outbox">{t('nav.outbox')}</a>
+                </li>
+              </>
+            ) : null}
+            {isAdmin(ctx.actor) ? (
+              <>
+                <li>
+                  <a href="/admin/users">{t('nav.users')}</a>
+                </li>
+                <li>
+                  <a href="/admin/audit">{t('nav.audit')}</a>
+                </li>
+              </>
+            ) : null}
+            <li>
+              <a href="/account">{t('account.title')}</a>
+            </li>
+          </ul>
+        </section>
+      ) : (
+        <p>
+          <a href="/auth/sign-in">{t('home.sign_in_prompt')}</a>
+        </p>
+      )}
+    </Layout>,
+  )
+})

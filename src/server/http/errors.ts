@@ -1,0 +1,124 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+
+/** Stable error codes. The UI translates each through the catalogs (errors.<CODE>). */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'BAD_REQUEST'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'NOT_FOUND'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'CSRF_FAILED'
+  | 'RATE_LIMITED'
+  | 'CONFLICT'
+  | 'REFERENCE_NOT_FOUND'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'INTERNAL'
+  | 'INVALID_CREDENTIALS'
+  | 'TOKEN_INVALID'
+  | 'PASSWORD_TOO_WEAK'
+  | 'EMAIL_TAKEN'
+  | 'USER_NOT_FOUND'
+  | 'ROLE_SCOPE_INVALID'
+  | 'LAST_ADMIN'
+  | 'COUNTRY_NOT_FOUND'
+  | 'ORGANIZATION_NOT_FOUND'
+  | 'ORGANIZATION_DUPLICATE'
+  | 'ORGANIZATION_ARCHIVED'
+  | 'PERSON_NOT_FOUND'
+  | 'PERSON_EMAIL_TAKEN'
+  | 'PERSON_NOT_IN_ORGANIZATION'
+  | 'GROUP_NOT_FOUND'
+  | 'MEMBERSHIP_NOT_FOUND'
+  | 'MEMBERSHIP_EXISTS'
+  | 'MEMBERSHIP_ENDED'
+  | 'IMPORT_INVALID'
+
+const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  VALIDATION_FAILED: 422,
+  BAD_REQUEST: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  NOT_FOUND: 404,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  CSRF_FAILED: 403,
+  RATE_LIMITED: 429,
+  CONFLICT: 409,
+  REFERENCE_NOT_FOUND: 422,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL: 500,
+  INVALID_CREDENTIALS: 401,
+  TOKEN_INVALID: 400,
+  PASSWORD_TOO_WEAK: 422,
+  EMAIL_TAKEN: 409,
+  USER_NOT_FOUND: 404,
+  ROLE_SCOPE_INVALID: 422,
+  LAST_ADMIN: 409,
+  COUNTRY_NOT_FOUND: 422,
+  ORGANIZATION_NOT_FOUND: 404,
+  ORGANIZATION_DUPLICATE: 409,
+  ORGANIZATION_ARCHIVED: 409,
+  PERSON_NOT_FOUND: 404,
+  PERSON_EMAIL_TAKEN: 409,
+  PERSON_NOT_IN_ORGANIZATION: 422,
+  GROUP_NOT_FOUND: 404,
+  MEMBERSHIP_NOT_FOUND: 404,
+  MEMBERSHIP_EXISTS: 409,
+  MEMBERSHIP_ENDED: 409,
+  IMPORT_INVALID: 422,
+}
+
+export type FieldErrors = Record<string, string[]>
+
+export class AppError extends Error {
+  readonly status: ContentfulStatusCode
+  constructor(
+    readonly code: ErrorCode,
+    readonly details: Record<string, unknown> = {},
+    readonly fieldErrors?: FieldErrors,
+  ) {
+    super(code)
+    this.status = STATUS[code]
+  }
+}
+
+export function statusOf(code: ErrorCode): ContentfulStatusCode {
+  return STATUS[code]
+}
+
+type PgError = { code?: string; constraint?: string; detail?: string }
+
+/**
+ * The database is the last line of defence: a unique or foreign-key violation that slipped past the
+ * service checks (a race between two requests) becomes a domain error, not a 500.
+ */
+export function fromDatabaseError(error: unknown): AppError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined
+  const e = error as PgError
+  if (e.code === '23505') {
+    if (e.constraint === 'organization_name_country_key') return new AppError('ORGANIZATION_DUPLICATE')
+    if (e.constraint === 'person_email_key') return new AppError('PERSON_EMAIL_TAKEN')
+    if (e.constraint === 'app_user_email_key') return new AppError('EMAIL_TAKEN')
+    if (e.constraint === 'group_membership_current_key') return new AppError('MEMBERSHIP_EXISTS')
+    return new AppError('CONFLICT', { constraint: e.constraint })
+  }
+  if (e.code === '23503') return new AppError('REFERENCE_NOT_FOUND', { constraint: e.constraint })
+  if (e.code === '23514' || e.code === '22001' || e.code === '22P02') {
+    return new AppError('VALIDATION_FAILED', { constraint: e.constraint })
+  }
+  return undefined
+}
+
+/** Turns a zod error's issues into per-field messages keyed by dotted path. */
+export function fieldErrorsFromIssues(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): FieldErrors {
+  const out: FieldErrors = {}
+  for (const issue of issues) {
+    const key = issue.path.map(String).join('.') || '_'
+    const list = out[key] ?? []
+    list.push(issue.message)
+    out[key] = list
+  }
+  return out
+}

@@ -1,0 +1,59 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi'
+import type { AppEnv } from './context.ts'
+import { AppError, fieldErrorsFromIssues } from './errors.ts'
+
+/**
+ * Every API sub-app is made here so they all answer invalid input the same way: a 422 problem
+ * document with per-field errors (thrown, so the one error handler formats it).
+ */
+export function createApi(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success)
+        throw new AppError('VALIDATION_FAILED', {}, fieldErrorsFromIssues(result.error.issues))
+    },
+  })
+}
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().openapi({ description: 'Stable error code, e.g. ORGANIZATION_DUPLICATE' }),
+    detail: z.string().optional(),
+    errors: z
+      .record(z.string(), z.array(z.string()))
+      .optional()
+      .openapi({ description: 'Per-field messages' }),
+  })
+  .openapi('Problem')
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+})
+
+/** The error responses most routes share, for the OpenAPI document. */
+export const errorResponses = {
+  401: problem('Not signed in, or the token is invalid'),
+  403: problem('Signed in but not allowed (or CSRF failure)'),
+  404: problem('Not found, or not visible to you'),
+  409: problem('Conflicts with the current state'),
+  422: problem('Invalid input; see errors'),
+} as const
+
+export function pageOf<T extends z.ZodType>(item: T, name: string) {
+  return z
+    .object({
+      items: z.array(item),
+      total: z.number().int(),
+      page: z.number().int(),
+      pageSize: z.number().int(),
+    })
+    .openapi(name)
+}
+
+export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) })
+
+export const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }]

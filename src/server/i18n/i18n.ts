@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import i18next, { type TFunction } from 'i18next'
+
+export const LANGUAGES = ['ar', 'en', 'es', 'fr', 'ru', 'zh'] as const
+export type Language = (typeof LANGUAGES)[number]
+export const DEFAULT_LANGUAGE: Language = 'en'
+
+/** Each language's name written in that language, for the language switcher. */
+export const LANGUAGE_NAMES: Record<Language, string> = {
+  ar: 'العربية',
+  en: 'English',
+  es: 'Español',
+  fr: 'Français',
+  ru: 'Русский',
+  zh: '中文',
+}
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value)
+}
+
+export function direction(lang: Language): 'rtl' | 'ltr' {
+  return lang === 'ar' ? 'rtl' : 'ltr'
+}
+
+const localesDir = join(dirname(fileURLToPath(import.meta.url)), '../../../locales')
+
+function loadCatalog(lang: Language): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(localesDir, lang, 'common.json'), 'utf8')) as Record<string, unknown>
+}
+
+const instance = i18next.createInstance()
+await instance.init({
+  lng: DEFAULT_LANGUAGE,
+  fallbackLng: DEFAULT_LANGUAGE,
+  supportedLngs: [...LANGUAGES],
+  resources: Object.fromEntries(LANGUAGES.map((l) => [l, { common: loadCatalog(l) }])),
+  defaultNS: 'common',
+  ns: ['common'],
+  // Hono's JSX escapes what it renders; escaping here too would double-escape.
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  initAsync: false,
+})
+
+export type T = TFunction
+
+export function translator(lang: Language): T {
+  return instance.getFixedT(lang)
+}
+
+export function hasKey(lang: Language, key: string): boolean {
+  return instance.exists(key, { lng: lang, fallbackLng: false })
+}
+
+/** Picks the best supported language from an Accept-Language header. */
+export function negotiateLanguage(header: string | undefined | null): Language | undefined {
+  if (!header) return undefined
+  const ranked = header
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().split(';')
+      const q = params.find((p) => p.trim().startsWith('q='))
+      return { tag: tag.toLowerCase(), q: q ? Number(q.trim().slice(2)) : 1 }
+    })
+    .filter((x) => x.tag && !Number.isNaN(x.q) && x.q > 0)
+    .sort((a, b) => b.q - a.q)
+  for (const { tag } of ranked) {
+    const base = tag.split('-')[0]
+    if (isLanguage(base)) return base
+  }
+  return undefined
+}
+
+/** A multilingual text as stored: language → text. Missing languages fall back. */
+export type Localized = Partial<Record<Language, string>>
+
+/** The text in the wanted language, else English, else the first language that has one. */
+export function pick(text: Localized | null | undefined, lang: Language): string {
+  if (!text) return ''
+  return text[lang] || text.en || LANGUAGES.map((l) => text[l]).find((v) => v) || ''
+}
+
+export function formatDate(
+  value: Date | string | null | undefined,
+  lang: Language,
+  timeZone = 'UTC',
+): string {
+  if (!value) return ''
+  // A plain ISO date (YYYY-MM-DD) is a calendar day, not an instant: format it in UTC so it never shifts.
+  const isDay = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+  const date = typeof value === 'string' ? new Date(isDay ? `${value}T00:00:00Z` : value) : value
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: isDay ? 'UTC' : timeZone }).format(
+    date,
+  )
+}
+
+export function formatDateTime(
+  value: Date | string | null | undefined,
+  lang: Language,
+  timeZone = 'UTC',
+): string {
+  if (!value) return ''
+  const date = typeof value === 'string' ? new Date(value) : value
+  // dateStyle cannot be combined with timeZoneName, so the fields are spelled out.
+  return new Intl.DateTimeFormat(lang, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+    timeZoneName: 'short',
+  }).format(date)
+}
+
+export function formatNumber(value: number, lang: Language): string {
+  return new Intl.NumberFormat(lang).format(value)
+}
