@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
+import { AxeBuilder } from '@axe-core/playwright'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { OrganizationsPage, SetPasswordPage, SignInPage } from './pages.ts'
 import { cli, guard, launchBrowser, type RunningApp, startApp } from './support.ts'
@@ -98,9 +98,8 @@ describe('the directory in Chromium', () => {
   })
 
   test('the main pages have no serious or critical accessibility violations', async () => {
-    const orgId =
-      (await page.goto(`${app.url}/organizations`),
-      await page.locator('main table tbody tr a').first().getAttribute('href'))
+    await page.goto(`${app.url}/organizations`)
+    const orgId = await page.locator('main table tbody tr a').first().getAttribute('href')
     const paths = [
       '/',
       '/organizations',
@@ -143,7 +142,7 @@ describe('the directory in Chromium', () => {
   test('the skip link is the first stop for keyboard users', async () => {
     await page.goto(`${app.url}/organizations?lang=en`)
     await page.keyboard.press('Tab')
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to main content')
+    assert.equal(await page.locator(':focus').innerText(), 'Skip to main content')
   })
 
   test('nothing logged a console error or reached outside the app', () => {
