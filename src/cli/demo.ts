@@ -270,7 +270,7 @@ export async function loadDemo(
     const people: { id: string; organization_id: string; seniority: string }[] = []
     let n = 0
     for (const org of orgs) {
-      const count = org.category === 'member_state' ? 2 : 3
+      const count = 3
       for (let i = 0; i < count; i++) {
         const seniority =
           i === 0

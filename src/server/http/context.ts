@@ -1,4 +1,5 @@
-import type { Database } from '../db/database.ts'
+import type { Context } from 'hono'
+import type { Database, Db } from '../db/database.ts'
 import type { Env } from '../env.ts'
 import type { Actor } from '../features/auth/auth.policy.ts'
 import type { Mailer } from '../features/mail/mail.service.ts'
@@ -20,4 +21,9 @@ export type AppEnv = {
     sessionId: string | undefined
     requestId: string
   }
+}
+
+/** What a handler passes to a service: the database, who is asking, in which language. */
+export function scope(c: Pick<Context<AppEnv>, 'get'>): { db: Db; actor: Actor; lang: Language } {
+  return { db: c.get('deps').database.db, actor: c.get('actor'), lang: c.get('lang') }
 }

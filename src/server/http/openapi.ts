@@ -57,3 +57,26 @@ export function pageOf<T extends z.ZodType>(item: T, name: string) {
 export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) })
 
 export const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }]
+
+/** Readable without signing in; what an anonymous caller sees is decided by the service. */
+export const publicSecurity: Record<string, string[]>[] = [...security, {}]
+
+export const PageQuery = {
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(25),
+}
+
+/** A JSON response for the OpenAPI document. */
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+})
+
+/**
+ * A required JSON request body. Required matters: without it @hono/zod-openapi passes {} through when
+ * the Content-Type is not JSON.
+ */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+})

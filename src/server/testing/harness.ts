@@ -36,7 +36,14 @@ export type Harness = {
 /** One database and app per test file, closed after the file's tests. */
 export function useHarness(): Harness {
   const h = {} as Harness
+  // An unexpected console.error (the app logs every 500 that way) fails the file.
+  const consoleErrors: unknown[][] = []
+  const originalError = console.error
   before(async () => {
+    console.error = (...args: unknown[]) => {
+      consoleErrors.push(args)
+      originalError(...args)
+    }
     h.database = await openTestDatabase()
     h.db = h.database.db
     const env = readEnv({
@@ -114,7 +121,10 @@ export function useHarness(): Harness {
     }
   })
   after(async () => {
+    console.error = originalError
     await h.database?.close()
+    if (consoleErrors.length)
+      throw new Error(`console.error was called ${consoleErrors.length} time(s): ${String(consoleErrors[0])}`)
   })
   return h
 }

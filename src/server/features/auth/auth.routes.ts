@@ -1,7 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import type { Context } from 'hono'
-import type { AppEnv } from '../../http/context.ts'
-import { createApi, errorResponses, IdParam, pageOf, security } from '../../http/openapi.ts'
+import { scope } from '../../http/context.ts'
+import {
+  createApi,
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonContent,
+  pageOf,
+  security,
+} from '../../http/openapi.ts'
 import { type Actor, assertSignedIn } from './auth.policy.ts'
 import {
   ApiTokenCreatedSchema,
@@ -17,16 +24,6 @@ import {
 import * as auth from './auth.service.ts'
 
 export const authApi = createApi()
-
-const scope = (c: Pick<Context<AppEnv>, 'get'>) => ({ db: c.get('deps').database.db, actor: c.get('actor') })
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-})
-const body = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { 'application/json': { schema } },
-})
 
 const GrantParams = IdParam.extend({ grantId: z.uuid().openapi({ param: { name: 'grantId', in: 'path' } }) })
 
@@ -53,7 +50,7 @@ authApi.openapi(
     tags: ['Account'],
     summary: 'Who is signed in, with their roles',
     security,
-    responses: { 200: json(MeSchema, 'The current user'), ...errorResponses },
+    responses: { 200: jsonContent(MeSchema, 'The current user'), ...errorResponses },
   }),
   (c) => c.json(me(c.get('actor')), 200),
 )
@@ -65,7 +62,7 @@ authApi.openapi(
     tags: ['Account'],
     summary: 'List my API tokens',
     security,
-    responses: { 200: json(z.array(ApiTokenSchema), 'My tokens, newest first'), ...errorResponses },
+    responses: { 200: jsonContent(z.array(ApiTokenSchema), 'My tokens, newest first'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor } = scope(c)
@@ -81,8 +78,8 @@ authApi.openapi(
     summary: 'Create an API token (the secret is returned once)',
     description: 'Only a signed-in person can create a token; a token cannot create another.',
     security,
-    request: { body: body(ApiTokenInputSchema) },
-    responses: { 201: json(ApiTokenCreatedSchema, 'The token and its secret'), ...errorResponses },
+    request: { body: jsonBody(ApiTokenInputSchema) },
+    responses: { 201: jsonContent(ApiTokenCreatedSchema, 'The token and its secret'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor } = scope(c)
@@ -117,7 +114,7 @@ authApi.openapi(
     summary: 'List user accounts',
     security,
     request: { query: UserQuerySchema },
-    responses: { 200: json(pageOf(UserSchema, 'UserPage'), 'A page of users'), ...errorResponses },
+    responses: { 200: jsonContent(pageOf(UserSchema, 'UserPage'), 'A page of users'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor } = scope(c)
@@ -137,10 +134,10 @@ authApi.openapi(
       'Creates the account (or finds the existing one), grants the roles and e-mails a link to set a password. ' +
       'Answers 201 for a new account and 200 when the address already had one.',
     security,
-    request: { body: body(InvitationSchema) },
+    request: { body: jsonBody(InvitationSchema) },
     responses: {
-      200: json(UserSchema, 'The existing account, invited again'),
-      201: json(UserSchema, 'The new account'),
+      200: jsonContent(UserSchema, 'The existing account, invited again'),
+      201: jsonContent(UserSchema, 'The new account'),
       ...errorResponses,
     },
   }),
@@ -162,7 +159,7 @@ authApi.openapi(
     summary: 'One user account',
     security,
     request: { params: IdParam },
-    responses: { 200: json(UserSchema, 'The user'), ...errorResponses },
+    responses: { 200: jsonContent(UserSchema, 'The user'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor } = scope(c)
@@ -177,8 +174,8 @@ authApi.openapi(
     tags: ['Users'],
     summary: 'Grant a role',
     security,
-    request: { params: IdParam, body: body(GrantInputSchema) },
-    responses: { 200: json(UserSchema, 'The user with the new role'), ...errorResponses },
+    request: { params: IdParam, body: jsonBody(GrantInputSchema) },
+    responses: { 200: jsonContent(UserSchema, 'The user with the new role'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor } = scope(c)
@@ -194,7 +191,7 @@ authApi.openapi(
     summary: 'Withdraw a role (ends the user’s sessions)',
     security,
     request: { params: GrantParams },
-    responses: { 200: json(UserSchema, 'The user without the role'), ...errorResponses },
+    responses: { 200: jsonContent(UserSchema, 'The user without the role'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor } = scope(c)
@@ -211,8 +208,8 @@ authApi.openapi(
     summary: 'Enable or disable an account',
     description: 'Disabling ends the user’s sessions and revokes their API tokens.',
     security,
-    request: { params: IdParam, body: body(UserStatusSchema) },
-    responses: { 200: json(UserSchema, 'The user'), ...errorResponses },
+    request: { params: IdParam, body: jsonBody(UserStatusSchema) },
+    responses: { 200: jsonContent(UserSchema, 'The user'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor } = scope(c)

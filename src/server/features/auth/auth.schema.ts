@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
+import { PageQuery } from '../../http/openapi.ts'
 import { LANGUAGES } from '../../i18n/i18n.ts'
-import { CountryCode, PageQuery } from '../directory/directory.schema.ts'
+import { CountryCode } from '../directory/directory.schema.ts'
 import { ROLES } from './auth.policy.ts'
 
 export const RoleGrantSchema = z

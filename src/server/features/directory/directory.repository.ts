@@ -1,7 +1,26 @@
-import { type ExpressionBuilder, sql } from 'kysely'
+import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { DB } from '../../db/schema.ts'
 import type { OrganizationQuery, PersonQuery } from './directory.schema.ts'
+
+type Lockable = 'organization' | 'person' | 'engagement_group' | 'group_membership'
+
+/** The row, locked for the rest of the transaction (SELECT … FOR UPDATE), or undefined. */
+export async function lockById<T extends Lockable>(
+  db: Db,
+  table: T,
+  id: string,
+): Promise<Selectable<DB[T]> | undefined> {
+  // Every lockable table has a uuid primary key named id; the cast lets one query serve them all.
+  const anyTable = db as unknown as Kysely<Record<Lockable, { id: string }>>
+  const row = await anyTable
+    .selectFrom(table as Lockable)
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst()
+  return row as Selectable<DB[T]> | undefined
+}
 
 export function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, '\\$&')}%`
@@ -36,26 +55,6 @@ export function findOrganizationById(db: Db, id: string) {
     .select(orgColumns)
     .where('organization.id', '=', id)
     .executeTakeFirst()
-}
-
-export function lockOrganizationById(db: Db, id: string) {
-  return db
-    .selectFrom('organization')
-    .innerJoin('country', 'country.code', 'organization.country_code')
-    .select(orgColumns)
-    .where('organization.id', '=', id)
-    .forUpdate('organization')
-    .executeTakeFirst()
-}
-
-export function findOrganizationsByIds(db: Db, ids: string[]) {
-  if (ids.length === 0) return Promise.resolve([])
-  return db
-    .selectFrom('organization')
-    .innerJoin('country', 'country.code', 'organization.country_code')
-    .select(orgColumns)
-    .where('organization.id', 'in', ids)
-    .execute()
 }
 
 function orgFilters(q: Omit<OrganizationQuery, 'page' | 'pageSize' | 'sort' | 'dir'>) {

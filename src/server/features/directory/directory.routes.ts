@@ -1,27 +1,39 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import type { Context, MiddlewareHandler } from 'hono'
+import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import type { AppEnv } from '../../http/context.ts'
+import { type AppEnv, scope } from '../../http/context.ts'
 import { AppError } from '../../http/errors.ts'
-import { createApi, errorResponses, IdParam, ProblemSchema, pageOf, security } from '../../http/openapi.ts'
+import {
+  createApi,
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonContent,
+  ProblemSchema,
+  pageOf,
+  publicSecurity,
+  security,
+} from '../../http/openapi.ts'
 import {
   CountryCode,
   CountryQuerySchema,
   CountrySchema,
   CountryUpdateSchema,
+  CreatedIdSchema,
+  GroupDetailSchema,
   GroupInputSchema,
   GroupSchema,
+  ImportReportSchema,
   MembershipChangeSchema,
   MembershipEndSchema,
   MembershipInputSchema,
-  MembershipSchema,
   OrganizationInputSchema,
   OrganizationQuerySchema,
   OrganizationSchema,
+  PersonDataExportSchema,
   PersonInputSchema,
   PersonQuerySchema,
   PersonSchema,
-  SENIORITIES,
 } from './directory.schema.ts'
 import * as directory from './directory.service.ts'
 import { MAX_IMPORT_BYTES } from './import/csv.ts'
@@ -35,28 +47,7 @@ import { IMPORT_KINDS, importCsv } from './import/directory.import.ts'
 
 export const directoryApi = createApi()
 
-const scope = (c: Pick<Context<AppEnv>, 'get'>) => ({
-  db: c.get('deps').database.db,
-  actor: c.get('actor'),
-  lang: c.get('lang'),
-})
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-})
-const body = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { 'application/json': { schema } },
-})
-
-/** Readable without signing in; what an anonymous caller sees is decided by the service. */
-const publicSecurity = [...security, {}]
-
 const CodeParam = z.object({ code: CountryCode.openapi({ param: { name: 'code', in: 'path' } }) })
-const CreatedIdSchema = z.object({ id: z.uuid() }).openapi('CreatedId')
-const GroupDetailSchema = GroupSchema.extend({ memberships: z.array(MembershipSchema) }).openapi(
-  'GroupDetail',
-)
 
 // ---------------------------------------------------------------- countries
 
@@ -68,7 +59,7 @@ directoryApi.openapi(
     summary: 'List countries, sorted by name in the requested language',
     security: publicSecurity,
     request: { query: CountryQuerySchema },
-    responses: { 200: json(z.array(CountrySchema), 'The countries'), ...errorResponses },
+    responses: { 200: jsonContent(z.array(CountrySchema), 'The countries'), ...errorResponses },
   }),
   async (c) => {
     const { db, lang } = scope(c)
@@ -84,7 +75,7 @@ directoryApi.openapi(
     summary: 'One country',
     security: publicSecurity,
     request: { params: CodeParam },
-    responses: { 200: json(CountrySchema, 'The country'), ...errorResponses },
+    responses: { 200: jsonContent(CountrySchema, 'The country'), ...errorResponses },
   }),
   async (c) => {
     const { db, lang } = scope(c)
@@ -99,8 +90,8 @@ directoryApi.openapi(
     tags: ['Countries'],
     summary: 'Update a country’s names, region, status or tags (administrators)',
     security,
-    request: { params: CodeParam, body: body(CountryUpdateSchema) },
-    responses: { 200: json(CountrySchema, 'The updated country'), ...errorResponses },
+    request: { params: CodeParam, body: jsonBody(CountryUpdateSchema) },
+    responses: { 200: jsonContent(CountrySchema, 'The updated country'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor, lang } = scope(c)
@@ -121,7 +112,7 @@ directoryApi.openapi(
     security: publicSecurity,
     request: { query: OrganizationQuerySchema },
     responses: {
-      200: json(pageOf(OrganizationSchema, 'OrganizationPage'), 'A page of organizations'),
+      200: jsonContent(pageOf(OrganizationSchema, 'OrganizationPage'), 'A page of organizations'),
       ...errorResponses,
     },
   }),
@@ -138,8 +129,8 @@ directoryApi.openapi(
     tags: ['Organizations'],
     summary: 'Create an organization (secretariat)',
     security,
-    request: { body: body(OrganizationInputSchema) },
-    responses: { 201: json(OrganizationSchema, 'The new organization'), ...errorResponses },
+    request: { body: jsonBody(OrganizationInputSchema) },
+    responses: { 201: jsonContent(OrganizationSchema, 'The new organization'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor, lang } = scope(c)
@@ -155,7 +146,7 @@ directoryApi.openapi(
     summary: 'One organization',
     security: publicSecurity,
     request: { params: IdParam },
-    responses: { 200: json(OrganizationSchema, 'The organization'), ...errorResponses },
+    responses: { 200: jsonContent(OrganizationSchema, 'The organization'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor, lang } = scope(c)
@@ -171,8 +162,8 @@ directoryApi.openapi(
     summary: 'Replace an organization’s details',
     description: 'Only the secretariat may change the category or country.',
     security,
-    request: { params: IdParam, body: body(OrganizationInputSchema) },
-    responses: { 200: json(OrganizationSchema, 'The updated organization'), ...errorResponses },
+    request: { params: IdParam, body: jsonBody(OrganizationInputSchema) },
+    responses: { 200: jsonContent(OrganizationSchema, 'The updated organization'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor, lang } = scope(c)
@@ -196,7 +187,7 @@ for (const [action, archived] of [
         : 'Restore an archived organization',
       security,
       request: { params: IdParam },
-      responses: { 200: json(OrganizationSchema, 'The organization'), ...errorResponses },
+      responses: { 200: jsonContent(OrganizationSchema, 'The organization'), ...errorResponses },
     }),
     async (c) => {
       const { db, actor, lang } = scope(c)
@@ -209,34 +200,6 @@ for (const [action, archived] of [
 
 // ---------------------------------------------------------------- people
 
-const PersonDataExportSchema = z
-  .object({
-    exportedAt: z.string(),
-    person: z.object({
-      id: z.uuid(),
-      name: z.string(),
-      title: z.string().nullable(),
-      seniority: z.string().openapi({ enum: [...SENIORITIES] }),
-      email: z.string().nullable(),
-      phone: z.string().nullable(),
-      preferredLanguage: z.string().nullable(),
-      publicConsent: z.boolean(),
-      organization: z.string(),
-      createdAt: z.string(),
-      updatedAt: z.string(),
-      erased: z.boolean(),
-    }),
-    groupRoles: z.array(
-      z.object({
-        group: z.string(),
-        role: z.string().openapi({ enum: ['principal', 'alternate'] }),
-        from: z.string(),
-        to: z.string().nullable(),
-      }),
-    ),
-  })
-  .openapi('PersonDataExport')
-
 directoryApi.openapi(
   createRoute({
     method: 'get',
@@ -246,7 +209,10 @@ directoryApi.openapi(
     description: 'Anonymous callers and other members see only people who consented to be listed.',
     security: publicSecurity,
     request: { query: PersonQuerySchema },
-    responses: { 200: json(pageOf(PersonSchema, 'PersonPage'), 'A page of people'), ...errorResponses },
+    responses: {
+      200: jsonContent(pageOf(PersonSchema, 'PersonPage'), 'A page of people'),
+      ...errorResponses,
+    },
   }),
   async (c) => {
     const { db, actor } = scope(c)
@@ -261,8 +227,8 @@ directoryApi.openapi(
     tags: ['People'],
     summary: 'Add a person to an organization',
     security,
-    request: { body: body(PersonInputSchema) },
-    responses: { 201: json(PersonSchema, 'The new person'), ...errorResponses },
+    request: { body: jsonBody(PersonInputSchema) },
+    responses: { 201: jsonContent(PersonSchema, 'The new person'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor } = scope(c)
@@ -278,7 +244,7 @@ directoryApi.openapi(
     summary: 'One person',
     security: publicSecurity,
     request: { params: IdParam },
-    responses: { 200: json(PersonSchema, 'The person'), ...errorResponses },
+    responses: { 200: jsonContent(PersonSchema, 'The person'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor } = scope(c)
@@ -293,8 +259,8 @@ directoryApi.openapi(
     tags: ['People'],
     summary: 'Replace a person’s details',
     security,
-    request: { params: IdParam, body: body(PersonInputSchema) },
-    responses: { 200: json(PersonSchema, 'The updated person'), ...errorResponses },
+    request: { params: IdParam, body: jsonBody(PersonInputSchema) },
+    responses: { 200: jsonContent(PersonSchema, 'The updated person'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor } = scope(c)
@@ -314,7 +280,7 @@ for (const [action, archived] of [
       summary: archived ? 'Archive a person' : 'Restore an archived person',
       security,
       request: { params: IdParam },
-      responses: { 200: json(PersonSchema, 'The person'), ...errorResponses },
+      responses: { 200: jsonContent(PersonSchema, 'The person'), ...errorResponses },
     }),
     async (c) => {
       const { db, actor } = scope(c)
@@ -331,7 +297,7 @@ directoryApi.openapi(
     summary: 'Everything held on one person (subject-access request)',
     security,
     request: { params: IdParam },
-    responses: { 200: json(PersonDataExportSchema, 'The personal data'), ...errorResponses },
+    responses: { 200: jsonContent(PersonDataExportSchema, 'The personal data'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor } = scope(c)
@@ -366,7 +332,7 @@ directoryApi.openapi(
     tags: ['Groups'],
     summary: 'List engagement groups',
     security: publicSecurity,
-    responses: { 200: json(z.array(GroupSchema), 'The groups'), ...errorResponses },
+    responses: { 200: jsonContent(z.array(GroupSchema), 'The groups'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor, lang } = scope(c)
@@ -381,8 +347,8 @@ directoryApi.openapi(
     tags: ['Groups'],
     summary: 'Create a group (secretariat)',
     security,
-    request: { body: body(GroupInputSchema) },
-    responses: { 201: json(GroupSchema, 'The new group'), ...errorResponses },
+    request: { body: jsonBody(GroupInputSchema) },
+    responses: { 201: jsonContent(GroupSchema, 'The new group'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor, lang } = scope(c)
@@ -398,7 +364,7 @@ directoryApi.openapi(
     summary: 'One group with its memberships, past and current',
     security: publicSecurity,
     request: { params: IdParam },
-    responses: { 200: json(GroupDetailSchema, 'The group'), ...errorResponses },
+    responses: { 200: jsonContent(GroupDetailSchema, 'The group'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor, lang } = scope(c)
@@ -414,8 +380,8 @@ directoryApi.openapi(
     tags: ['Groups'],
     summary: 'Replace a group’s kind, names and descriptions',
     security,
-    request: { params: IdParam, body: body(GroupInputSchema) },
-    responses: { 200: json(GroupSchema, 'The updated group'), ...errorResponses },
+    request: { params: IdParam, body: jsonBody(GroupInputSchema) },
+    responses: { 200: jsonContent(GroupSchema, 'The updated group'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor, lang } = scope(c)
@@ -436,7 +402,7 @@ for (const [action, archived] of [
       summary: archived ? 'Archive a group' : 'Restore an archived group',
       security,
       request: { params: IdParam },
-      responses: { 200: json(GroupSchema, 'The group'), ...errorResponses },
+      responses: { 200: jsonContent(GroupSchema, 'The group'), ...errorResponses },
     }),
     async (c) => {
       const { db, actor, lang } = scope(c)
@@ -452,8 +418,8 @@ directoryApi.openapi(
     tags: ['Groups'],
     summary: 'Add an organization to a group',
     security,
-    request: { params: IdParam, body: body(MembershipInputSchema) },
-    responses: { 201: json(CreatedIdSchema, 'The new membership'), ...errorResponses },
+    request: { params: IdParam, body: jsonBody(MembershipInputSchema) },
+    responses: { 201: jsonContent(CreatedIdSchema, 'The new membership'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor } = scope(c)
@@ -472,8 +438,8 @@ directoryApi.openapi(
       'From the effective date a new period begins and the current one ends the day before; a change ' +
       'dated on the first day of the period corrects it in place. Answers the id of the current period.',
     security,
-    request: { params: IdParam, body: body(MembershipChangeSchema) },
-    responses: { 200: json(CreatedIdSchema, 'The current membership period'), ...errorResponses },
+    request: { params: IdParam, body: jsonBody(MembershipChangeSchema) },
+    responses: { 200: jsonContent(CreatedIdSchema, 'The current membership period'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor } = scope(c)
@@ -489,7 +455,7 @@ directoryApi.openapi(
     tags: ['Groups'],
     summary: 'End a membership',
     security,
-    request: { params: IdParam, body: body(MembershipEndSchema) },
+    request: { params: IdParam, body: jsonBody(MembershipEndSchema) },
     responses: { 204: { description: 'Ended' }, ...errorResponses },
   }),
   async (c) => {
@@ -500,29 +466,6 @@ directoryApi.openapi(
 )
 
 // ---------------------------------------------------------------- import and export
-
-const ImportReportSchema = z
-  .object({
-    kind: z.enum(IMPORT_KINDS),
-    dryRun: z.boolean(),
-    committed: z.boolean(),
-    rows: z.array(
-      z.object({
-        row: z.number().int().openapi({ description: 'Line in the file; the header is line 1' }),
-        status: z.enum(['created', 'updated', 'unchanged', 'error']),
-        key: z.string(),
-        errors: z.array(z.string()),
-      }),
-    ),
-    counts: z.object({
-      created: z.number().int(),
-      updated: z.number().int(),
-      unchanged: z.number().int(),
-      error: z.number().int(),
-    }),
-    fileErrors: z.array(z.string()),
-  })
-  .openapi('ImportReport')
 
 const ImportParams = z.object({ kind: z.enum(IMPORT_KINDS).openapi({ param: { name: 'kind', in: 'path' } }) })
 const ImportQuery = z.object({
@@ -559,7 +502,7 @@ directoryApi.openapi(
       body: { required: true, content: { 'text/csv': { schema: z.string() } } },
     },
     responses: {
-      200: json(ImportReportSchema, 'The report of a dry run or of a committed import'),
+      200: jsonContent(ImportReportSchema, 'The report of a dry run or of a committed import'),
       ...errorResponses,
       413: {
         description: 'The file is too large',

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { PageQuery } from '../../http/openapi.ts'
 import { LANGUAGES } from '../../i18n/i18n.ts'
 
 export const ITU_REGIONS = ['africa', 'americas', 'arab_states', 'asia_pacific', 'cis', 'europe'] as const
@@ -164,10 +165,6 @@ export const OrganizationSchema = z
 export type Organization = z.infer<typeof OrganizationSchema>
 
 export const ORGANIZATION_SORTS = ['name', 'country', 'category', 'region', 'created'] as const
-export const PageQuery = {
-  page: z.coerce.number().int().min(1).max(100000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(25),
-}
 export const OrganizationQuerySchema = z.object({
   q: z.string().trim().max(100).optional(),
   region: z.preprocess(blankToUndefined, z.enum(ITU_REGIONS).optional()),
@@ -320,3 +317,65 @@ export const MembershipChangeSchema = z
 export type MembershipChange = z.infer<typeof MembershipChangeSchema>
 
 export const MembershipEndSchema = z.object({ endDate: isoDate }).openapi('MembershipEnd')
+
+// ---------------------------------------------------------------- responses of the API
+
+export const IMPORT_KINDS = ['countries', 'organizations', 'people'] as const
+export type ImportKind = (typeof IMPORT_KINDS)[number]
+
+export const CreatedIdSchema = z.object({ id: z.uuid() }).openapi('CreatedId')
+
+export const GroupDetailSchema = GroupSchema.extend({ memberships: z.array(MembershipSchema) }).openapi(
+  'GroupDetail',
+)
+
+export const PersonDataExportSchema = z
+  .object({
+    exportedAt: z.string(),
+    person: z.object({
+      id: z.uuid(),
+      name: z.string(),
+      title: z.string().nullable(),
+      seniority: z.string().openapi({ enum: [...SENIORITIES] }),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+      preferredLanguage: z.string().nullable(),
+      publicConsent: z.boolean(),
+      organization: z.string(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      erased: z.boolean(),
+    }),
+    groupRoles: z.array(
+      z.object({
+        group: z.string(),
+        role: z.string().openapi({ enum: ['principal', 'alternate'] }),
+        from: z.string(),
+        to: z.string().nullable(),
+      }),
+    ),
+  })
+  .openapi('PersonDataExport')
+
+export const ImportReportSchema = z
+  .object({
+    kind: z.enum(IMPORT_KINDS),
+    dryRun: z.boolean(),
+    committed: z.boolean(),
+    rows: z.array(
+      z.object({
+        row: z.number().int().openapi({ description: 'Line in the file; the header is line 1' }),
+        status: z.enum(['created', 'updated', 'unchanged', 'error']),
+        key: z.string(),
+        errors: z.array(z.string()),
+      }),
+    ),
+    counts: z.object({
+      created: z.number().int(),
+      updated: z.number().int(),
+      unchanged: z.number().int(),
+      error: z.number().int(),
+    }),
+    fileErrors: z.array(z.string()),
+  })
+  .openapi('ImportReport')

@@ -109,6 +109,48 @@ export async function getCountry(db: Db, code: string, lang: Language): Promise<
   return toCountry(row, lang)
 }
 
+/**
+ * Applies a correction to one country inside the caller's transaction. Unchanged values write nothing
+ * and leave no audit entry, so a re-imported file reports what really changed.
+ */
+export async function updateCountryIn(
+  trx: Db,
+  actor: Actor,
+  code: string,
+  input: CountryUpdate,
+  action: 'update' | 'import' = 'update',
+): Promise<{ status: 'updated' | 'unchanged'; row: CountryRow }> {
+  const before = await trx
+    .selectFrom('country')
+    .selectAll()
+    .where('code', '=', code.trim().toUpperCase())
+    .forUpdate()
+    .executeTakeFirst()
+  if (!before) throw new AppError('NOT_FOUND', { code }, { code: ['country_unknown'] })
+  const names = input.names ? { ...(before.names as Localized), ...input.names } : (before.names as Localized)
+  const next = {
+    names,
+    itu_region: input.ituRegion !== undefined ? input.ituRegion : before.itu_region,
+    development_status: input.developmentStatus ?? before.development_status,
+    ldc: input.ldc ?? before.ldc,
+    lldc: input.lldc ?? before.lldc,
+    sids: input.sids ?? before.sids,
+    eit: input.eit ?? before.eit,
+  }
+  const same = Object.entries(next).every(
+    ([k, v]) => JSON.stringify(v) === JSON.stringify(before[k as keyof typeof before]),
+  )
+  if (same) return { status: 'unchanged', row: before }
+  const after = await trx
+    .updateTable('country')
+    .set({ ...next, names: JSON.stringify(names), updated_at: new Date() })
+    .where('code', '=', before.code)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  await recordAudit(trx, actor, { action, entityType: 'country', entityId: before.code, before, after })
+  return { status: 'updated', row: after }
+}
+
 export async function updateCountry(
   db: Db,
   actor: Actor,
@@ -117,39 +159,8 @@ export async function updateCountry(
   lang: Language,
 ): Promise<Country> {
   if (!policy.canEditCountries(actor)) deny(actor)
-  return inTransaction(db, async (trx) => {
-    const before = await trx
-      .selectFrom('country')
-      .selectAll()
-      .where('code', '=', code.toUpperCase())
-      .forUpdate()
-      .executeTakeFirst()
-    if (!before) throw new AppError('NOT_FOUND', { code })
-    const names = input.names ? { ...(before.names as Localized), ...input.names } : undefined
-    const after = await trx
-      .updateTable('country')
-      .set({
-        ...(names ? { names: JSON.stringify(names) } : {}),
-        ...(input.ituRegion !== undefined ? { itu_region: input.ituRegion } : {}),
-        ...(input.developmentStatus ? { development_status: input.developmentStatus } : {}),
-        ...(input.ldc !== undefined ? { ldc: input.ldc } : {}),
-        ...(input.lldc !== undefined ? { lldc: input.lldc } : {}),
-        ...(input.sids !== undefined ? { sids: input.sids } : {}),
-        ...(input.eit !== undefined ? { eit: input.eit } : {}),
-        updated_at: new Date(),
-      })
-      .where('code', '=', before.code)
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    await recordAudit(trx, actor, {
-      action: 'update',
-      entityType: 'country',
-      entityId: before.code,
-      before,
-      after,
-    })
-    return toCountry(after, lang)
-  })
+  const { row } = await inTransaction(db, (trx) => updateCountryIn(trx, actor, code, input))
+  return toCountry(row, lang)
 }
 
 // ---------------------------------------------------------------- organizations
@@ -275,12 +286,7 @@ export async function updateOrganizationIn(
   id: string,
   input: OrganizationInput,
 ): Promise<void> {
-  const before = await trx
-    .selectFrom('organization')
-    .selectAll()
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst()
+  const before = await repo.lockById(trx, 'organization', id)
   if (!before) throw new AppError('ORGANIZATION_NOT_FOUND')
   if (!policy.canEditOrganization(actor, scopeOf(before))) deny(actor)
   if (before.archived_at) throw new AppError('ORGANIZATION_ARCHIVED')
@@ -322,12 +328,7 @@ export async function setOrganizationArchived(
 ): Promise<Organization> {
   if (!policy.canArchive(actor)) deny(actor)
   await inTransaction(db, async (trx) => {
-    const before = await trx
-      .selectFrom('organization')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst()
+    const before = await repo.lockById(trx, 'organization', id)
     if (!before) throw new AppError('ORGANIZATION_NOT_FOUND')
     if ((before.archived_at !== null) === archived) return
     if (!archived && (await repo.findOrganizationByNameAndCountry(trx, before.name, before.country_code))) {
@@ -478,12 +479,7 @@ export async function createPerson(db: Db, actor: Actor, input: PersonInput): Pr
 }
 
 export async function updatePersonIn(trx: Db, actor: Actor, id: string, input: PersonInput): Promise<void> {
-  const before = await trx
-    .selectFrom('person')
-    .selectAll()
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst()
+  const before = await repo.lockById(trx, 'person', id)
   if (!before) throw new AppError('PERSON_NOT_FOUND')
   // The actor must speak for the current organization and, when moving the person, the new one too.
   await orgForPeople(trx, actor, before.organization_id)
@@ -511,12 +507,7 @@ export async function setPersonArchived(
   archived: boolean,
 ): Promise<Person> {
   await inTransaction(db, async (trx) => {
-    const before = await trx
-      .selectFrom('person')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst()
+    const before = await repo.lockById(trx, 'person', id)
     if (!before) throw new AppError('PERSON_NOT_FOUND')
     await orgForPeople(trx, actor, before.organization_id)
     if ((before.archived_at !== null) === archived) return
@@ -546,12 +537,7 @@ export async function setPersonArchived(
 export async function erasePerson(db: Db, actor: Actor, id: string): Promise<void> {
   if (!policy.canErasePerson(actor)) deny(actor)
   await inTransaction(db, async (trx) => {
-    const before = await trx
-      .selectFrom('person')
-      .select(['id', 'erased_at'])
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst()
+    const before = await repo.lockById(trx, 'person', id)
     if (!before) throw new AppError('PERSON_NOT_FOUND')
     if (before.erased_at) return
     await trx
@@ -683,12 +669,7 @@ export async function updateGroup(
 ): Promise<Group> {
   if (!policy.canManageGroups(actor)) deny(actor)
   await inTransaction(db, async (trx) => {
-    const before = await trx
-      .selectFrom('engagement_group')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst()
+    const before = await repo.lockById(trx, 'engagement_group', id)
     if (!before) throw new AppError('GROUP_NOT_FOUND')
     const after = await trx
       .updateTable('engagement_group')
@@ -715,12 +696,7 @@ export async function setGroupArchived(
 ): Promise<Group> {
   if (!policy.canManageGroups(actor)) deny(actor)
   await inTransaction(db, async (trx) => {
-    const before = await trx
-      .selectFrom('engagement_group')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst()
+    const before = await repo.lockById(trx, 'engagement_group', id)
     if (!before) throw new AppError('GROUP_NOT_FOUND')
     if ((before.archived_at !== null) === archived) return
     const after = await trx
@@ -791,12 +767,7 @@ export async function addMembership(
 ): Promise<string> {
   if (!policy.canManageGroups(actor)) deny(actor)
   return inTransaction(db, async (trx) => {
-    const group = await trx
-      .selectFrom('engagement_group')
-      .select(['id', 'archived_at'])
-      .where('id', '=', groupId)
-      .forUpdate()
-      .executeTakeFirst()
+    const group = await repo.lockById(trx, 'engagement_group', groupId)
     if (!group || group.archived_at) throw new AppError('GROUP_NOT_FOUND')
     const org = await trx
       .selectFrom('organization')
@@ -849,12 +820,7 @@ export async function changeMembership(
 ): Promise<string> {
   if (!policy.canManageGroups(actor)) deny(actor)
   return inTransaction(db, async (trx) => {
-    const before = await trx
-      .selectFrom('group_membership')
-      .selectAll()
-      .where('id', '=', membershipId)
-      .forUpdate()
-      .executeTakeFirst()
+    const before = await repo.lockById(trx, 'group_membership', membershipId)
     if (!before) throw new AppError('MEMBERSHIP_NOT_FOUND')
     if (before.end_date) throw new AppError('MEMBERSHIP_ENDED')
     if (input.effectiveDate < before.start_date) {
@@ -920,12 +886,7 @@ export async function endMembership(
 ): Promise<void> {
   if (!policy.canManageGroups(actor)) deny(actor)
   await inTransaction(db, async (trx) => {
-    const before = await trx
-      .selectFrom('group_membership')
-      .selectAll()
-      .where('id', '=', membershipId)
-      .forUpdate()
-      .executeTakeFirst()
+    const before = await repo.lockById(trx, 'group_membership', membershipId)
     if (!before) throw new AppError('MEMBERSHIP_NOT_FOUND')
     if (before.end_date) throw new AppError('MEMBERSHIP_ENDED')
     if (endDate < before.start_date)

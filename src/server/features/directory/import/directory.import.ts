@@ -6,17 +6,24 @@ import { recordAudit } from '../../audit/audit.service.ts'
 import { type Actor, deny } from '../../auth/auth.policy.ts'
 import * as policy from '../directory.policy.ts'
 import * as repo from '../directory.repository.ts'
-import { CountryUpdateSchema, OrganizationInputSchema, PersonInputSchema } from '../directory.schema.ts'
+import {
+  CountryUpdateSchema,
+  IMPORT_KINDS,
+  type ImportKind,
+  OrganizationInputSchema,
+  PersonInputSchema,
+} from '../directory.schema.ts'
+
+export { IMPORT_KINDS, type ImportKind }
+
 import {
   createOrganizationIn,
   createPersonIn,
+  updateCountryIn,
   updateOrganizationIn,
   updatePersonIn,
 } from '../directory.service.ts'
 import { MAX_IMPORT_ROWS, parseCsv } from './csv.ts'
-
-export const IMPORT_KINDS = ['countries', 'organizations', 'people'] as const
-export type ImportKind = (typeof IMPORT_KINDS)[number]
 
 export const IMPORT_COLUMNS: Record<ImportKind, { required: string[]; optional: string[] }> = {
   countries: {
@@ -87,34 +94,8 @@ async function importCountryRow(trx: Db, actor: Actor, r: Record<string, string>
     eit: bool(r.eit),
   })
   if (!parsed.success) return { status: 'error', key: code, errors: issues(parsed.error) }
-  const before = await trx
-    .selectFrom('country')
-    .selectAll()
-    .where('code', '=', code)
-    .forUpdate()
-    .executeTakeFirst()
-  if (!before) return { status: 'error', key: code, errors: ['code: country_unknown'] }
-  const v = parsed.data
-  const after = await trx
-    .updateTable('country')
-    .set({
-      ...(v.names ? { names: JSON.stringify({ ...(before.names as object), ...v.names }) } : {}),
-      ...(v.ituRegion !== undefined ? { itu_region: v.ituRegion } : {}),
-      ...(v.developmentStatus ? { development_status: v.developmentStatus } : {}),
-      ...(v.ldc !== undefined ? { ldc: v.ldc } : {}),
-      ...(v.lldc !== undefined ? { lldc: v.lldc } : {}),
-      ...(v.sids !== undefined ? { sids: v.sids } : {}),
-      ...(v.eit !== undefined ? { eit: v.eit } : {}),
-      updated_at: new Date(),
-    })
-    .where('code', '=', code)
-    .returningAll()
-    .executeTakeFirstOrThrow()
-  const { updated_at: _a, ...b } = before
-  const { updated_at: _b, ...a } = after
-  if (JSON.stringify(a) === JSON.stringify(b)) return { status: 'unchanged', key: code, errors: [] }
-  await recordAudit(trx, actor, { action: 'import', entityType: 'country', entityId: code, before, after })
-  return { status: 'updated', key: code, errors: [] }
+  const { status } = await updateCountryIn(trx, actor, code, parsed.data, 'import')
+  return { status, key: code, errors: [] }
 }
 
 async function importOrganizationRow(trx: Db, actor: Actor, r: Record<string, string>): Promise<RowOutcome> {
