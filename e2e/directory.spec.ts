@@ -75,6 +75,52 @@ describe('the directory in Chromium', () => {
     assert.deepEqual(await orgs.rows().locator('td:first-child a').allInnerTexts(), ['Fjord Systems'])
   })
 
+  test('adds people and seats the organization in a bilingual group with a principal and an alternate', async () => {
+    const orgs = new OrganizationsPage(page, app.url)
+    await orgs.open('?q=Baobab')
+    await page.getByRole('link', { name: 'Baobab Networks' }).click()
+    for (const [name, seniority] of [
+      ['Wanjiru Kamau', 'C-level executive'],
+      ['Otieno Ochieng', 'Senior executive'],
+    ] as const) {
+      await page.getByRole('link', { name: 'Add a person' }).click()
+      await page.getByLabel('Name', { exact: true }).fill(name)
+      await page.getByLabel('Title').fill('Chief Technology Officer')
+      await page.getByLabel('Seniority').selectOption({ label: seniority })
+      await page.getByLabel('E-mail').fill(`${name.split(' ')[0]!.toLowerCase()}@baobab.example`)
+      await page.getByRole('button', { name: 'Save' }).click()
+      await page.waitForURL(/\/people\/[0-9a-f-]{36}\?notice=created/)
+      await page.getByRole('link', { name: 'Baobab Networks' }).first().click()
+    }
+    await page.goto(`${app.url}/groups`)
+    await page.getByRole('link', { name: 'New group' }).click()
+    await page.getByLabel('Kind').selectOption({ label: 'CTO group' })
+    await page.getByLabel('English').first().fill('CTO group')
+    await page.getByLabel('Français').first().fill('Groupe des CTO')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.waitForURL(/\/groups\/[0-9a-f-]{36}\?notice=created/)
+    await page.getByLabel('Organization', { exact: true }).selectOption({ label: 'Baobab Networks (KE)' })
+    await page.getByRole('button', { name: 'Add an organization' }).click()
+    await page.waitForURL(/change=/)
+    await page
+      .getByLabel('Principal', { exact: true })
+      .selectOption({ label: 'Wanjiru Kamau — Chief Technology Officer' })
+    await page
+      .getByLabel('Alternate', { exact: true })
+      .selectOption({ label: 'Otieno Ochieng — Chief Technology Officer' })
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.waitForURL(/notice=saved/)
+    const row = page.locator('main table').first().locator('tbody tr').first()
+    assert.deepEqual((await row.locator('td').allInnerTexts()).slice(0, 3), [
+      'Baobab Networks (KE)',
+      'Wanjiru Kamau',
+      'Otieno Ochieng',
+    ])
+    await page.goto(`${page.url().split('?')[0]}?lang=fr`)
+    assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Groupe des CTO')
+    await page.goto(`${app.url}/?lang=en`)
+  })
+
   test('shows a clear error for an invalid organization and keeps what was typed', async () => {
     await page.goto(`${app.url}/organizations/new`)
     await page.getByLabel('Name', { exact: true }).fill('Baobab Networks')
@@ -100,9 +146,15 @@ describe('the directory in Chromium', () => {
   test('the main pages have no serious or critical accessibility violations', async () => {
     await page.goto(`${app.url}/organizations`)
     const orgId = await page.locator('main table tbody tr a').first().getAttribute('href')
+    await page.goto(`${app.url}/groups`)
+    const groupId = await page.locator('main table tbody tr a').first().getAttribute('href')
+    await page.goto(`${app.url}/people`)
+    const personId = await page.locator('main table tbody tr a').first().getAttribute('href')
     const paths = [
       '/',
       '/organizations',
+      groupId ?? '/groups',
+      personId ?? '/people',
       orgId ?? '/organizations',
       '/organizations/new',
       '/people',

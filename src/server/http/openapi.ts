@@ -7,12 +7,21 @@ import { AppError, fieldErrorsFromIssues } from './errors.ts'
  * document with per-field errors (thrown, so the one error handler formats it).
  */
 export function createApi(): OpenAPIHono<AppEnv> {
-  return new OpenAPIHono<AppEnv>({
+  const api = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success)
         throw new AppError('VALIDATION_FAILED', {}, fieldErrorsFromIssues(result.error.issues))
     },
   })
+  // Deny by default: no API call changes anything without an account, so an anonymous write is refused
+  // before its body is even validated.
+  api.use('*', async (c, next) => {
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) && c.get('actor').kind === 'anonymous') {
+      throw new AppError('UNAUTHENTICATED')
+    }
+    await next()
+  })
+  return api
 }
 
 export const ProblemSchema = z

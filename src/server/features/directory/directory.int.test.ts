@@ -217,7 +217,9 @@ describe('organizations', () => {
     assert.equal(scope.status, 403)
   })
 
-  test('anonymous users cannot create, and get 401', async () => {
+  test('anonymous users cannot create, and get 401 even for an invalid body', async () => {
+    const invalid = await h.request('/api/v1/organizations', { method: 'POST', json: {} })
+    assert.equal(invalid.status, 401)
     const res = await h.request('/api/v1/organizations', {
       method: 'POST',
       json: { name: 'Anon', category: 'academia', countryCode: 'KE' },

@@ -430,9 +430,12 @@ async function withFormErrors(
   values: Record<string, string>,
   run: () => Promise<unknown>,
   okNotice: string,
+  /** Where to go next, given what run() returned; by default back to the group. */
+  then?: (result: unknown) => string,
 ) {
+  let result: unknown
   try {
-    await run()
+    result = await run()
   } catch (error) {
     if (error instanceof AppError && (error.fieldErrors || error.status === 409)) {
       return c.html(
@@ -442,7 +445,8 @@ async function withFormErrors(
     }
     throw error
   }
-  return c.redirect(`/groups/${uuidParam(c, 'id')}?notice=${okNotice}`, 303)
+  const extra = then ? then(result) : ''
+  return c.redirect(`/groups/${uuidParam(c, 'id')}?notice=${okNotice}${extra}`, 303)
 }
 
 groupPages.post('/groups/:id/memberships', async (c) => {
@@ -454,6 +458,8 @@ groupPages.post('/groups/:id/memberships', async (c) => {
     f,
     () => directory.addMembership(c.get('deps').database.db, c.get('actor'), uuidParam(c, 'id'), v.data),
     'member_added',
+    // Straight on to choosing the new member's principal and alternate.
+    (membershipId) => `&change=${String(membershipId)}#change`,
   )
 })
 
