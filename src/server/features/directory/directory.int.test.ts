@@ -277,6 +277,36 @@ describe('people and personal data', () => {
     assert.equal(own.total, 1)
   })
 
+  test('a focal point sees its own Member State’s contacts but not another country’s', async () => {
+    const kenya = await buildOrganization(h.db, {
+      category: 'member_state',
+      country_code: 'KE',
+      name: unique('Government of Kenya'),
+    })
+    const france = await buildOrganization(h.db, {
+      category: 'member_state',
+      country_code: 'FR',
+      name: unique('Gouvernement'),
+    })
+    const own = await buildPerson(h.db, { organization_id: kenya.id, public_consent: false })
+    const foreign = await buildPerson(h.db, { organization_id: france.id, public_consent: false })
+    const foreignPublic = await buildPerson(h.db, { organization_id: france.id, public_consent: true })
+    const focal = await h.user([{ role: 'focal_point', countryCode: 'KE' }])
+    const mine = (await (await h.request(`/api/v1/people/${own.id}`, { as: focal })).json()) as Person
+    assert.equal(mine.email, own.email)
+    assert.equal((await h.request(`/api/v1/people/${foreign.id}`, { as: focal })).status, 404)
+    const other = (await (
+      await h.request(`/api/v1/people/${foreignPublic.id}`, { as: focal })
+    ).json()) as Person
+    assert.equal(other.email, undefined)
+    const edit = await h.request(`/api/v1/people/${foreignPublic.id}`, {
+      method: 'PUT',
+      as: focal,
+      json: { organizationId: france.id, name: 'Changed', seniority: 'expert' },
+    })
+    assert.equal(edit.status, 403)
+  })
+
   test('a member representative adds people to its own organization only', async () => {
     const org = await buildOrganization(h.db)
     const other = await buildOrganization(h.db)
