@@ -19,6 +19,8 @@ import { organizationPages } from './features/directory/organizations.pages.tsx'
 import { peoplePages } from './features/directory/people.pages.tsx'
 import { homePages } from './features/home/home.pages.tsx'
 import { outboxPages } from './features/mail/outbox.pages.tsx'
+import { meetingPages } from './features/meetings/meetings.pages.tsx'
+import { meetingsApi } from './features/meetings/meetings.routes.ts'
 import { createApiDocsPages } from './http/api-docs.pages.tsx'
 import type { AppEnv, Deps } from './http/context.ts'
 import { renderErrorPage } from './http/error-page.tsx'
@@ -130,10 +132,12 @@ export function createApp(deps: Deps) {
   app.route('/', importPages)
   app.route('/', auditPages)
   app.route('/', outboxPages)
+  app.route('/', meetingPages)
 
   app.route('/api/v1', directoryApi)
   app.route('/api/v1', authApi)
   app.route('/api/v1', auditApi)
+  app.route('/api/v1', meetingsApi)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -3,191 +3,253 @@
  * Please do not edit it manually.
  */
 
-import type { ColumnType } from 'kysely'
+import type { ColumnType } from "kysely";
 
-export type Generated<T> =
-  T extends ColumnType<infer S, infer I, infer U>
-    ? ColumnType<S, I | undefined, U>
-    : ColumnType<T, T | undefined, T>
+export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
+  ? ColumnType<S, I | undefined, U>
+  : ColumnType<T, T | undefined, T>;
 
-export type Json = JsonValue
+export type Json = JsonValue;
 
-export type JsonArray = JsonValue[]
+export type JsonArray = JsonValue[];
 
 export type JsonObject = {
-  [x: string]: JsonValue | undefined
-}
+  [x: string]: JsonValue | undefined;
+};
 
-export type JsonPrimitive = boolean | number | string | null
+export type JsonPrimitive = boolean | number | string | null;
 
-export type JsonValue = JsonArray | JsonObject | JsonPrimitive
+export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
-export type Timestamp = ColumnType<Date, Date | string, Date | string>
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface ApiToken {
-  created_at: Generated<Timestamp>
-  expires_at: Timestamp
-  id: Generated<string>
-  last_used_at: Timestamp | null
-  name: string
-  revoked_at: Timestamp | null
-  scope: string
-  token_hash: string
-  token_prefix: string
-  user_id: string
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  id: Generated<string>;
+  last_used_at: Timestamp | null;
+  name: string;
+  revoked_at: Timestamp | null;
+  scope: string;
+  token_hash: string;
+  token_prefix: string;
+  user_id: string;
 }
 
 export interface AppUser {
-  created_at: Generated<Timestamp>
-  email: string
-  id: Generated<string>
-  last_sign_in_at: Timestamp | null
-  name: string
-  password_hash: string | null
-  preferred_language: string | null
-  status: Generated<string>
-  updated_at: Generated<Timestamp>
+  created_at: Generated<Timestamp>;
+  email: string;
+  id: Generated<string>;
+  last_sign_in_at: Timestamp | null;
+  name: string;
+  password_hash: string | null;
+  preferred_language: string | null;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface AuditLog {
-  action: string
-  actor_label: string
-  actor_user_id: string | null
-  after: Json | null
-  before: Json | null
-  entity_id: string
-  entity_type: string
-  id: Generated<number>
-  occurred_at: Generated<Timestamp>
-  summary: string | null
+  action: string;
+  actor_label: string;
+  actor_user_id: string | null;
+  after: Json | null;
+  before: Json | null;
+  entity_id: string;
+  entity_type: string;
+  id: Generated<number>;
+  occurred_at: Generated<Timestamp>;
+  summary: string | null;
 }
 
 export interface Country {
-  code: string
-  development_status: string
-  eit: Generated<boolean>
-  iso3: string
-  itu_region: string | null
-  ldc: Generated<boolean>
-  lldc: Generated<boolean>
-  names: Json
-  sids: Generated<boolean>
-  un_member: Generated<boolean>
-  updated_at: Generated<Timestamp>
+  code: string;
+  development_status: string;
+  eit: Generated<boolean>;
+  iso3: string;
+  itu_region: string | null;
+  ldc: Generated<boolean>;
+  lldc: Generated<boolean>;
+  names: Json;
+  sids: Generated<boolean>;
+  un_member: Generated<boolean>;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface EngagementGroup {
-  archived_at: Timestamp | null
-  created_at: Generated<Timestamp>
-  descriptions: Generated<Json>
-  id: Generated<string>
-  kind: string
-  names: Json
-  updated_at: Generated<Timestamp>
+  archived_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  descriptions: Generated<Json>;
+  id: Generated<string>;
+  kind: string;
+  names: Json;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface GroupMembership {
-  alternate_person_id: string | null
-  created_at: Generated<Timestamp>
-  end_date: string | null
-  group_id: string
-  id: Generated<string>
-  organization_id: string
-  principal_person_id: string | null
-  start_date: string
+  alternate_person_id: string | null;
+  created_at: Generated<Timestamp>;
+  end_date: string | null;
+  group_id: string;
+  id: Generated<string>;
+  organization_id: string;
+  principal_person_id: string | null;
+  start_date: string;
+}
+
+export interface Meeting {
+  capacity: number | null;
+  city: string | null;
+  country_code: string | null;
+  created_at: Generated<Timestamp>;
+  ends_at: Timestamp;
+  format: string;
+  group_id: string | null;
+  host_organization_id: string | null;
+  id: Generated<string>;
+  kind: string;
+  registration_deadline: Timestamp | null;
+  seniority_policy: string;
+  starts_at: Timestamp;
+  status: Generated<string>;
+  time_zone: string;
+  titles: Json;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface MeetingAttendance {
+  attended_as: string;
+  captured_at: Generated<Timestamp>;
+  captured_by: string;
+  id: Generated<string>;
+  meeting_id: string;
+  organization_id: string;
+  person_id: string | null;
+  recorded_by: string | null;
+}
+
+export interface MeetingInvitation {
+  delegate_person_id: string | null;
+  group_role: string | null;
+  id: Generated<string>;
+  meeting_id: string;
+  organization_id: string;
+  person_id: string | null;
+  reminded_at: Timestamp | null;
+  responded_at: Timestamp | null;
+  sent_at: Generated<Timestamp>;
+  state: Generated<string>;
+}
+
+export interface MeetingRegistration {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: Generated<string>;
+  meeting_id: string;
+  organization_id: string;
+  override_reason: string | null;
+  participation: string;
+  person_id: string;
+  seniority_note: string | null;
+  status: string;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface OneTimeToken {
-  created_at: Generated<Timestamp>
-  expires_at: Timestamp
-  id: string
-  purpose: string
-  used_at: Timestamp | null
-  user_id: string
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  id: string;
+  purpose: string;
+  used_at: Timestamp | null;
+  user_id: string;
 }
 
 export interface Organization {
-  archived_at: Timestamp | null
-  category: string
-  country_code: string
-  created_at: Generated<Timestamp>
-  id: Generated<string>
-  membership_end: string | null
-  membership_start: string | null
-  name: string
-  roa: Generated<boolean>
-  segment: string | null
-  sio: Generated<boolean>
-  sme: Generated<boolean>
-  updated_at: Generated<Timestamp>
-  website: string | null
+  archived_at: Timestamp | null;
+  category: string;
+  country_code: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  membership_end: string | null;
+  membership_start: string | null;
+  name: string;
+  roa: Generated<boolean>;
+  segment: string | null;
+  sio: Generated<boolean>;
+  sme: Generated<boolean>;
+  updated_at: Generated<Timestamp>;
+  website: string | null;
 }
 
 export interface OutboxEmail {
-  attempts: Generated<number>
-  body_text: string
-  claimed_at: Timestamp | null
-  created_at: Generated<Timestamp>
-  id: Generated<string>
-  last_error: string | null
-  sent_at: Timestamp | null
-  subject: string
-  to_address: string
+  attempts: Generated<number>;
+  body_text: string;
+  claimed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  last_error: string | null;
+  sent_at: Timestamp | null;
+  subject: string;
+  to_address: string;
 }
 
 export interface Person {
-  archived_at: Timestamp | null
-  created_at: Generated<Timestamp>
-  email: string | null
-  erased_at: Timestamp | null
-  id: Generated<string>
-  name: string
-  organization_id: string
-  phone: string | null
-  preferred_language: string | null
-  public_consent: Generated<boolean>
-  seniority: string
-  title: string | null
-  updated_at: Generated<Timestamp>
+  archived_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  email: string | null;
+  erased_at: Timestamp | null;
+  id: Generated<string>;
+  name: string;
+  organization_id: string;
+  phone: string | null;
+  preferred_language: string | null;
+  public_consent: Generated<boolean>;
+  seniority: string;
+  title: string | null;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface RateLimit {
-  hits: number
-  key: string
-  window_start: Timestamp
+  hits: number;
+  key: string;
+  window_start: Timestamp;
 }
 
 export interface RoleAssignment {
-  country_code: string | null
-  created_at: Generated<Timestamp>
-  id: Generated<string>
-  organization_id: string | null
-  role: string
-  user_id: string
+  country_code: string | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  organization_id: string | null;
+  role: string;
+  user_id: string;
 }
 
 export interface Session {
-  created_at: Generated<Timestamp>
-  csrf_token: string
-  expires_at: Timestamp
-  id: string
-  last_seen_at: Generated<Timestamp>
-  user_agent: string | null
-  user_id: string
+  created_at: Generated<Timestamp>;
+  csrf_token: string;
+  expires_at: Timestamp;
+  id: string;
+  last_seen_at: Generated<Timestamp>;
+  user_agent: string | null;
+  user_id: string;
 }
 
 export interface DB {
-  api_token: ApiToken
-  app_user: AppUser
-  audit_log: AuditLog
-  country: Country
-  engagement_group: EngagementGroup
-  group_membership: GroupMembership
-  one_time_token: OneTimeToken
-  organization: Organization
-  outbox_email: OutboxEmail
-  person: Person
-  rate_limit: RateLimit
-  role_assignment: RoleAssignment
-  session: Session
+  api_token: ApiToken;
+  app_user: AppUser;
+  audit_log: AuditLog;
+  country: Country;
+  engagement_group: EngagementGroup;
+  group_membership: GroupMembership;
+  meeting: Meeting;
+  meeting_attendance: MeetingAttendance;
+  meeting_invitation: MeetingInvitation;
+  meeting_registration: MeetingRegistration;
+  one_time_token: OneTimeToken;
+  organization: Organization;
+  outbox_email: OutboxEmail;
+  person: Person;
+  rate_limit: RateLimit;
+  role_assignment: RoleAssignment;
+  session: Session;
 }

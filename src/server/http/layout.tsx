@@ -78,6 +78,9 @@ export const Layout: FC<{ ctx: PageCtx; title: string; children: Child; status?:
               <NavLink href="/" current={path}>
                 {t('nav.home')}
               </NavLink>
+              <NavLink href="/meetings" current={path}>
+                {t('nav.meetings')}
+              </NavLink>
               <NavLink href="/organizations" current={path}>
                 {t('nav.organizations')}
               </NavLink>

@@ -72,10 +72,9 @@ export async function openTestDatabase(): Promise<Database> {
     )
     await admin.end()
     const database = openPostgres(urlFor(name), 5)
-    if (!haveTemplate) {
-      await migrateToLatest(database.db)
-      await ensureReferenceData(database.db)
-    }
+    // Also after cloning: a template left by an older run may lack the newest migrations.
+    await migrateToLatest(database.db)
+    if (!haveTemplate) await ensureReferenceData(database.db)
     return {
       ...database,
       close: async () => {
@@ -88,7 +87,11 @@ export async function openTestDatabase(): Promise<Database> {
     }
   }
   const dumpPath = process.env.TEST_PGLITE_DUMP
-  if (dumpPath) return openMemory(new Blob([readFileSync(dumpPath)]))
+  if (dumpPath) {
+    const database = await openMemory(new Blob([readFileSync(dumpPath)]))
+    await migrateToLatest(database.db)
+    return database
+  }
   const database = await openMemory()
   await migrateToLatest(database.db)
   await ensureReferenceData(database.db)

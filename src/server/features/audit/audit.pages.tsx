@@ -30,6 +30,11 @@ const ENTITY_TYPES = [
   'organizations',
   'people',
   'countries',
+  'demo',
+  'meeting',
+  'meeting_invitation',
+  'meeting_registration',
+  'meeting_attendance',
 ]
 const ACTIONS = ['create', 'update', 'delete', 'archive', 'restore', 'import', 'erase', 'sign_in', 'revoke']
 

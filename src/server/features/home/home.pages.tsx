@@ -1,15 +1,21 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../../http/context.ts'
 import { Layout, Notice, pageCtx } from '../../http/layout.tsx'
-import { formatNumber } from '../../i18n/i18n.ts'
+import { formatDateTime, formatNumber } from '../../i18n/i18n.ts'
 import { isAdmin, isStaff, isUser } from '../auth/auth.policy.ts'
 import { directoryCounts } from '../directory/directory.service.ts'
+import { MeetingQuerySchema } from '../meetings/meetings.schema.ts'
+import { searchMeetings } from '../meetings/meetings.service.ts'
 
 export const homePages = new Hono<AppEnv>()
 
 homePages.get('/', async (c) => {
   const ctx = pageCtx(c)
-  const counts = await directoryCounts(c.get('deps').database.db, ctx.actor)
+  const db = c.get('deps').database.db
+  const [counts, upcoming] = await Promise.all([
+    directoryCounts(db, ctx.actor),
+    searchMeetings(db, ctx.actor, MeetingQuerySchema.parse({ when: 'upcoming', pageSize: 5 }), ctx.lang),
+  ])
   const t = ctx.t
   const cards = [
     {
@@ -27,6 +33,25 @@ homePages.get('/', async (c) => {
       <h1>{t('home.title')}</h1>
       <Notice ctx={ctx} />
       <p>{t('home.intro')}</p>
+      <section aria-labelledby="upcoming-h">
+        <h2 id="upcoming-h">{t('home.upcoming')}</h2>
+        {upcoming.items.length ? (
+          <ul>
+            {upcoming.items.map((m) => (
+              <li>
+                <a href={`/meetings/${m.id}`}>{m.title}</a> —{' '}
+                {formatDateTime(m.startsAt, ctx.lang, m.timeZone)}
+                {m.city ? ` · ${m.city}` : ''}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="empty">{t('home.no_upcoming')}</p>
+        )}
+        <p>
+          <a href="/meetings">{t('home.all_meetings')}</a>
+        </p>
+      </section>
       <ul class="cards">
         {cards.map((card) => (
           <li class="card">

@@ -1,0 +1,984 @@
+import type { Context } from 'hono'
+import { Hono } from 'hono'
+import type { AppEnv } from '../../http/context.ts'
+import { AppError } from '../../http/errors.ts'
+import { formFields, nest, uuidParam, validate } from '../../http/forms.ts'
+import {
+  ConfirmButton,
+  Csrf,
+  ErrorSummary,
+  type FormErrors,
+  Layout,
+  Notice,
+  type PageCtx,
+  Pagination,
+  pageCtx,
+  SelectField,
+  TextField,
+} from '../../http/layout.tsx'
+import { direction, formatDateTime, formatNumber, LANGUAGE_NAMES, LANGUAGES } from '../../i18n/i18n.ts'
+import { isStaff, isUser } from '../auth/auth.policy.ts'
+import { ITU_REGIONS } from '../directory/directory.schema.ts'
+import { listCountries, listGroups } from '../directory/directory.service.ts'
+import { acceptsAttendance, canManageMeetings, TRANSITIONS } from './meetings.policy.ts'
+import {
+  ATTENDED_AS,
+  AttendanceInputSchema,
+  CAPTURED_BY,
+  FORMATS,
+  InvitationResponseSchema,
+  InviteSchema,
+  MEETING_KINDS,
+  MEETING_STATUSES,
+  type Meeting,
+  MeetingInputSchema,
+  MeetingQuerySchema,
+  PARTICIPATIONS,
+  RegistrationInputSchema,
+  SENIORITY_POLICIES,
+  TransitionSchema,
+} from './meetings.schema.ts'
+import * as meetings from './meetings.service.ts'
+
+export const meetingPages = new Hono<AppEnv>()
+
+const opts = (ctx: PageCtx, prefix: string, values: readonly string[]) =>
+  values.map((v) => ({ value: v, label: ctx.t(`${prefix}.${v}`) }))
+
+function when(ctx: PageCtx, m: Meeting): string {
+  return `${formatDateTime(m.startsAt, ctx.lang, m.timeZone)} – ${formatDateTime(m.endsAt, ctx.lang, m.timeZone)}`
+}
+
+function place(ctx: PageCtx, m: Meeting): string {
+  const where = [m.city, m.countryName].filter(Boolean).join(', ')
+  return m.format === 'online'
+    ? ctx.t('meeting_format.online')
+    : `${where}${m.format === 'hybrid' ? ` · ${ctx.t('meeting_format.hybrid')}` : ''}`
+}
+
+function forbidden(ctx: PageCtx): never {
+  throw new AppError(ctx.actor.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN')
+}
+
+meetingPages.get('/meetings', async (c) => {
+  const ctx = pageCtx(c)
+  const parsed = MeetingQuerySchema.safeParse(c.req.query())
+  const q = parsed.success ? parsed.data : MeetingQuerySchema.parse({})
+  const db = c.get('deps').database.db
+  const [result, groups] = await Promise.all([
+    meetings.searchMeetings(db, ctx.actor, q, ctx.lang),
+    listGroups(db, ctx.actor, ctx.lang),
+  ])
+  const t = ctx.t
+  const thisYear = new Date().getUTCFullYear()
+  return c.html(
+    <Layout ctx={ctx} title={t('meeting.list_title')}>
+      <div class="page-head">
+        <h1>{t('meeting.list_title')}</h1>
+        {canManageMeetings(ctx.actor) ? (
+          <a class="button" href="/meetings/new">
+            {t('meeting.new')}
+          </a>
+        ) : null}
+      </div>
+      <Notice ctx={ctx} />
+      {!parsed.success ? <p class="field-error">{t('validation.filters_invalid')}</p> : null}
+      <form method="get" class="filters" aria-label={t('action.filter')}>
+        <SelectField
+          ctx={ctx}
+          name="when"
+          label={t('meeting.when')}
+          value={q.when}
+          options={opts(ctx, 'meeting_when', ['upcoming', 'past', 'all'])}
+        />
+        <SelectField
+          ctx={ctx}
+          name="kind"
+          label={t('field.kind')}
+          value={q.kind}
+          options={opts(ctx, 'meeting_kind', MEETING_KINDS)}
+          empty={t('filter.all')}
+        />
+        <SelectField
+          ctx={ctx}
+          name="groupId"
+          label={t('meeting.group')}
+          value={q.groupId}
+          options={groups.map((g) => ({ value: g.id, label: g.name }))}
+          empty={t('filter.all')}
+        />
+        <SelectField
+          ctx={ctx}
+          name="year"
+          label={t('meeting.year')}
+          value={q.year ? String(q.year) : ''}
+          options={Array.from({ length: 25 }, (_, i) => String(thisYear + 1 - i)).map((y) => ({
+            value: y,
+            label: y,
+          }))}
+          empty={t('filter.all')}
+        />
+        <SelectField
+          ctx={ctx}
+          name="region"
+          label={t('field.region')}
+          value={q.region}
+          options={opts(ctx, 'region', ITU_REGIONS)}
+          empty={t('filter.all')}
+        />
+        {isStaff(ctx.actor) ? (
+          <SelectField
+            ctx={ctx}
+            name="status"
+            label={t('field.status')}
+            value={q.status}
+            options={opts(ctx, 'meeting_status', MEETING_STATUSES)}
+            empty={t('filter.all')}
+          />
+        ) : null}
+        <div class="actions">
+          <button type="submit">{t('action.filter')}</button>
+          <a href="/meetings">{t('action.clear')}</a>
+        </div>
+      </form>
+      {result.items.length ? (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('meeting.dates')}</th>
+              <th scope="col">{t('meeting.title')}</th>
+              <th scope="col">{t('field.kind')}</th>
+              <th scope="col">{t('meeting.venue')}</th>
+              <th scope="col">{t('field.status')}</th>
+              <th scope="col">{t('meeting.registered')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.items.map((m) => (
+              <tr>
+                <td>{when(ctx, m)}</td>
+                <td>
+                  <a href={`/meetings/${m.id}`}>{m.title}</a>
+                </td>
+                <td>{t(`meeting_kind.${m.kind}`)}</td>
+                <td>{place(ctx, m)}</td>
+                <td>{t(`meeting_status.${m.status}`)}</td>
+                <td>
+                  {formatNumber(m.registered, ctx.lang)}
+                  {m.capacity ? ` / ${formatNumber(m.capacity, ctx.lang)}` : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p class="empty">{t('meeting.none')}</p>
+      )}
+      <Pagination ctx={ctx} page={q.page} pageSize={q.pageSize} total={result.total} />
+    </Layout>,
+  )
+})
+
+async function formPage(
+  c: Context<AppEnv>,
+  meeting: Meeting | undefined,
+  values: Record<string, unknown>,
+  errors?: FormErrors,
+  code?: string,
+) {
+  const ctx = pageCtx(c)
+  const t = ctx.t
+  const db = c.get('deps').database.db
+  const [countries, groups, hosts] = await Promise.all([
+    listCountries(db, ctx.lang),
+    listGroups(db, ctx.actor, ctx.lang),
+    db
+      .selectFrom('organization')
+      .select(['id', 'name', 'country_code'])
+      .where('archived_at', 'is', null)
+      .orderBy('name')
+      .limit(5000)
+      .execute(),
+  ])
+  const titles = (values.titles ?? {}) as Record<string, string>
+  const str = (k: string) => (values[k] === null || values[k] === undefined ? undefined : String(values[k]))
+  const title = meeting ? t('meeting.edit_title', { title: meeting.title }) : t('meeting.new')
+  return (
+    <Layout ctx={ctx} title={title}>
+      <h1>{title}</h1>
+      <ErrorSummary ctx={ctx} errors={errors} code={code} />
+      <form method="post" action={meeting ? `/meetings/${meeting.id}/edit` : '/meetings/new'} novalidate>
+        <Csrf ctx={ctx} />
+        {meeting ? (
+          <input type="hidden" name="version" value={String(values.version ?? meeting.version)} />
+        ) : null}
+        <div class="grid-2">
+          <SelectField
+            ctx={ctx}
+            name="kind"
+            label={t('field.kind')}
+            value={str('kind')}
+            options={opts(ctx, 'meeting_kind', MEETING_KINDS)}
+            required
+            errors={errors}
+            empty=""
+          />
+          <SelectField
+            ctx={ctx}
+            name="groupId"
+            label={t('meeting.group')}
+            value={str('groupId')}
+            options={groups.map((g) => ({ value: g.id, label: g.name }))}
+            empty={t('filter.none')}
+            errors={errors}
+          />
+        </div>
+        <fieldset>
+          <legend>{t('meeting.titles')}</legend>
+          {errors?.titles ? (
+            <p class="field-error">
+              {errors.titles.map((e) => t(`validation.${e}`, { defaultValue: e })).join(' ')}
+            </p>
+          ) : null}
+          <div class="grid-2">
+            {LANGUAGES.map((l) => (
+              <TextField
+                ctx={ctx}
+                name={`titles.${l}`}
+                label={LANGUAGE_NAMES[l]}
+                value={titles[l]}
+                lang={l}
+                dir={direction(l)}
+                maxlength={300}
+                errors={errors}
+              />
+            ))}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t('meeting.dates')}</legend>
+          <div class="grid-2">
+            <TextField
+              ctx={ctx}
+              name="startsAt"
+              label={t('meeting.starts')}
+              type="datetime-local"
+              value={str('startsAt')}
+              required
+              errors={errors}
+            />
+            <TextField
+              ctx={ctx}
+              name="endsAt"
+              label={t('meeting.ends')}
+              type="datetime-local"
+              value={str('endsAt')}
+              required
+              errors={errors}
+            />
+            <TextField
+              ctx={ctx}
+              name="timeZone"
+              label={t('meeting.time_zone')}
+              value={str('timeZone') ?? 'Europe/Zurich'}
+              required
+              errors={errors}
+              hint={t('meeting.time_zone_hint')}
+            />
+            <TextField
+              ctx={ctx}
+              name="registrationDeadline"
+              label={t('meeting.deadline')}
+              type="datetime-local"
+              value={str('registrationDeadline')}
+              errors={errors}
+            />
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t('meeting.venue')}</legend>
+          <div class="grid-2">
+            <SelectField
+              ctx={ctx}
+              name="format"
+              label={t('meeting.format')}
+              value={str('format') ?? 'in_person'}
+              options={opts(ctx, 'meeting_format', FORMATS)}
+              required
+              errors={errors}
+            />
+            <TextField
+              ctx={ctx}
+              name="city"
+              label={t('meeting.city')}
+              value={str('city')}
+              maxlength={120}
+              errors={errors}
+            />
+            <SelectField
+              ctx={ctx}
+              name="countryCode"
+              label={t('field.country')}
+              value={str('countryCode')}
+              options={countries.map((co) => ({ value: co.code, label: co.name }))}
+              empty={t('filter.none')}
+              errors={errors}
+            />
+            <SelectField
+              ctx={ctx}
+              name="hostOrganizationId"
+              label={t('meeting.host')}
+              value={str('hostOrganizationId')}
+              options={hosts.map((o) => ({ value: o.id, label: `${o.name} (${o.country_code})` }))}
+              empty={t('filter.none')}
+              errors={errors}
+            />
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t('meeting.participation')}</legend>
+          <div class="grid-2">
+            <TextField
+              ctx={ctx}
+              name="capacity"
+              label={t('meeting.capacity')}
+              type="number"
+              value={str('capacity')}
+              errors={errors}
+              hint={t('meeting.capacity_hint')}
+            />
+            <SelectField
+              ctx={ctx}
+              name="seniorityPolicy"
+              label={t('meeting.seniority_policy')}
+              value={str('seniorityPolicy') ?? 'executives_preferred'}
+              options={opts(ctx, 'seniority_policy', SENIORITY_POLICIES)}
+              required
+              errors={errors}
+            />
+          </div>
+        </fieldset>
+        <div class="actions">
+          <button type="submit">{t('action.save')}</button>
+          <a href={meeting ? `/meetings/${meeting.id}` : '/meetings'}>{t('action.cancel')}</a>
+        </div>
+      </form>
+    </Layout>
+  )
+}
+
+meetingPages.get('/meetings/new', async (c) => {
+  const ctx = pageCtx(c)
+  if (!canManageMeetings(ctx.actor)) forbidden(ctx)
+  return c.html(await formPage(c, undefined, {}))
+})
+
+meetingPages.post('/meetings/new', async (c) => {
+  const ctx = pageCtx(c)
+  const input = nest(await formFields(c))
+  const v = validate(MeetingInputSchema, input)
+  if (!v.ok) return c.html(await formPage(c, undefined, input, v.errors), 422)
+  try {
+    const m = await meetings.createMeeting(c.get('deps').database.db, ctx.actor, v.data, ctx.lang)
+    return c.redirect(`/meetings/${m.id}?notice=created`, 303)
+  } catch (error) {
+    if (error instanceof AppError && error.fieldErrors)
+      return c.html(await formPage(c, undefined, input, error.fieldErrors, error.code), error.status)
+    throw error
+  }
+})
+
+meetingPages.get('/meetings/:id/edit', async (c) => {
+  const ctx = pageCtx(c)
+  if (!canManageMeetings(ctx.actor)) forbidden(ctx)
+  const m = await meetings.getMeeting(c.get('deps').database.db, ctx.actor, uuidParam(c, 'id'), ctx.lang)
+  return c.html(
+    await formPage(c, m, {
+      ...m,
+      startsAt: m.startsAtLocal,
+      endsAt: m.endsAtLocal,
+      registrationDeadline: m.registrationDeadlineLocal,
+    }),
+  )
+})
+
+meetingPages.post('/meetings/:id/edit', async (c) => {
+  const ctx = pageCtx(c)
+  const db = c.get('deps').database.db
+  const m = await meetings.getMeeting(db, ctx.actor, uuidParam(c, 'id'), ctx.lang)
+  const input = nest(await formFields(c))
+  const v = validate(MeetingInputSchema, input)
+  if (!v.ok) return c.html(await formPage(c, m, input, v.errors), 422)
+  try {
+    await meetings.updateMeeting(db, ctx.actor, m.id, v.data, ctx.lang)
+  } catch (error) {
+    if (error instanceof AppError && (error.fieldErrors || error.status === 409)) {
+      return c.html(await formPage(c, m, input, error.fieldErrors, error.code), error.status)
+    }
+    throw error
+  }
+  return c.redirect(`/meetings/${m.id}?notice=saved`, 303)
+})
+
+const FigureTable = ({
+  ctx,
+  caption,
+  prefix,
+  rows,
+}: {
+  ctx: PageCtx
+  caption: string
+  prefix: string
+  rows: { key: string | null; organizations: number; people: number }[]
+}) => (
+  <table>
+    <caption>{caption}</caption>
+    <thead>
+      <tr>
+        <th scope="col">{caption}</th>
+        <th scope="col">{ctx.t('meeting.organizations')}</th>
+        <th scope="col">{ctx.t('meeting.people')}</th>
+      </tr>
+    </thead>
+    <tbody>
+      {rows.map((r) => (
+        <tr>
+          <th scope="row">{r.key === null ? '—' : ctx.t(`${prefix}.${r.key}`, { defaultValue: r.key })}</th>
+          <td>{formatNumber(r.organizations, ctx.lang)}</td>
+          <td>{formatNumber(r.people, ctx.lang)}</td>
+        </tr>
+      ))}
+    </tbody>
+  </table>
+)
+
+async function detailPage(
+  c: Context<AppEnv>,
+  opts2: { errors?: FormErrors | undefined; code?: string | undefined; section?: string } = {},
+) {
+  const ctx = pageCtx(c)
+  const t = ctx.t
+  const db = c.get('deps').database.db
+  const m = await meetings.getMeeting(db, ctx.actor, uuidParam(c, 'id'), ctx.lang)
+  const manage = canManageMeetings(ctx.actor)
+  const [invitations, registrations, attendance, figures] = await Promise.all([
+    meetings.listInvitations(db, ctx.actor, m.id),
+    meetings.listRegistrations(db, ctx.actor, m.id),
+    meetings.listAttendance(db, ctx.actor, m.id),
+    meetings.figures(db, m.id),
+  ])
+  const people =
+    isUser(ctx.actor) && m.status === 'registration_open'
+      ? await meetings.registrablePeople(db, ctx.actor)
+      : []
+  const groups = manage ? await listGroups(db, ctx.actor, ctx.lang) : []
+  const orgs = manage
+    ? await db
+        .selectFrom('organization')
+        .select(['id', 'name', 'country_code'])
+        .where('archived_at', 'is', null)
+        .orderBy('name')
+        .limit(5000)
+        .execute()
+    : []
+  const attendanceOpen = manage && acceptsAttendance(m.status)
+  const attendeeChoices = attendanceOpen ? await meetings.registrablePeople(db, ctx.actor) : []
+  const errorsFor = (section: string) => (opts2.section === section ? opts2.errors : undefined)
+  return (
+    <Layout ctx={ctx} title={m.title}>
+      <p>
+        <a href="/meetings">← {t('meeting.list_title')}</a>
+      </p>
+      <div class="page-head">
+        <h1>{m.title}</h1>
+        <div class="actions">
+          <a class="button secondary" href={`/api/v1/meetings/${m.id}/calendar.ics`}>
+            {t('meeting.add_to_calendar')}
+          </a>
+          {manage && m.status !== 'concluded' && m.status !== 'cancelled' ? (
+            <a class="button" href={`/meetings/${m.id}/edit`}>
+              {t('action.edit')}
+            </a>
+          ) : null}
+        </div>
+      </div>
+      <Notice ctx={ctx} />
+      <ErrorSummary ctx={ctx} errors={opts2.section ? undefined : opts2.errors} code={opts2.code} />
+      <dl class="facts">
+        <dt>{t('field.status')}</dt>
+        <dd>{t(`meeting_status.${m.status}`)}</dd>
+        <dt>{t('field.kind')}</dt>
+        <dd>{t(`meeting_kind.${m.kind}`)}</dd>
+        <dt>{t('meeting.dates')}</dt>
+        <dd>{when(ctx, m)}</dd>
+        <dt>{t('meeting.venue')}</dt>
+        <dd>{place(ctx, m)}</dd>
+        {m.groupName ? (
+          <>
+            <dt>{t('meeting.group')}</dt>
+            <dd>
+              <a href={`/groups/${m.groupId}`}>{m.groupName}</a>
+            </dd>
+          </>
+        ) : null}
+        {m.hostOrganizationName ? (
+          <>
+            <dt>{t('meeting.host')}</dt>
+            <dd>
+              <a href={`/organizations/${m.hostOrganizationId}`}>{m.hostOrganizationName}</a>
+            </dd>
+          </>
+        ) : null}
+        <dt>{t('meeting.seniority_policy')}</dt>
+        <dd>{t(`seniority_policy.${m.seniorityPolicy}`)}</dd>
+        <dt>{t('meeting.registered')}</dt>
+        <dd>
+          {formatNumber(m.registered, ctx.lang)}
+          {m.capacity ? ` / ${formatNumber(m.capacity, ctx.lang)}` : ''}
+          {m.waitlisted ? ` · ${t('meeting.waitlisted_count', { count: m.waitlisted })}` : ''}
+        </dd>
+        {m.registrationDeadline ? (
+          <>
+            <dt>{t('meeting.deadline')}</dt>
+            <dd>{formatDateTime(m.registrationDeadline, ctx.lang, m.timeZone)}</dd>
+          </>
+        ) : null}
+      </dl>
+
+      {manage && TRANSITIONS[m.status].length ? (
+        <section aria-labelledby="status-h">
+          <h2 id="status-h">{t('meeting.change_status')}</h2>
+          <div class="actions">
+            {TRANSITIONS[m.status].map((to) => (
+              <ConfirmButton
+                ctx={ctx}
+                action={`/meetings/${m.id}/status`}
+                fields={{ status: to, version: String(m.version) }}
+                label={t(`meeting_action.${to}`)}
+                confirm={t('meeting.status_confirm', { status: t(`meeting_status.${to}`) })}
+                danger={to === 'cancelled'}
+              />
+            ))}
+          </div>
+        </section>
+      ) : null}
+
+      {isUser(ctx.actor) ? (
+        <section aria-labelledby="inv-h">
+          <h2 id="inv-h">{manage ? t('meeting.invitations') : t('meeting.your_invitations')}</h2>
+          <ErrorSummary ctx={ctx} errors={errorsFor('invite')} />
+          {invitations.length ? (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('field.organization')}</th>
+                  <th scope="col">{t('meeting.invitee')}</th>
+                  <th scope="col">{t('meeting.group_role')}</th>
+                  <th scope="col">{t('field.status')}</th>
+                  <th scope="col">{t('group.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {invitations.map((inv) => (
+                  <tr>
+                    <td>
+                      {inv.organizationName} <span class="muted">({inv.countryCode})</span>
+                    </td>
+                    <td>{inv.personName ?? '—'}</td>
+                    <td>{inv.groupRole ? t(`group.${inv.groupRole}`) : '—'}</td>
+                    <td>{t(`invitation_state.${inv.state}`)}</td>
+                    <td>
+                      {inv.state === 'pending' && m.status !== 'concluded' && m.status !== 'cancelled' ? (
+                        <div class="actions">
+                          <ConfirmButton
+                            ctx={ctx}
+                            action={`/invitations/${inv.id}/respond`}
+                            fields={{ state: 'accepted', meetingId: m.id }}
+                            label={t('meeting.accept')}
+                            confirm={t('meeting.accept_confirm')}
+                          />
+                          <ConfirmButton
+                            ctx={ctx}
+                            action={`/invitations/${inv.id}/respond`}
+                            fields={{ state: 'declined', meetingId: m.id }}
+                            label={t('meeting.decline')}
+                            confirm={t('meeting.decline_confirm')}
+                          />
+                        </div>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p class="empty">{t('meeting.no_invitations')}</p>
+          )}
+          {manage && m.status !== 'held' && m.status !== 'concluded' && m.status !== 'cancelled' ? (
+            <div class="grid-2">
+              <form method="post" action={`/meetings/${m.id}/invite`} class="filters">
+                <Csrf ctx={ctx} />
+                <SelectField
+                  ctx={ctx}
+                  name="groupId"
+                  label={t('meeting.invite_group')}
+                  value={m.groupId ?? ''}
+                  options={groups.map((g) => ({ value: g.id, label: g.name }))}
+                  required
+                  empty=""
+                />
+                <button type="submit">{t('meeting.invite_group_submit')}</button>
+              </form>
+              <form method="post" action={`/meetings/${m.id}/invite`} class="filters">
+                <Csrf ctx={ctx} />
+                <SelectField
+                  ctx={ctx}
+                  name="organizationId"
+                  label={t('meeting.invite_organization')}
+                  options={orgs.map((o) => ({ value: o.id, label: `${o.name} (${o.country_code})` }))}
+                  required
+                  empty=""
+                />
+                <button type="submit">{t('meeting.invite_submit')}</button>
+              </form>
+            </div>
+          ) : null}
+        </section>
+      ) : null}
+
+      {isUser(ctx.actor) ? (
+        <section aria-labelledby="reg-h">
+          <h2 id="reg-h">{manage ? t('meeting.registrations') : t('meeting.your_registrations')}</h2>
+          <ErrorSummary ctx={ctx} errors={errorsFor('register')} />
+          {registrations.length ? (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('field.name')}</th>
+                  <th scope="col">{t('field.organization')}</th>
+                  <th scope="col">{t('field.seniority')}</th>
+                  <th scope="col">{t('meeting.participation_mode')}</th>
+                  <th scope="col">{t('field.status')}</th>
+                  <th scope="col">{t('group.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {registrations.map((r) => (
+                  <tr>
+                    <td>{r.personName}</td>
+                    <td>{r.organizationName}</td>
+                    <td>
+                      {t(`seniority.${r.seniority}`)}
+                      {r.seniorityNote ? (
+                        <span class="tag">{t(`seniority_note.${r.seniorityNote}`)}</span>
+                      ) : null}
+                      {r.overrideReason ? (
+                        <div class="muted">
+                          {t('meeting.override_reason')}: {r.overrideReason}
+                        </div>
+                      ) : null}
+                    </td>
+                    <td>{t(`participation.${r.participation}`)}</td>
+                    <td>{t(`registration_status.${r.status}`)}</td>
+                    <td>
+                      {r.status !== 'cancelled' &&
+                      !acceptsAttendance(m.status) &&
+                      m.status !== 'cancelled' ? (
+                        <ConfirmButton
+                          ctx={ctx}
+                          action={`/registrations/${r.id}/cancel`}
+                          fields={{ meetingId: m.id }}
+                          label={t('meeting.cancel_registration')}
+                          confirm={t('meeting.cancel_registration_confirm', { name: r.personName })}
+                          danger
+                        />
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p class="empty">{t('meeting.no_registrations')}</p>
+          )}
+          {m.status === 'registration_open' && people.length ? (
+            <form method="post" action={`/meetings/${m.id}/register`} class="filters">
+              <Csrf ctx={ctx} />
+              <SelectField
+                ctx={ctx}
+                name="personId"
+                label={t('meeting.register_person')}
+                options={people.map((p) => ({
+                  value: p.id,
+                  label: `${p.name} — ${p.organization_name} (${t(`seniority.${p.seniority}`)})`,
+                }))}
+                required
+                empty=""
+                errors={errorsFor('register')}
+              />
+              <SelectField
+                ctx={ctx}
+                name="participation"
+                label={t('meeting.participation_mode')}
+                value={m.format === 'online' ? 'remote' : 'onsite'}
+                options={opts(ctx, 'participation', PARTICIPATIONS)}
+                required
+              />
+              {manage ? (
+                <TextField
+                  ctx={ctx}
+                  name="overrideReason"
+                  label={t('meeting.override_reason')}
+                  hint={t('meeting.override_hint')}
+                  maxlength={500}
+                  errors={errorsFor('register')}
+                />
+              ) : null}
+              <button type="submit">{t('meeting.register')}</button>
+            </form>
+          ) : m.status !== 'registration_open' ? (
+            <p class="hint">{t('meeting.registration_closed_note')}</p>
+          ) : null}
+        </section>
+      ) : null}
+
+      <section aria-labelledby="att-h">
+        <h2 id="att-h">{t('meeting.participants')}</h2>
+        <ErrorSummary ctx={ctx} errors={errorsFor('attendance')} />
+        {attendance.length ? (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('field.organization')}</th>
+                <th scope="col">{t('field.name')}</th>
+                <th scope="col">{t('meeting.attended_as')}</th>
+                {manage ? <th scope="col">{t('meeting.captured_by')}</th> : null}
+                {manage ? <th scope="col">{t('group.actions')}</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {attendance.map((a) => (
+                <tr>
+                  <td>{a.organizationName}</td>
+                  <td>{a.personName ?? '—'}</td>
+                  <td>{t(`attended_as.${a.attendedAs}`)}</td>
+                  {manage ? <td>{t(`captured_by.${a.capturedBy}`)}</td> : null}
+                  {manage ? (
+                    <td>
+                      <ConfirmButton
+                        ctx={ctx}
+                        action={`/attendance/${a.id}/remove`}
+                        fields={{ meetingId: m.id }}
+                        label={t('meeting.remove_attendance')}
+                        confirm={t('meeting.remove_attendance_confirm')}
+                        danger
+                      />
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p class="empty">
+            {acceptsAttendance(m.status) ? t('meeting.no_attendance') : t('meeting.attendance_after_held')}
+          </p>
+        )}
+        {attendanceOpen ? (
+          <form method="post" action={`/meetings/${m.id}/attendance`} class="filters">
+            <Csrf ctx={ctx} />
+            <SelectField
+              ctx={ctx}
+              name="personId"
+              label={t('meeting.attendee')}
+              options={attendeeChoices.map((p) => ({
+                value: `${p.organization_id}:${p.id}`,
+                label: `${p.name} — ${p.organization_name}`,
+              }))}
+              required
+              empty=""
+              errors={errorsFor('attendance')}
+            />
+            <SelectField
+              ctx={ctx}
+              name="attendedAs"
+              label={t('meeting.attended_as')}
+              value=""
+              options={opts(ctx, 'attended_as', ATTENDED_AS)}
+              empty={t('meeting.attended_as_auto')}
+            />
+            <SelectField
+              ctx={ctx}
+              name="capturedBy"
+              label={t('meeting.captured_by')}
+              value="list"
+              options={opts(ctx, 'captured_by', CAPTURED_BY)}
+              required
+            />
+            <button type="submit">{t('meeting.record_attendance')}</button>
+          </form>
+        ) : null}
+      </section>
+
+      {figures.organizations ? (
+        <section aria-labelledby="fig-h">
+          <h2 id="fig-h">{t('meeting.figures')}</h2>
+          <p>
+            {t('meeting.figures_total', {
+              organizations: formatNumber(figures.organizations, ctx.lang),
+              people: formatNumber(figures.people, ctx.lang),
+            })}
+          </p>
+          <div class="grid-2">
+            <FigureTable ctx={ctx} caption={t('field.region')} prefix="region" rows={figures.byRegion} />
+            <FigureTable
+              ctx={ctx}
+              caption={t('field.development_status')}
+              prefix="development"
+              rows={figures.byDevelopmentStatus}
+            />
+            <FigureTable
+              ctx={ctx}
+              caption={t('field.category')}
+              prefix="category"
+              rows={figures.byCategory}
+            />
+            <FigureTable ctx={ctx} caption={t('field.sme')} prefix="sme" rows={figures.bySme} />
+            <FigureTable
+              ctx={ctx}
+              caption={t('field.seniority')}
+              prefix="seniority"
+              rows={figures.bySeniority}
+            />
+            <FigureTable
+              ctx={ctx}
+              caption={t('meeting.attended_as')}
+              prefix="attended_as"
+              rows={figures.byAttendedAs}
+            />
+          </div>
+        </section>
+      ) : null}
+    </Layout>
+  )
+}
+
+meetingPages.get('/meetings/:id', async (c) => c.html(await detailPage(c)))
+
+/** Runs an action from the meeting page; its field errors and conflicts are shown on the page again. */
+async function act(
+  c: Context<AppEnv>,
+  section: string,
+  run: () => Promise<unknown>,
+  notice: string,
+  meetingId: string,
+) {
+  try {
+    await run()
+  } catch (error) {
+    if (error instanceof AppError && (error.fieldErrors || error.status === 409 || error.status === 422)) {
+      return c.html(
+        await detailPage(c, { errors: error.fieldErrors, code: error.code, section }),
+        error.status,
+      )
+    }
+    throw error
+  }
+  return c.redirect(`/meetings/${meetingId}?notice=${notice}`, 303)
+}
+
+meetingPages.post('/meetings/:id/status', async (c) => {
+  const ctx = pageCtx(c)
+  const id = uuidParam(c, 'id')
+  const v = validate(TransitionSchema, await formFields(c))
+  if (!v.ok) throw new AppError('VALIDATION_FAILED', {}, v.errors)
+  return act(
+    c,
+    'status',
+    () =>
+      meetings.transitionMeeting(
+        c.get('deps').database.db,
+        ctx.actor,
+        id,
+        v.data.status,
+        v.data.version,
+        ctx.lang,
+      ),
+    'saved',
+    id,
+  )
+})
+
+meetingPages.post('/meetings/:id/invite', async (c) => {
+  const id = uuidParam(c, 'id')
+  const v = validate(InviteSchema, await formFields(c))
+  if (!v.ok) return c.html(await detailPage(c, { errors: v.errors, section: 'invite' }), 422)
+  return act(
+    c,
+    'invite',
+    () => meetings.invite(c.get('deps').database.db, c.get('actor'), id, v.data, c.get('deps').env.publicUrl),
+    'invited',
+    id,
+  )
+})
+
+meetingPages.post('/meetings/:id/register', async (c) => {
+  const id = uuidParam(c, 'id')
+  const v = validate(RegistrationInputSchema, await formFields(c))
+  if (!v.ok) return c.html(await detailPage(c, { errors: v.errors, section: 'register' }), 422)
+  return act(
+    c,
+    'register',
+    () => meetings.register(c.get('deps').database.db, c.get('actor'), id, v.data),
+    'registered',
+    id,
+  )
+})
+
+meetingPages.post('/meetings/:id/attendance', async (c) => {
+  const id = uuidParam(c, 'id')
+  const f = await formFields(c)
+  const [organizationId, personId] = (f.personId ?? '').split(':')
+  const db = c.get('deps').database.db
+  const attendedAs =
+    f.attendedAs ||
+    (organizationId ? await meetings.suggestedCapacity(db, id, organizationId, personId ?? null) : '')
+  const v = validate(AttendanceInputSchema, {
+    organizationId,
+    personId,
+    attendedAs,
+    capturedBy: f.capturedBy,
+  })
+  if (!v.ok) return c.html(await detailPage(c, { errors: v.errors, section: 'attendance' }), 422)
+  return act(c, 'attendance', () => meetings.recordAttendance(db, c.get('actor'), id, v.data), 'saved', id)
+})
+
+/** Actions on a sub-record return to its meeting (given as a hidden field, checked to be a UUID). */
+function meetingIdField(f: Record<string, string>): string {
+  const id = f.meetingId ?? ''
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('NOT_FOUND')
+  return id
+}
+
+meetingPages.post('/invitations/:id/respond', async (c) => {
+  const f = await formFields(c)
+  const meetingId = meetingIdField(f)
+  const v = validate(InvitationResponseSchema, f)
+  if (!v.ok) throw new AppError('VALIDATION_FAILED', {}, v.errors)
+  await meetings.respondToInvitation(c.get('deps').database.db, c.get('actor'), uuidParam(c, 'id'), v.data)
+  return c.redirect(`/meetings/${meetingId}?notice=saved`, 303)
+})
+
+meetingPages.post('/registrations/:id/cancel', async (c) => {
+  const f = await formFields(c)
+  const meetingId = meetingIdField(f)
+  await meetings.cancelRegistration(c.get('deps').database.db, c.get('actor'), uuidParam(c, 'id'))
+  return c.redirect(`/meetings/${meetingId}?notice=saved`, 303)
+})
+
+meetingPages.post('/attendance/:id/remove', async (c) => {
+  const f = await formFields(c)
+  const meetingId = meetingIdField(f)
+  await meetings.removeAttendance(c.get('deps').database.db, c.get('actor'), uuidParam(c, 'id'))
+  return c.redirect(`/meetings/${meetingId}?notice=saved`, 303)
+})

@@ -1,0 +1,205 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/database.ts'
+import type { MeetingQuery } from './meetings.schema.ts'
+
+const meetingColumns = [
+  'meeting.id',
+  'meeting.kind',
+  'meeting.titles',
+  'meeting.group_id',
+  'meeting.starts_at',
+  'meeting.ends_at',
+  'meeting.time_zone',
+  'meeting.format',
+  'meeting.city',
+  'meeting.country_code',
+  'meeting.host_organization_id',
+  'meeting.capacity',
+  'meeting.seniority_policy',
+  'meeting.registration_deadline',
+  'meeting.status',
+  'meeting.version',
+  'meeting.updated_at',
+  'engagement_group.names as group_names',
+  'country.names as country_names',
+  'country.itu_region',
+  'host.name as host_name',
+] as const
+
+function baseQuery(db: Db) {
+  return db
+    .selectFrom('meeting')
+    .leftJoin('engagement_group', 'engagement_group.id', 'meeting.group_id')
+    .leftJoin('country', 'country.code', 'meeting.country_code')
+    .leftJoin('organization as host', 'host.id', 'meeting.host_organization_id')
+    .select(meetingColumns)
+    .select((eb) => [
+      eb
+        .selectFrom('meeting_registration')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('meeting_registration.meeting_id', '=', 'meeting.id')
+        .where('meeting_registration.status', '=', 'registered')
+        .as('registered'),
+      eb
+        .selectFrom('meeting_registration')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('meeting_registration.meeting_id', '=', 'meeting.id')
+        .where('meeting_registration.status', '=', 'waitlisted')
+        .as('waitlisted'),
+    ])
+}
+
+export type MeetingRow = NonNullable<Awaited<ReturnType<typeof findMeetingById>>>
+
+export function findMeetingById(db: Db, id: string) {
+  return baseQuery(db).where('meeting.id', '=', id).executeTakeFirst()
+}
+
+export function lockMeeting(db: Db, id: string) {
+  return db.selectFrom('meeting').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+export async function searchMeetings(db: Db, q: MeetingQuery, includeDrafts: boolean) {
+  let query = baseQuery(db)
+  if (!includeDrafts) query = query.where('meeting.status', '<>', 'draft')
+  if (q.when === 'upcoming') query = query.where('meeting.ends_at', '>=', new Date())
+  if (q.when === 'past') query = query.where('meeting.ends_at', '<', new Date())
+  if (q.kind) query = query.where('meeting.kind', '=', q.kind)
+  if (q.groupId) query = query.where('meeting.group_id', '=', q.groupId)
+  if (q.status) query = query.where('meeting.status', '=', q.status)
+  if (q.region) query = query.where('country.itu_region', '=', q.region)
+  if (q.year) {
+    query = query
+      .where('meeting.starts_at', '>=', new Date(Date.UTC(q.year, 0, 1)))
+      .where('meeting.starts_at', '<', new Date(Date.UTC(q.year + 1, 0, 1)))
+  }
+  const total = await db
+    .selectFrom(query.as('m'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  // Upcoming meetings soonest first; past and mixed lists most recent first.
+  const rows = await query
+    .orderBy('meeting.starts_at', q.when === 'upcoming' ? 'asc' : 'desc')
+    .orderBy('meeting.id')
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize)
+    .execute()
+  return { rows, total: Number(total.n) }
+}
+
+export function findInvitations(db: Db, meetingId: string, organizationIds?: string[]) {
+  let q = db
+    .selectFrom('meeting_invitation')
+    .innerJoin('organization', 'organization.id', 'meeting_invitation.organization_id')
+    .leftJoin('person', 'person.id', 'meeting_invitation.person_id')
+    .select([
+      'meeting_invitation.id',
+      'meeting_invitation.organization_id',
+      'organization.name as organization_name',
+      'organization.country_code',
+      'organization.category',
+      'meeting_invitation.person_id',
+      'person.name as person_name',
+      'person.public_consent',
+      'person.archived_at',
+      'person.erased_at',
+      'meeting_invitation.group_role',
+      'meeting_invitation.state',
+      'meeting_invitation.delegate_person_id',
+      'meeting_invitation.sent_at',
+      'meeting_invitation.responded_at',
+    ])
+    .where('meeting_invitation.meeting_id', '=', meetingId)
+  if (organizationIds)
+    q = q.where(
+      'meeting_invitation.organization_id',
+      'in',
+      organizationIds.length ? organizationIds : ['00000000-0000-0000-0000-000000000000'],
+    )
+  return q.orderBy(sql`lower(organization.name)`).orderBy('meeting_invitation.group_role').execute()
+}
+
+export function findRegistrations(db: Db, meetingId: string, organizationIds?: string[]) {
+  let q = db
+    .selectFrom('meeting_registration')
+    .innerJoin('organization', 'organization.id', 'meeting_registration.organization_id')
+    .innerJoin('person', 'person.id', 'meeting_registration.person_id')
+    .select([
+      'meeting_registration.id',
+      'meeting_registration.organization_id',
+      'organization.name as organization_name',
+      'meeting_registration.person_id',
+      'person.name as person_name',
+      'person.seniority',
+      'meeting_registration.participation',
+      'meeting_registration.status',
+      'meeting_registration.seniority_note',
+      'meeting_registration.override_reason',
+      'meeting_registration.created_at',
+    ])
+    .where('meeting_registration.meeting_id', '=', meetingId)
+  if (organizationIds)
+    q = q.where(
+      'meeting_registration.organization_id',
+      'in',
+      organizationIds.length ? organizationIds : ['00000000-0000-0000-0000-000000000000'],
+    )
+  return q.orderBy('meeting_registration.created_at').execute()
+}
+
+export function findAttendance(db: Db, meetingId: string) {
+  return db
+    .selectFrom('meeting_attendance')
+    .innerJoin('organization', 'organization.id', 'meeting_attendance.organization_id')
+    .leftJoin('person', 'person.id', 'meeting_attendance.person_id')
+    .select([
+      'meeting_attendance.id',
+      'meeting_attendance.organization_id',
+      'organization.name as organization_name',
+      'meeting_attendance.person_id',
+      'person.name as person_name',
+      'person.public_consent',
+      'person.erased_at',
+      'meeting_attendance.attended_as',
+      'meeting_attendance.captured_by',
+      'meeting_attendance.captured_at',
+    ])
+    .where('meeting_attendance.meeting_id', '=', meetingId)
+    .orderBy(sql`lower(organization.name)`)
+    .orderBy('meeting_attendance.attended_as')
+    .execute()
+}
+
+/**
+ * Per-meeting figures in one statement: each attending organization counted once per breakdown value,
+ * each attending person once. Rows without a person count their organization only.
+ */
+export async function meetingFigures(db: Db, meetingId: string) {
+  const { rows } = await sql<{
+    dimension: string
+    key: string | null
+    organizations: number
+    people: number
+  }>`
+    WITH a AS (
+      SELECT ma.organization_id, ma.person_id, ma.attended_as,
+             c.itu_region, c.development_status, o.category, o.sme::text AS sme, p.seniority
+      FROM meeting_attendance ma
+      JOIN organization o ON o.id = ma.organization_id
+      JOIN country c ON c.code = o.country_code
+      LEFT JOIN person p ON p.id = ma.person_id
+      WHERE ma.meeting_id = ${meetingId}
+    ),
+    dims AS (
+      SELECT 'total' AS dimension, NULL::text AS key, organization_id, person_id FROM a
+      UNION ALL SELECT 'region', itu_region, organization_id, person_id FROM a
+      UNION ALL SELECT 'development_status', development_status, organization_id, person_id FROM a
+      UNION ALL SELECT 'category', category, organization_id, person_id FROM a
+      UNION ALL SELECT 'sme', sme, organization_id, person_id FROM a
+      UNION ALL SELECT 'seniority', seniority, organization_id, person_id FROM a WHERE person_id IS NOT NULL
+      UNION ALL SELECT 'attended_as', attended_as, organization_id, person_id FROM a
+    )
+    SELECT dimension, key, count(DISTINCT organization_id)::int AS organizations, count(DISTINCT person_id)::int AS people
+    FROM dims GROUP BY dimension, key ORDER BY dimension, key`.execute(db)
+  return rows
+}

@@ -1,0 +1,876 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/database.ts'
+import { AppError, fromDatabaseError } from '../../http/errors.ts'
+import { formatDateTime, type Language, type Localized, pick, translator } from '../../i18n/i18n.ts'
+import { utcToZoned, zonedToUtc } from '../../i18n/time-zones.ts'
+import { recordAudit } from '../audit/audit.service.ts'
+import {
+  type Actor,
+  deny,
+  focalPointCountries,
+  isStaff,
+  isUser,
+  representedOrganizationIds,
+} from '../auth/auth.policy.ts'
+import { canSeePerson } from '../directory/directory.policy.ts'
+import { lockById } from '../directory/directory.repository.ts'
+import { enqueueEmail } from '../mail/mail.service.ts'
+import * as policy from './meetings.policy.ts'
+import * as repo from './meetings.repository.ts'
+import type {
+  Attendance,
+  AttendanceInput,
+  Invitation,
+  Meeting,
+  MeetingFigures,
+  MeetingInput,
+  MeetingQuery,
+  MeetingStatus,
+  Registration,
+  RegistrationInput,
+} from './meetings.schema.ts'
+
+async function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  try {
+    return await db.transaction().execute(fn)
+  } catch (error) {
+    throw fromDatabaseError(error) ?? error
+  }
+}
+
+export function toMeeting(r: repo.MeetingRow, lang: Language): Meeting {
+  const titles = r.titles as Record<string, string>
+  return {
+    id: r.id,
+    kind: r.kind as Meeting['kind'],
+    title: pick(titles, lang),
+    titles,
+    groupId: r.group_id,
+    groupName: r.group_names ? pick(r.group_names as Localized, lang) : null,
+    startsAt: r.starts_at.toISOString(),
+    endsAt: r.ends_at.toISOString(),
+    startsAtLocal: utcToZoned(r.starts_at, r.time_zone),
+    endsAtLocal: utcToZoned(r.ends_at, r.time_zone),
+    timeZone: r.time_zone,
+    format: r.format as Meeting['format'],
+    city: r.city,
+    countryCode: r.country_code,
+    countryName: r.country_names ? pick(r.country_names as Localized, lang) : null,
+    ituRegion: r.itu_region as Meeting['ituRegion'],
+    hostOrganizationId: r.host_organization_id,
+    hostOrganizationName: r.host_name,
+    capacity: r.capacity,
+    seniorityPolicy: r.seniority_policy as Meeting['seniorityPolicy'],
+    registrationDeadline: r.registration_deadline?.toISOString() ?? null,
+    registrationDeadlineLocal: r.registration_deadline
+      ? utcToZoned(r.registration_deadline, r.time_zone)
+      : null,
+    status: r.status as MeetingStatus,
+    version: r.version,
+    updatedAt: r.updated_at.toISOString(),
+    registered: Number(r.registered ?? 0),
+    waitlisted: Number(r.waitlisted ?? 0),
+  }
+}
+
+export async function searchMeetings(db: Db, actor: Actor, q: MeetingQuery, lang: Language) {
+  const { rows, total } = await repo.searchMeetings(db, q, isStaff(actor))
+  return { items: rows.map((r) => toMeeting(r, lang)), total, page: q.page, pageSize: q.pageSize }
+}
+
+export async function getMeeting(db: Db, actor: Actor, id: string, lang: Language): Promise<Meeting> {
+  const row = await repo.findMeetingById(db, id)
+  if (!row || !policy.canSeeMeeting(actor, row.status as MeetingStatus))
+    throw new AppError('MEETING_NOT_FOUND')
+  return toMeeting(row, lang)
+}
+
+function meetingValues(input: MeetingInput) {
+  return {
+    kind: input.kind,
+    titles: JSON.stringify(input.titles),
+    group_id: input.groupId,
+    starts_at: zonedToUtc(input.startsAt, input.timeZone),
+    ends_at: zonedToUtc(input.endsAt, input.timeZone),
+    time_zone: input.timeZone,
+    format: input.format,
+    city: input.city,
+    country_code: input.countryCode,
+    host_organization_id: input.hostOrganizationId,
+    capacity: input.capacity,
+    seniority_policy: input.seniorityPolicy,
+    registration_deadline: input.registrationDeadline
+      ? zonedToUtc(input.registrationDeadline, input.timeZone)
+      : null,
+  }
+}
+
+async function assertReferences(trx: Db, input: MeetingInput): Promise<void> {
+  if (
+    input.groupId &&
+    !(await trx
+      .selectFrom('engagement_group')
+      .select('id')
+      .where('id', '=', input.groupId)
+      .executeTakeFirst())
+  ) {
+    throw new AppError('GROUP_NOT_FOUND', {}, { groupId: ['group_unknown'] })
+  }
+  if (
+    input.countryCode &&
+    !(await trx.selectFrom('country').select('code').where('code', '=', input.countryCode).executeTakeFirst())
+  ) {
+    throw new AppError('COUNTRY_NOT_FOUND', {}, { countryCode: ['country_unknown'] })
+  }
+  if (
+    input.hostOrganizationId &&
+    !(await trx
+      .selectFrom('organization')
+      .select('id')
+      .where('id', '=', input.hostOrganizationId)
+      .executeTakeFirst())
+  ) {
+    throw new AppError('ORGANIZATION_NOT_FOUND', {}, { hostOrganizationId: ['organization_unknown'] })
+  }
+}
+
+export async function createMeeting(
+  db: Db,
+  actor: Actor,
+  input: MeetingInput,
+  lang: Language,
+): Promise<Meeting> {
+  if (!policy.canManageMeetings(actor)) deny(actor)
+  const id = await inTransaction(db, async (trx) => {
+    await assertReferences(trx, input)
+    const row = await trx
+      .insertInto('meeting')
+      .values(meetingValues(input))
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, actor, { action: 'create', entityType: 'meeting', entityId: row.id, after: row })
+    return row.id
+  })
+  return getMeeting(db, actor, id, lang)
+}
+
+/** Optimistic concurrency: the editor sends the version it saw; a newer one means someone else saved first. */
+export async function updateMeeting(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: MeetingInput,
+  lang: Language,
+): Promise<Meeting> {
+  if (!policy.canManageMeetings(actor)) deny(actor)
+  await inTransaction(db, async (trx) => {
+    const before = await repo.lockMeeting(trx, id)
+    if (!before) throw new AppError('MEETING_NOT_FOUND')
+    if (input.version !== undefined && input.version !== before.version) {
+      throw new AppError('MEETING_CONFLICT', { current: before.version })
+    }
+    if (before.status === 'concluded' || before.status === 'cancelled') throw new AppError('MEETING_CLOSED')
+    await assertReferences(trx, input)
+    const after = await trx
+      .updateTable('meeting')
+      .set({ ...meetingValues(input), version: before.version + 1, updated_at: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, actor, { action: 'update', entityType: 'meeting', entityId: id, before, after })
+  })
+  return getMeeting(db, actor, id, lang)
+}
+
+export async function transitionMeeting(
+  db: Db,
+  actor: Actor,
+  id: string,
+  to: MeetingStatus,
+  version: number,
+  lang: Language,
+  now = new Date(),
+): Promise<Meeting> {
+  if (!policy.canManageMeetings(actor)) deny(actor)
+  await inTransaction(db, async (trx) => {
+    const before = await repo.lockMeeting(trx, id)
+    if (!before) throw new AppError('MEETING_NOT_FOUND')
+    if (version !== before.version) throw new AppError('MEETING_CONFLICT', { current: before.version })
+    const from = before.status as MeetingStatus
+    if (!policy.canTransition(from, to)) throw new AppError('MEETING_TRANSITION_INVALID', { from, to })
+    if (to === 'held' && before.starts_at > now) throw new AppError('MEETING_NOT_STARTED')
+    const after = await trx
+      .updateTable('meeting')
+      .set({ status: to, version: before.version + 1, updated_at: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, actor, {
+      action: 'update',
+      entityType: 'meeting',
+      entityId: id,
+      summary: `${from} → ${to}`,
+      before,
+      after,
+    })
+  })
+  return getMeeting(db, actor, id, lang)
+}
+
+// ---------------------------------------------------------------- invitations
+
+/** What an actor may see of a meeting's invitations and registrations: all, or their organizations'. */
+function organizationScope(actor: Actor): string[] | undefined {
+  return isStaff(actor) ? undefined : representedOrganizationIds(actor)
+}
+
+async function memberStateOrgIds(db: Db, actor: Actor): Promise<string[]> {
+  const countries = focalPointCountries(actor)
+  if (!countries.length) return []
+  const rows = await db
+    .selectFrom('organization')
+    .select('id')
+    .where('category', '=', 'member_state')
+    .where('country_code', 'in', countries)
+    .execute()
+  return rows.map((r) => r.id)
+}
+
+async function scopeIds(db: Db, actor: Actor): Promise<string[] | undefined> {
+  const scope = organizationScope(actor)
+  return scope ? [...scope, ...(await memberStateOrgIds(db, actor))] : undefined
+}
+
+export async function listInvitations(db: Db, actor: Actor, meetingId: string): Promise<Invitation[]> {
+  if (!isUser(actor) && actor.kind !== 'system') return []
+  const rows = await repo.findInvitations(db, meetingId, await scopeIds(db, actor))
+  return rows.map((r) => ({
+    id: r.id,
+    organizationId: r.organization_id,
+    organizationName: r.organization_name,
+    countryCode: r.country_code,
+    personId: r.person_id,
+    personName: r.person_name,
+    groupRole: r.group_role as Invitation['groupRole'],
+    state: r.state as Invitation['state'],
+    delegatePersonId: r.delegate_person_id,
+    sentAt: r.sent_at.toISOString(),
+    respondedAt: r.responded_at?.toISOString() ?? null,
+  }))
+}
+
+type Invitee = {
+  organizationId: string
+  personId: string | null
+  groupRole: 'principal' | 'alternate' | null
+}
+
+async function sendInvitations(
+  trx: Db,
+  actor: Actor,
+  meeting: NonNullable<Awaited<ReturnType<typeof repo.lockMeeting>>>,
+  invitees: Invitee[],
+  publicUrl: string,
+) {
+  let created = 0
+  for (const inv of invitees) {
+    const row = await trx
+      .insertInto('meeting_invitation')
+      .values({
+        meeting_id: meeting.id,
+        organization_id: inv.organizationId,
+        person_id: inv.personId,
+        group_role: inv.groupRole,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .executeTakeFirst()
+    if (!row) continue
+    created++
+    await recordAudit(trx, actor, {
+      action: 'create',
+      entityType: 'meeting_invitation',
+      entityId: row.id,
+      after: { meetingId: meeting.id, ...inv },
+    })
+    if (!inv.personId) continue
+    const person = await trx
+      .selectFrom('person')
+      .select(['name', 'email', 'preferred_language'])
+      .where('id', '=', inv.personId)
+      .executeTakeFirst()
+    if (!person?.email) continue
+    const lang = (person.preferred_language as Language | null) ?? 'en'
+    const t = translator(lang)
+    const title = pick(meeting.titles as Localized, lang)
+    await enqueueEmail(trx, {
+      to: person.email,
+      subject: t('mail.meeting_invitation.subject', { title }),
+      text: t('mail.meeting_invitation.body', {
+        name: person.name,
+        title,
+        when: `${formatDateTime(meeting.starts_at, lang, meeting.time_zone)} – ${formatDateTime(meeting.ends_at, lang, meeting.time_zone)}`,
+        where:
+          [meeting.city, meeting.country_code].filter(Boolean).join(', ') ||
+          t(`meeting_format.${meeting.format}`),
+        link: `${publicUrl}/meetings/${meeting.id}`,
+      }),
+    })
+  }
+  return created
+}
+
+/**
+ * Invites a group's current principals and alternates in one action, or one organization (optionally one
+ * person). Existing invitations are left as they are; each new one is e-mailed in the invitee's language.
+ */
+export async function invite(
+  db: Db,
+  actor: Actor,
+  meetingId: string,
+  input: { groupId?: string | undefined; organizationId?: string | undefined; personId?: string | undefined },
+  publicUrl: string,
+): Promise<{ created: number }> {
+  if (!policy.canManageMeetings(actor)) deny(actor)
+  return inTransaction(db, async (trx) => {
+    const meeting = await repo.lockMeeting(trx, meetingId)
+    if (!meeting) throw new AppError('MEETING_NOT_FOUND')
+    if (meeting.status === 'concluded' || meeting.status === 'cancelled' || meeting.status === 'held')
+      throw new AppError('MEETING_CLOSED')
+    // Invitees follow a link to the meeting page, which a draft does not have yet.
+    if (meeting.status === 'draft') throw new AppError('MEETING_NOT_ANNOUNCED')
+    const invitees: Invitee[] = []
+    if (input.groupId) {
+      const members = await trx
+        .selectFrom('group_membership')
+        .select(['organization_id', 'principal_person_id', 'alternate_person_id'])
+        .where('group_id', '=', input.groupId)
+        .where('end_date', 'is', null)
+        .execute()
+      if (
+        !(await trx
+          .selectFrom('engagement_group')
+          .select('id')
+          .where('id', '=', input.groupId)
+          .executeTakeFirst())
+      ) {
+        throw new AppError('GROUP_NOT_FOUND', {}, { groupId: ['group_unknown'] })
+      }
+      for (const m of members) {
+        if (m.principal_person_id)
+          invitees.push({
+            organizationId: m.organization_id,
+            personId: m.principal_person_id,
+            groupRole: 'principal',
+          })
+        if (m.alternate_person_id)
+          invitees.push({
+            organizationId: m.organization_id,
+            personId: m.alternate_person_id,
+            groupRole: 'alternate',
+          })
+        if (!m.principal_person_id && !m.alternate_person_id)
+          invitees.push({ organizationId: m.organization_id, personId: null, groupRole: null })
+      }
+    } else if (input.organizationId) {
+      const org = await trx
+        .selectFrom('organization')
+        .select(['id', 'archived_at'])
+        .where('id', '=', input.organizationId)
+        .executeTakeFirst()
+      if (!org || org.archived_at)
+        throw new AppError('ORGANIZATION_NOT_FOUND', {}, { organizationId: ['organization_unknown'] })
+      if (input.personId) {
+        const p = await trx
+          .selectFrom('person')
+          .select(['organization_id', 'archived_at'])
+          .where('id', '=', input.personId)
+          .executeTakeFirst()
+        if (!p || p.organization_id !== org.id || p.archived_at)
+          throw new AppError('PERSON_NOT_IN_ORGANIZATION', {}, { personId: ['person_not_in_organization'] })
+      }
+      invitees.push({ organizationId: org.id, personId: input.personId ?? null, groupRole: null })
+    }
+    return { created: await sendInvitations(trx, actor, meeting, invitees, publicUrl) }
+  })
+}
+
+/** The invitee (or the secretariat) accepts, declines, or delegates to someone else of the organization. */
+export async function respondToInvitation(
+  db: Db,
+  actor: Actor,
+  invitationId: string,
+  input: { state: 'accepted' | 'declined' | 'delegated'; delegatePersonId?: string | undefined },
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const before = await trx
+      .selectFrom('meeting_invitation')
+      .selectAll()
+      .where('id', '=', invitationId)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!before) throw new AppError('INVITATION_NOT_FOUND')
+    const org = await trx
+      .selectFrom('organization')
+      .select(['id', 'country_code', 'category'])
+      .where('id', '=', before.organization_id)
+      .executeTakeFirstOrThrow()
+    if (
+      !policy.canRegisterFor(actor, { id: org.id, countryCode: org.country_code, category: org.category })
+    ) {
+      // Another organization's invitation is reported as absent.
+      if (!isStaff(actor)) throw new AppError('INVITATION_NOT_FOUND')
+      deny(actor)
+    }
+    if (input.state === 'delegated') {
+      const p = await trx
+        .selectFrom('person')
+        .select(['organization_id', 'archived_at'])
+        .where('id', '=', input.delegatePersonId!)
+        .executeTakeFirst()
+      if (!p || p.organization_id !== org.id || p.archived_at) {
+        throw new AppError(
+          'PERSON_NOT_IN_ORGANIZATION',
+          {},
+          { delegatePersonId: ['person_not_in_organization'] },
+        )
+      }
+    }
+    const after = await trx
+      .updateTable('meeting_invitation')
+      .set({
+        state: input.state,
+        delegate_person_id: input.state === 'delegated' ? input.delegatePersonId! : null,
+        responded_at: new Date(),
+      })
+      .where('id', '=', invitationId)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, actor, {
+      action: 'update',
+      entityType: 'meeting_invitation',
+      entityId: invitationId,
+      before,
+      after,
+    })
+  })
+}
+
+/**
+ * Reminds pending invitees whose registration deadline is within the next `days` days, once per
+ * invitation. Run periodically; the claim in one UPDATE keeps several instances from sending twice.
+ */
+export async function sendReminders(db: Db, publicUrl: string, days = 3, now = new Date()): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ id: string; person_id: string; meeting_id: string }>`
+      UPDATE meeting_invitation mi SET reminded_at = ${now}
+      FROM meeting m
+      WHERE m.id = mi.meeting_id AND mi.state = 'pending' AND mi.reminded_at IS NULL AND mi.person_id IS NOT NULL
+        AND m.status = 'registration_open' AND m.registration_deadline > ${now}
+        AND m.registration_deadline <= ${new Date(now.getTime() + days * 86400_000)}
+      RETURNING mi.id, mi.person_id, mi.meeting_id`.execute(trx)
+    for (const r of rows) {
+      const person = await trx
+        .selectFrom('person')
+        .select(['name', 'email', 'preferred_language'])
+        .where('id', '=', r.person_id)
+        .executeTakeFirst()
+      const meeting = await trx
+        .selectFrom('meeting')
+        .selectAll()
+        .where('id', '=', r.meeting_id)
+        .executeTakeFirstOrThrow()
+      if (!person?.email) continue
+      const lang = (person.preferred_language as Language | null) ?? 'en'
+      const t = translator(lang)
+      const title = pick(meeting.titles as Localized, lang)
+      await enqueueEmail(trx, {
+        to: person.email,
+        subject: t('mail.meeting_reminder.subject', { title }),
+        text: t('mail.meeting_reminder.body', {
+          name: person.name,
+          title,
+          deadline: formatDateTime(meeting.registration_deadline, lang, meeting.time_zone),
+          link: `${publicUrl}/meetings/${meeting.id}`,
+        }),
+      })
+    }
+    return rows.length
+  })
+}
+
+// ---------------------------------------------------------------- registration
+
+export async function listRegistrations(db: Db, actor: Actor, meetingId: string): Promise<Registration[]> {
+  if (!isUser(actor) && actor.kind !== 'system') return []
+  const rows = await repo.findRegistrations(db, meetingId, await scopeIds(db, actor))
+  return rows.map((r) => ({
+    id: r.id,
+    organizationId: r.organization_id,
+    organizationName: r.organization_name,
+    personId: r.person_id,
+    personName: r.person_name,
+    seniority: r.seniority,
+    participation: r.participation as Registration['participation'],
+    status: r.status as Registration['status'],
+    seniorityNote: r.seniority_note,
+    overrideReason: r.override_reason,
+    createdAt: r.created_at.toISOString(),
+  }))
+}
+
+/**
+ * Registers a person of an organization the actor speaks for. The meeting row is locked first, so
+ * concurrent registrations are counted one after another and the last seat is never sold twice; past
+ * capacity the registration joins the waiting list.
+ */
+export async function register(
+  db: Db,
+  actor: Actor,
+  meetingId: string,
+  input: RegistrationInput,
+  now = new Date(),
+): Promise<Registration> {
+  const id = await inTransaction(db, async (trx) => {
+    const meeting = await repo.lockMeeting(trx, meetingId)
+    if (!meeting || !policy.canSeeMeeting(actor, meeting.status as MeetingStatus))
+      throw new AppError('MEETING_NOT_FOUND')
+    const person = await trx
+      .selectFrom('person')
+      .innerJoin('organization', 'organization.id', 'person.organization_id')
+      .select([
+        'person.id',
+        'person.seniority',
+        'person.archived_at',
+        'organization.id as org_id',
+        'organization.country_code',
+        'organization.category',
+      ])
+      .where('person.id', '=', input.personId)
+      .executeTakeFirst()
+    if (!person || person.archived_at)
+      throw new AppError('PERSON_NOT_FOUND', {}, { personId: ['person_unknown'] })
+    if (
+      !policy.canRegisterFor(actor, {
+        id: person.org_id,
+        countryCode: person.country_code,
+        category: person.category,
+      })
+    )
+      deny(actor)
+    if (meeting.status !== 'registration_open')
+      throw new AppError('REGISTRATION_NOT_OPEN', { status: meeting.status })
+    if (meeting.registration_deadline && meeting.registration_deadline < now)
+      throw new AppError('REGISTRATION_DEADLINE_PASSED')
+    const existing = await trx
+      .selectFrom('meeting_registration')
+      .select('id')
+      .where('meeting_id', '=', meetingId)
+      .where('person_id', '=', person.id)
+      .where('status', '<>', 'cancelled')
+      .executeTakeFirst()
+    if (existing) throw new AppError('ALREADY_REGISTERED')
+    let seniorityNote: string | null = null
+    let overrideReason: string | null = null
+    if (!policy.isExecutive(person.seniority)) {
+      if (meeting.seniority_policy === 'executives_only') {
+        if (!input.overrideReason)
+          throw new AppError(
+            'SENIORITY_POLICY',
+            { seniority: person.seniority },
+            { personId: ['executives_only'] },
+          )
+        if (!policy.canOverrideSeniority(actor)) deny(actor)
+        overrideReason = input.overrideReason
+        seniorityNote = 'below_executive_overridden'
+      } else if (meeting.seniority_policy === 'executives_preferred') {
+        seniorityNote = 'below_executive'
+      }
+    }
+    const taken = await trx
+      .selectFrom('meeting_registration')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('meeting_id', '=', meetingId)
+      .where('status', '=', 'registered')
+      .executeTakeFirstOrThrow()
+    const status =
+      meeting.capacity !== null && Number(taken.n) >= meeting.capacity ? 'waitlisted' : 'registered'
+    const row = await trx
+      .insertInto('meeting_registration')
+      .values({
+        meeting_id: meetingId,
+        organization_id: person.org_id,
+        person_id: person.id,
+        participation: input.participation,
+        status,
+        seniority_note: seniorityNote,
+        override_reason: overrideReason,
+        created_by: isUser(actor) ? actor.userId : null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, actor, {
+      action: 'create',
+      entityType: 'meeting_registration',
+      entityId: row.id,
+      after: row,
+    })
+    return row.id
+  })
+  const all = await listRegistrations(db, actor, meetingId)
+  return all.find((r) => r.id === id)!
+}
+
+/** Cancelling frees the seat for the first person on the waiting list. */
+export async function cancelRegistration(db: Db, actor: Actor, registrationId: string): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const reg = await trx
+      .selectFrom('meeting_registration')
+      .selectAll()
+      .where('id', '=', registrationId)
+      .executeTakeFirst()
+    if (!reg) throw new AppError('REGISTRATION_NOT_FOUND')
+    const meeting = await repo.lockMeeting(trx, reg.meeting_id)
+    const org = await trx
+      .selectFrom('organization')
+      .select(['id', 'country_code', 'category'])
+      .where('id', '=', reg.organization_id)
+      .executeTakeFirstOrThrow()
+    if (
+      !policy.canRegisterFor(actor, { id: org.id, countryCode: org.country_code, category: org.category })
+    ) {
+      if (!isStaff(actor)) throw new AppError('REGISTRATION_NOT_FOUND')
+      deny(actor)
+    }
+    if (reg.status === 'cancelled') return
+    if (meeting && (meeting.status === 'held' || meeting.status === 'concluded'))
+      throw new AppError('MEETING_CLOSED')
+    await trx
+      .updateTable('meeting_registration')
+      .set({ status: 'cancelled', updated_at: new Date() })
+      .where('id', '=', reg.id)
+      .execute()
+    await recordAudit(trx, actor, {
+      action: 'update',
+      entityType: 'meeting_registration',
+      entityId: reg.id,
+      summary: 'cancelled',
+      before: reg,
+    })
+    if (reg.status === 'registered') {
+      const next = await trx
+        .selectFrom('meeting_registration')
+        .select('id')
+        .where('meeting_id', '=', reg.meeting_id)
+        .where('status', '=', 'waitlisted')
+        .orderBy('created_at')
+        .limit(1)
+        .executeTakeFirst()
+      if (next) {
+        await trx
+          .updateTable('meeting_registration')
+          .set({ status: 'registered', updated_at: new Date() })
+          .where('id', '=', next.id)
+          .execute()
+        await recordAudit(trx, actor, {
+          action: 'update',
+          entityType: 'meeting_registration',
+          entityId: next.id,
+          summary: 'promoted from the waiting list',
+        })
+      }
+    }
+  })
+}
+
+// ---------------------------------------------------------------- attendance
+
+export async function listAttendance(db: Db, actor: Actor, meetingId: string): Promise<Attendance[]> {
+  const rows = await repo.findAttendance(db, meetingId)
+  return rows.map((r) => {
+    // A person's name appears on the participant list only with consent (or to those who may see them).
+    const visible = r.person_id && (isStaff(actor) || (r.public_consent && !r.erased_at))
+    return {
+      id: r.id,
+      organizationId: r.organization_id,
+      organizationName: r.organization_name,
+      personId: visible ? r.person_id : null,
+      personName: visible ? r.person_name : null,
+      attendedAs: r.attended_as as Attendance['attendedAs'],
+      capturedBy: r.captured_by as Attendance['capturedBy'],
+      capturedAt: r.captured_at.toISOString(),
+    }
+  })
+}
+
+/** Records (or corrects) who attended and in which capacity. Only for a meeting that has been held. */
+export async function recordAttendance(
+  db: Db,
+  actor: Actor,
+  meetingId: string,
+  input: AttendanceInput,
+): Promise<string> {
+  if (!policy.canManageMeetings(actor)) deny(actor)
+  return inTransaction(db, async (trx) => {
+    const meeting = await repo.lockMeeting(trx, meetingId)
+    if (!meeting) throw new AppError('MEETING_NOT_FOUND')
+    if (!policy.acceptsAttendance(meeting.status as MeetingStatus))
+      throw new AppError('ATTENDANCE_NOT_ALLOWED', { status: meeting.status })
+    const org = await lockById(trx, 'organization', input.organizationId)
+    if (!org) throw new AppError('ORGANIZATION_NOT_FOUND', {}, { organizationId: ['organization_unknown'] })
+    if (input.personId) {
+      const p = await trx
+        .selectFrom('person')
+        .select('organization_id')
+        .where('id', '=', input.personId)
+        .executeTakeFirst()
+      if (!p || p.organization_id !== org.id)
+        throw new AppError('PERSON_NOT_IN_ORGANIZATION', {}, { personId: ['person_not_in_organization'] })
+    }
+    const existing = await trx
+      .selectFrom('meeting_attendance')
+      .selectAll()
+      .where('meeting_id', '=', meetingId)
+      .where('organization_id', '=', org.id)
+      .where(sql<boolean>`coalesce(person_id::text, '') = ${input.personId ?? ''}`)
+      .executeTakeFirst()
+    const values = {
+      attended_as: input.attendedAs,
+      captured_by: input.capturedBy,
+      captured_at: new Date(),
+      recorded_by: isUser(actor) ? actor.userId : null,
+    }
+    if (existing) {
+      const after = await trx
+        .updateTable('meeting_attendance')
+        .set(values)
+        .where('id', '=', existing.id)
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      await recordAudit(trx, actor, {
+        action: 'update',
+        entityType: 'meeting_attendance',
+        entityId: existing.id,
+        before: existing,
+        after,
+      })
+      return existing.id
+    }
+    const row = await trx
+      .insertInto('meeting_attendance')
+      .values({ meeting_id: meetingId, organization_id: org.id, person_id: input.personId, ...values })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, actor, {
+      action: 'create',
+      entityType: 'meeting_attendance',
+      entityId: row.id,
+      after: row,
+    })
+    return row.id
+  })
+}
+
+export async function removeAttendance(db: Db, actor: Actor, attendanceId: string): Promise<void> {
+  if (!policy.canManageMeetings(actor)) deny(actor)
+  await inTransaction(db, async (trx) => {
+    const before = await trx
+      .selectFrom('meeting_attendance')
+      .selectAll()
+      .where('id', '=', attendanceId)
+      .executeTakeFirst()
+    if (!before) throw new AppError('NOT_FOUND')
+    await trx.deleteFrom('meeting_attendance').where('id', '=', attendanceId).execute()
+    await recordAudit(trx, actor, {
+      action: 'delete',
+      entityType: 'meeting_attendance',
+      entityId: attendanceId,
+      before,
+    })
+  })
+}
+
+/**
+ * How a person would attend: as the organization's principal or alternate in the meeting's group, as a
+ * substitute for a member organization, or as other. The secretariat can change it.
+ */
+export async function suggestedCapacity(
+  db: Db,
+  meetingId: string,
+  organizationId: string,
+  personId: string | null,
+) {
+  const meeting = await db
+    .selectFrom('meeting')
+    .select(['group_id', 'starts_at'])
+    .where('id', '=', meetingId)
+    .executeTakeFirst()
+  if (!meeting?.group_id) return 'other' as const
+  const day = meeting.starts_at.toISOString().slice(0, 10)
+  const m = await db
+    .selectFrom('group_membership')
+    .select(['principal_person_id', 'alternate_person_id'])
+    .where('group_id', '=', meeting.group_id)
+    .where('organization_id', '=', organizationId)
+    .where('start_date', '<=', day)
+    .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', day)]))
+    .executeTakeFirst()
+  if (!m) return 'other' as const
+  if (personId && m.principal_person_id === personId) return 'principal' as const
+  if (personId && m.alternate_person_id === personId) return 'alternate' as const
+  return 'substitute' as const
+}
+
+export async function figures(db: Db, meetingId: string): Promise<MeetingFigures> {
+  const rows = await repo.meetingFigures(db, meetingId)
+  const of = (dimension: string) =>
+    rows
+      .filter((r) => r.dimension === dimension)
+      .map((r) => ({ key: r.key, organizations: Number(r.organizations), people: Number(r.people) }))
+  const total = rows.find((r) => r.dimension === 'total')
+  return {
+    organizations: Number(total?.organizations ?? 0),
+    people: Number(total?.people ?? 0),
+    byRegion: of('region'),
+    byDevelopmentStatus: of('development_status'),
+    byCategory: of('category'),
+    bySme: of('sme'),
+    bySeniority: of('seniority'),
+    byAttendedAs: of('attended_as'),
+  }
+}
+
+/** The people of an organization that the actor may register (for the registration form). */
+export async function registrablePeople(db: Db, actor: Actor) {
+  let q = db
+    .selectFrom('person')
+    .innerJoin('organization', 'organization.id', 'person.organization_id')
+    .select([
+      'person.id',
+      'person.name',
+      'person.seniority',
+      'organization.name as organization_name',
+      'organization.id as organization_id',
+      'organization.country_code',
+      'organization.category',
+    ])
+    .where('person.archived_at', 'is', null)
+    .where('organization.archived_at', 'is', null)
+  if (!isStaff(actor)) {
+    const ids = await scopeIds(db, actor)
+    if (!ids?.length) return []
+    q = q.where('organization.id', 'in', ids)
+  }
+  const rows = await q
+    .orderBy(sql`lower(organization.name)`)
+    .orderBy(sql`lower(person.name)`)
+    .limit(5000)
+    .execute()
+  return rows.filter((r) =>
+    canSeePerson(
+      actor,
+      { publicConsent: true, archived: false, erased: false },
+      { id: r.organization_id, countryCode: r.country_code, category: r.category },
+    ),
+  )
+}
