@@ -11,7 +11,7 @@ let admin: BrowserContext
 let page: Page
 const problems: string[] = []
 let adminLink = ''
-const TITLE = 'CTO meeting, Nairobi'
+const TITLE = 'Executive round table, Nairobi'
 
 before(async () => {
   app = await startApp((env) => {
@@ -173,7 +173,7 @@ describe('a meeting from invitation to figures, in Chromium', () => {
     const visitor = await browser.newContext()
     const p = await visitor.newPage()
     await p.goto(`${app.url}/meetings?when=past`)
-    assert.ok(await p.getByRole('link', { name: TITLE }).isVisible())
+    assert.ok(await p.getByRole('link', { name: TITLE, exact: true }).isVisible())
     const ics = await p.request.get(`${meetingUrl.replace('/meetings/', '/api/v1/meetings/')}/calendar.ics`)
     assert.equal(ics.status(), 200)
     assert.match(await ics.text(), /BEGIN:VEVENT/)

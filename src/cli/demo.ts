@@ -176,7 +176,14 @@ const DEMO_MARK = '(demo)'
 export async function loadDemo(
   db: Db,
   seed = 68,
-): Promise<{ organizations: number; people: number; groups: number; memberships: number }> {
+): Promise<{
+  organizations: number
+  people: number
+  groups: number
+  memberships: number
+  meetings: number
+  attendance: number
+}> {
   const existing = await db
     .selectFrom('organization')
     .select('id')
@@ -325,12 +332,14 @@ export async function loadDemo(
     ]
     const industry = orgs.filter((o) => o.category === 'sector_member')
     let memberships = 0
+    const groupIds: Record<string, string> = {}
     for (const spec of groupSpecs) {
       const g = await trx
         .insertInto('engagement_group')
         .values({ kind: spec.kind, names: JSON.stringify(spec.names) })
         .returning('id')
         .executeTakeFirstOrThrow()
+      groupIds[spec.kind] = g.id
       const members = new Set<string>()
       while (members.size < spec.size) members.add(r.pick(industry).id)
       for (const orgId of members) {
@@ -379,11 +388,13 @@ export async function loadDemo(
         }
       }
     }
+    const history = await loadMeetingHistory(trx, r, groupIds, people)
     const result = {
       organizations: orgs.length,
       people: people.length,
       groups: groupSpecs.length,
       memberships,
+      ...history,
     }
     await recordAudit(trx, COMMAND_LINE, {
       action: 'import',
@@ -393,4 +404,192 @@ export async function loadDemo(
     })
     return result
   })
+}
+
+// Venues for the history: diverse regions, near centres of expertise (Resolution 68, resolves 5).
+const VENUES: [city: string, country: string, timeZone: string][] = [
+  ['Geneva', 'CH', 'Europe/Zurich'],
+  ['Shenzhen', 'CN', 'Asia/Shanghai'],
+  ['Nairobi', 'KE', 'Africa/Nairobi'],
+  ['São Paulo', 'BR', 'America/Sao_Paulo'],
+  ['Dubai', 'AE', 'Asia/Dubai'],
+  ['Bengaluru', 'IN', 'Asia/Kolkata'],
+  ['Busan', 'KR', 'Asia/Seoul'],
+  ['Kigali', 'RW', 'Africa/Kigali'],
+  ['Bogotá', 'CO', 'America/Bogota'],
+  ['Tunis', 'TN', 'Africa/Tunis'],
+  ['Almaty', 'KZ', 'Asia/Almaty'],
+  ['Hanoi', 'VN', 'Asia/Ho_Chi_Minh'],
+  ['Madrid', 'ES', 'Europe/Madrid'],
+  ['Cairo', 'EG', 'Africa/Cairo'],
+  ['Montréal', 'CA', 'America/Toronto'],
+  ['New Delhi', 'IN', 'Asia/Kolkata'],
+]
+
+type Rng = ReturnType<typeof rng>
+
+/**
+ * Sixteen CTO meetings (2017-2025), CxO meetings and workshops, each concluded with attendance drawn
+ * from the group's composition on that day: most members come, usually through their principal, some
+ * through the alternate or a substitute. One upcoming CTO meeting is open for registration.
+ */
+async function loadMeetingHistory(
+  trx: Db,
+  r: Rng,
+  groupIds: Record<string, string>,
+  people: { id: string; organization_id: string }[],
+) {
+  let meetings = 0
+  let attendance = 0
+  const plan: {
+    kind: string
+    group: string
+    year: number
+    month: number
+    venue: number
+    attendRate: number
+  }[] = []
+  for (let i = 0; i < 16; i++) {
+    plan.push({
+      kind: 'cto_meeting',
+      group: 'cto_group',
+      year: 2017 + Math.floor(i / 2),
+      month: i % 2 === 0 ? 3 : 10,
+      venue: i,
+      attendRate: 0.55 + r.next() * 0.3,
+    })
+  }
+  for (const [i, year] of [2021, 2023, 2025].entries()) {
+    plan.push({
+      kind: 'cxo_meeting',
+      group: 'cxo_group',
+      year,
+      month: 6,
+      venue: (i * 5 + 2) % VENUES.length,
+      attendRate: 0.6,
+    })
+  }
+  for (const [i, year] of [2022, 2024].entries()) {
+    plan.push({
+      kind: 'workshop',
+      group: 'steering_committee',
+      year,
+      month: 9,
+      venue: (i * 7 + 4) % VENUES.length,
+      attendRate: 0.8,
+    })
+  }
+  const staffOf = new Map<string, string[]>()
+  for (const p of people) staffOf.set(p.organization_id, [...(staffOf.get(p.organization_id) ?? []), p.id])
+  for (const item of plan) {
+    const [city, country, timeZone] = VENUES[item.venue]!
+    const day = `${item.year}-${String(item.month).padStart(2, '0')}-${String(10 + r.int(0, 15)).padStart(2, '0')}`
+    const starts = new Date(`${day}T07:00:00Z`)
+    const label =
+      item.kind === 'cto_meeting'
+        ? 'CTO meeting'
+        : item.kind === 'cxo_meeting'
+          ? 'CxO meeting'
+          : 'Industry engagement workshop'
+    const meeting = await trx
+      .insertInto('meeting')
+      .values({
+        kind: item.kind,
+        titles: JSON.stringify({ en: `${label}, ${city} ${item.year} (demo)` }),
+        group_id: groupIds[item.group] ?? null,
+        starts_at: starts,
+        ends_at: new Date(starts.getTime() + 9 * 3600_000),
+        time_zone: timeZone,
+        format: item.year === 2020 || item.year === 2021 ? 'online' : 'in_person',
+        city,
+        country_code: country,
+        seniority_policy: item.kind === 'workshop' ? 'open' : 'executives_only',
+        status: 'concluded',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    meetings++
+    const members = await trx
+      .selectFrom('group_membership')
+      .select(['organization_id', 'principal_person_id', 'alternate_person_id'])
+      .where('group_id', '=', groupIds[item.group]!)
+      .where('start_date', '<=', day)
+      .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', day)]))
+      .execute()
+    for (const m of members) {
+      if (!r.chance(item.attendRate)) continue
+      const roll = r.next()
+      const [attendedAs, personId] =
+        roll < 0.6 && m.principal_person_id
+          ? (['principal', m.principal_person_id] as const)
+          : roll < 0.88 && m.alternate_person_id
+            ? (['alternate', m.alternate_person_id] as const)
+            : ([
+                'substitute',
+                (staffOf.get(m.organization_id) ?? []).find(
+                  (id) => id !== m.principal_person_id && id !== m.alternate_person_id,
+                ) ?? null,
+              ] as const)
+      await trx
+        .insertInto('meeting_attendance')
+        .values({
+          meeting_id: meeting.id,
+          organization_id: m.organization_id,
+          person_id: personId,
+          attended_as: attendedAs,
+          captured_by: 'list',
+          captured_at: starts,
+        })
+        .execute()
+      attendance++
+    }
+  }
+  const next = new Date(Date.UTC(new Date().getUTCFullYear() + 1, 2, 16, 7))
+  const upcoming = await trx
+    .insertInto('meeting')
+    .values({
+      kind: 'cto_meeting',
+      titles: JSON.stringify({
+        en: `CTO meeting, Geneva ${next.getUTCFullYear()} (demo)`,
+        fr: `Réunion des CTO, Genève ${next.getUTCFullYear()} (démo)`,
+      }),
+      group_id: groupIds.cto_group ?? null,
+      starts_at: next,
+      ends_at: new Date(next.getTime() + 9 * 3600_000),
+      time_zone: 'Europe/Zurich',
+      format: 'hybrid',
+      city: 'Geneva',
+      country_code: 'CH',
+      capacity: 60,
+      seniority_policy: 'executives_only',
+      registration_deadline: new Date(next.getTime() - 14 * 86400_000),
+      status: 'registration_open',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  meetings++
+  const current = await trx
+    .selectFrom('group_membership')
+    .select(['organization_id', 'principal_person_id', 'alternate_person_id'])
+    .where('group_id', '=', groupIds.cto_group!)
+    .where('end_date', 'is', null)
+    .execute()
+  for (const m of current) {
+    for (const [personId, role] of [
+      [m.principal_person_id, 'principal'],
+      [m.alternate_person_id, 'alternate'],
+    ] as const) {
+      if (!personId) continue
+      await trx
+        .insertInto('meeting_invitation')
+        .values({
+          meeting_id: upcoming.id,
+          organization_id: m.organization_id,
+          person_id: personId,
+          group_role: role,
+        })
+        .execute()
+    }
+  }
+  return { meetings, attendance }
 }

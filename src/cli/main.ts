@@ -140,7 +140,7 @@ async function main(argv: string[]): Promise<void> {
     } else if (command === 'demo') {
       const r = await loadDemo(db)
       console.log(
-        `Demo data loaded: ${r.organizations} organizations, ${r.people} people, ${r.groups} groups, ${r.memberships} memberships.`,
+        `Demo data loaded: ${r.organizations} organizations, ${r.people} people, ${r.groups} groups, ${r.memberships} memberships, ${r.meetings} meetings, ${r.attendance} attendance records.`,
       )
     } else {
       fail(USAGE)

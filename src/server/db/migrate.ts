@@ -4,6 +4,7 @@ import * as m0001 from './migrations/2026_11_23_0001_audit_log.ts'
 import * as m0002 from './migrations/2026_11_23_0002_accounts.ts'
 import * as m0003 from './migrations/2026_11_23_0003_directory.ts'
 import * as m0004 from './migrations/2026_11_23_0004_meetings.ts'
+import * as m0005 from './migrations/2026_11_23_0005_calendar_feeds.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0002_accounts': m0002,
   '2026_11_23_0003_directory': m0003,
   '2026_11_23_0004_meetings': m0004,
+  '2026_11_23_0005_calendar_feeds': m0005,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

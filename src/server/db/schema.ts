@@ -37,6 +37,7 @@ export interface ApiToken {
 }
 
 export interface AppUser {
+  calendar_token_hash: string | null;
   created_at: Generated<Timestamp>;
   email: string;
   id: Generated<string>;

@@ -58,3 +58,34 @@ export async function buildGroup(
     .returningAll()
     .executeTakeFirstOrThrow()
 }
+
+export async function buildMeeting(
+  db: Db,
+  overrides: Partial<{
+    group_id: string | null
+    starts_at: Date
+    status: string
+    capacity: number | null
+    kind: string
+  }> = {},
+) {
+  const starts = overrides.starts_at ?? new Date(Date.now() + 30 * 86400_000)
+  return db
+    .insertInto('meeting')
+    .values({
+      kind: overrides.kind ?? 'cto_meeting',
+      titles: JSON.stringify({ en: unique('Meeting') }),
+      group_id: overrides.group_id ?? null,
+      starts_at: starts,
+      ends_at: new Date(starts.getTime() + 8 * 3600_000),
+      time_zone: 'UTC',
+      format: 'in_person',
+      country_code: 'CH',
+      city: 'Geneva',
+      seniority_policy: 'open',
+      status: overrides.status ?? 'draft',
+      capacity: overrides.capacity ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}

@@ -268,17 +268,20 @@ const AccountPage = async ({
   c,
   errors,
   newToken,
+  newCalendarLink,
 }: {
   c: Context<AppEnv>
   errors?: FormErrors
   newToken?: string
+  newCalendarLink?: string
 }) => {
   const ctx = pageCtx(c)
   assertSignedIn(ctx.actor)
   const db = c.get('deps').database.db
-  const [user, tokens] = await Promise.all([
+  const [user, tokens, hasCalendar] = await Promise.all([
     auth.getUser(db, ctx.actor, ctx.actor.userId),
     auth.listApiTokens(db, ctx.actor),
+    auth.hasCalendarToken(db, ctx.actor),
   ])
   const t = ctx.t
   return (
@@ -342,6 +345,28 @@ const AccountPage = async ({
             errors={errors}
           />
           <button type="submit">{t('account.change_password')}</button>
+        </form>
+      </section>
+      <section aria-labelledby="cal-h">
+        <h2 id="cal-h">{t('calendar.title')}</h2>
+        <p>{t('calendar.intro')}</p>
+        {newCalendarLink ? (
+          <div class="notice" role="status">
+            <p>{t('calendar.created_once')}</p>
+            <pre>
+              <code>{newCalendarLink}</code>
+            </pre>
+          </div>
+        ) : hasCalendar ? (
+          <p class="hint">{t('calendar.exists')}</p>
+        ) : null}
+        <form
+          method="post"
+          action="/account/calendar"
+          data-confirm={hasCalendar ? t('calendar.replace_confirm') : undefined}
+        >
+          <Csrf ctx={ctx} />
+          <button type="submit">{hasCalendar ? t('calendar.replace') : t('calendar.create')}</button>
         </form>
       </section>
       <section aria-labelledby="tok-h">
@@ -480,6 +505,12 @@ authPages.post('/account/tokens', async (c) => {
   if (!parsed.success) return c.html(await AccountPage({ c, errors: { name: ['required'] } }), 422)
   const { token } = await auth.createApiToken(c.get('deps').database.db, actor, parsed.data)
   return c.html(await AccountPage({ c, newToken: token }), 201)
+})
+
+authPages.post('/account/calendar', async (c) => {
+  const secret = await auth.replaceCalendarToken(c.get('deps').database.db, c.get('actor'))
+  const link = `${c.get('deps').env.publicUrl}/calendar/${secret}.ics`
+  return c.html(await AccountPage({ c, newCalendarLink: link }), 201)
 })
 
 authPages.post('/account/tokens/:id/revoke', async (c) => {

@@ -809,3 +809,56 @@ export async function countUsers(db: Db): Promise<number> {
     ).n,
   )
 }
+
+// ---------------------------------------------------------------- calendar link
+
+/** Creates (or replaces) the secret link to the user's own calendar feed; the secret is shown once. */
+export async function replaceCalendarToken(db: Db, actor: Actor): Promise<string> {
+  assertSignedIn(actor)
+  if (actor.via === 'token') deny(actor)
+  const secret = newSecret()
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('app_user')
+      .set({ calendar_token_hash: digest(secret), updated_at: new Date() })
+      .where('id', '=', actor.userId)
+      .execute()
+    await recordAudit(trx, actor, {
+      action: 'update',
+      entityType: 'user',
+      entityId: actor.userId,
+      summary: 'calendar link replaced',
+    })
+  })
+  return secret
+}
+
+export async function hasCalendarToken(db: Db, actor: Actor): Promise<boolean> {
+  if (!isUser(actor)) return false
+  const row = await db
+    .selectFrom('app_user')
+    .select('calendar_token_hash')
+    .where('id', '=', actor.userId)
+    .executeTakeFirst()
+  return !!row?.calendar_token_hash
+}
+
+/** The read-only actor behind a calendar link, or undefined for an unknown link or a disabled account. */
+export async function actorByCalendarToken(db: Db, secret: string): Promise<UserActor | undefined> {
+  const row = await db
+    .selectFrom('app_user')
+    .select(['id', 'name', 'email', 'status'])
+    .where('calendar_token_hash', '=', digest(secret))
+    .executeTakeFirst()
+  if (!row || row.status !== 'active') return undefined
+  const grants = (await grantsOf(db, [row.id])).get(row.id) ?? []
+  return {
+    kind: 'user',
+    userId: row.id,
+    name: row.name,
+    email: row.email,
+    grants,
+    via: 'token',
+    tokenScope: 'read',
+  }
+}

@@ -16,7 +16,8 @@ import {
   SelectField,
   TextField,
 } from '../../http/layout.tsx'
-import { direction, formatDate, LANGUAGE_NAMES, LANGUAGES } from '../../i18n/i18n.ts'
+import { direction, formatDate, formatNumber, LANGUAGE_NAMES, LANGUAGES } from '../../i18n/i18n.ts'
+import { groupAttendance } from '../meetings/meetings.service.ts'
 import { canManageGroups } from './directory.policy.ts'
 import {
   GROUP_KINDS,
@@ -209,7 +210,10 @@ async function detailPage(
   const ctx = pageCtx(c)
   const db = c.get('deps').database.db
   const group = await directory.getGroup(db, ctx.actor, uuidParam(c, 'id'), ctx.lang)
-  const memberships = await directory.listMemberships(db, ctx.actor, group.id)
+  const [memberships, attendance] = await Promise.all([
+    directory.listMemberships(db, ctx.actor, group.id),
+    groupAttendance(db, group.id),
+  ])
   const current = memberships.filter((m) => !m.endDate)
   const past = memberships.filter((m) => m.endDate)
   const manage = canManageGroups(ctx.actor)
@@ -380,6 +384,51 @@ async function detailPage(
           </form>
         </section>
       ) : null}
+      <section aria-labelledby="attendance-h">
+        <h2 id="attendance-h">{t('group.attendance_record')}</h2>
+        <p class="hint">
+          {t('group.attendance_hint')}{' '}
+          <a href={`/meetings?groupId=${group.id}`}>{t('group.meetings_of_group')}</a> ·{' '}
+          <a href={`/groups/${group.id}/calendar.ics`}>{t('group.subscribe')}</a>
+        </p>
+        {attendance.some((a) => a.meetings > 0) ? (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('field.organization')}</th>
+                <th scope="col">{t('group.meetings_since_joining')}</th>
+                <th scope="col">{t('group.attended')}</th>
+                <th scope="col">{t('attended_as.principal')}</th>
+                <th scope="col">{t('attended_as.alternate')}</th>
+                <th scope="col">{t('group.someone_else')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {attendance
+                .filter((a) => a.meetings > 0)
+                .map((a) => (
+                  <tr>
+                    <td>
+                      <a href={`/organizations/${a.organizationId}`}>{a.organizationName}</a>{' '}
+                      <span class="muted">({a.countryCode})</span>
+                      {a.currentMember ? null : <span class="tag">{t('group.former_member')}</span>}
+                    </td>
+                    <td>{formatNumber(a.meetings, ctx.lang)}</td>
+                    <td>
+                      {formatNumber(a.attended, ctx.lang)} (
+                      {new Intl.NumberFormat(ctx.lang, { style: 'percent' }).format(a.attended / a.meetings)})
+                    </td>
+                    <td>{formatNumber(a.asPrincipal, ctx.lang)}</td>
+                    <td>{formatNumber(a.asAlternate, ctx.lang)}</td>
+                    <td>{formatNumber(a.asSubstitute, ctx.lang)}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        ) : (
+          <p class="empty">{t('group.no_meetings_held')}</p>
+        )}
+      </section>
       <h2>{t('group.history')}</h2>
       {past.length ? (
         <table>

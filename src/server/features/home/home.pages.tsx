@@ -70,6 +70,9 @@ homePages.get('/', async (c) => {
             {isStaff(ctx.actor) ? (
               <>
                 <li>
+                  <a href="/meetings/new">{t('meeting.new')}</a>
+                </li>
+                <li>
                   <a href="/organizations/new">{t('org.new')}</a>
                 </li>
                 <li>

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import ICAL from 'ical.js'
-import { buildGroup, buildOrganization, buildPerson } from '../../testing/factories.ts'
+import { buildGroup, buildMeeting, buildOrganization, buildPerson } from '../../testing/factories.ts'
 import { type TestUser, unique, useHarness } from '../../testing/harness.ts'
-import { sendReminders } from './meetings.service.ts'
+import { groupAttendance, sendReminders } from './meetings.service.ts'
 
 const h = useHarness()
 
@@ -517,5 +517,122 @@ describe('calendar', () => {
     const after = await read()
     assert.equal(after.uid, before.uid)
     assert.ok(after.sequence > before.sequence)
+  })
+})
+
+describe('group attendance record', () => {
+  test('counts, per member organization, the held meetings since it joined and who attended', async () => {
+    const group = await buildGroup(h.db)
+    const a = await buildOrganization(h.db)
+    const b = await buildOrganization(h.db)
+    const [m1, m2, m3] = [
+      await buildMeeting(h.db, {
+        group_id: group.id,
+        status: 'concluded',
+        starts_at: new Date('2023-03-01T09:00:00Z'),
+      }),
+      await buildMeeting(h.db, {
+        group_id: group.id,
+        status: 'concluded',
+        starts_at: new Date('2024-03-01T09:00:00Z'),
+      }),
+      await buildMeeting(h.db, {
+        group_id: group.id,
+        status: 'held',
+        starts_at: new Date('2025-03-01T09:00:00Z'),
+      }),
+    ]
+    await buildMeeting(h.db, {
+      group_id: group.id,
+      status: 'announced',
+      starts_at: new Date('2027-03-01T09:00:00Z'),
+    })
+    await h.db
+      .insertInto('group_membership')
+      .values([
+        { group_id: group.id, organization_id: a.id, start_date: '2022-01-01' },
+        { group_id: group.id, organization_id: b.id, start_date: '2023-06-01' },
+      ])
+      .execute()
+    const att = (meeting: { id: string }, org: { id: string }, attended_as: string) =>
+      h.db
+        .insertInto('meeting_attendance')
+        .values({ meeting_id: meeting.id, organization_id: org.id, attended_as, captured_by: 'list' })
+        .execute()
+    await att(m1!, a, 'principal')
+    await att(m2!, a, 'alternate')
+    await att(m3!, b, 'substitute')
+    const record = await groupAttendance(h.db, group.id)
+    const row = (org: { id: string }) => record.find((r) => r.organizationId === org.id)!
+    assert.deepEqual(
+      {
+        meetings: row(a).meetings,
+        attended: row(a).attended,
+        p: row(a).asPrincipal,
+        alt: row(a).asAlternate,
+        sub: row(a).asSubstitute,
+      },
+      { meetings: 3, attended: 2, p: 1, alt: 1, sub: 0 },
+    )
+    assert.deepEqual(
+      {
+        meetings: row(b).meetings,
+        attended: row(b).attended,
+        p: row(b).asPrincipal,
+        alt: row(b).asAlternate,
+        sub: row(b).asSubstitute,
+      },
+      { meetings: 2, attended: 1, p: 0, alt: 0, sub: 1 },
+    )
+    const page = await (await h.request(`/groups/${group.id}`)).text()
+    assert.match(page, /67\s*%|67%/)
+  })
+})
+
+describe('calendar feeds', () => {
+  const events = async (res: Response) => {
+    assert.equal(res.status, 200)
+    const root = new ICAL.Component(ICAL.parse(await res.text()))
+    return root.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v).summary)
+  }
+
+  test('a group’s feed lists its announced meetings only', async () => {
+    const sec = await h.user([{ role: 'secretariat' }])
+    const group = await buildGroup(h.db)
+    const shown = await moveTo(
+      sec,
+      await createMeeting(sec, { groupId: group.id, titles: { en: 'Announced one' } }),
+      'announced',
+    )
+    await createMeeting(sec, { groupId: group.id, titles: { en: 'Still a draft' } })
+    assert.ok(shown)
+    assert.deepEqual(await events(await h.request(`/groups/${group.id}/calendar.ics`)), ['Announced one'])
+  })
+
+  test('a personal feed shows the meetings of one’s organization, through a link that can be replaced', async () => {
+    const sec = await h.user([{ role: 'secretariat' }])
+    const org = await buildOrganization(h.db)
+    const rep = await h.user([{ role: 'member_representative', organizationId: org.id }])
+    const mine = await moveTo(
+      sec,
+      await createMeeting(sec, { titles: { en: 'Invited meeting' } }),
+      'announced',
+    )
+    await moveTo(sec, await createMeeting(sec, { titles: { en: 'Someone else’s meeting' } }), 'announced')
+    await h.request(`/api/v1/meetings/${mine.id}/invitations`, {
+      method: 'POST',
+      as: sec,
+      json: { organizationId: org.id },
+    })
+    const linkOf = async () => {
+      const html = await (await h.request('/account/calendar', { method: 'POST', as: rep, form: {} })).text()
+      return /http:\/\/localhost:3000(\/calendar\/[\w-]+\.ics)/.exec(html)![1]!
+    }
+    const first = await linkOf()
+    assert.deepEqual(await events(await h.request(first)), ['Invited meeting'])
+    const second = await linkOf()
+    assert.equal((await h.request(first)).status, 404, 'the replaced link stops working')
+    assert.equal((await h.request(second)).status, 200)
+    assert.equal((await h.request('/calendar/not-a-real-secret.ics')).status, 404)
   })
 })

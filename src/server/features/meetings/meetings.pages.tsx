@@ -18,8 +18,10 @@ import {
 } from '../../http/layout.tsx'
 import { direction, formatDateTime, formatNumber, LANGUAGE_NAMES, LANGUAGES } from '../../i18n/i18n.ts'
 import { isStaff, isUser } from '../auth/auth.policy.ts'
+import { actorByCalendarToken } from '../auth/auth.service.ts'
 import { ITU_REGIONS } from '../directory/directory.schema.ts'
-import { listCountries, listGroups } from '../directory/directory.service.ts'
+import { getGroup, listCountries, listGroups } from '../directory/directory.service.ts'
+import { meetingsCalendar } from './meetings.ics.ts'
 import { acceptsAttendance, canManageMeetings, TRANSITIONS } from './meetings.policy.ts'
 import {
   ATTENDED_AS,
@@ -829,7 +831,7 @@ async function detailPage(
               people: formatNumber(figures.people, ctx.lang),
             })}
           </p>
-          <div class="grid-2">
+          <div class="figures">
             <FigureTable ctx={ctx} caption={t('field.region')} prefix="region" rows={figures.byRegion} />
             <FigureTable
               ctx={ctx}
@@ -981,4 +983,40 @@ meetingPages.post('/attendance/:id/remove', async (c) => {
   const meetingId = meetingIdField(f)
   await meetings.removeAttendance(c.get('deps').database.db, c.get('actor'), uuidParam(c, 'id'))
   return c.redirect(`/meetings/${meetingId}?notice=saved`, 303)
+})
+
+function calendarResponse(c: Context<AppEnv>, body: string, filename: string) {
+  return c.body(body, 200, {
+    'Content-Type': 'text/calendar; charset=utf-8',
+    'Content-Disposition': `inline; filename="${filename}"`,
+    'Cache-Control': 'private, max-age=300',
+  })
+}
+
+/** A group's meetings as a feed anyone may subscribe to (only announced meetings are in it). */
+meetingPages.get('/groups/:id/calendar.ics', async (c) => {
+  const ctx = pageCtx(c)
+  const db = c.get('deps').database.db
+  const group = await getGroup(db, ctx.actor, uuidParam(c, 'id'), ctx.lang)
+  const list = await meetings.groupFeedMeetings(db, group.id, ctx.lang)
+  return calendarResponse(
+    c,
+    meetingsCalendar(group.name, list, c.get('deps').env.publicUrl),
+    `group-${group.id}.ics`,
+  )
+})
+
+/** A person's own feed, reached through the secret link from their account page. */
+meetingPages.get('/calendar/:file', async (c) => {
+  const file = c.req.param('file')
+  const secret = file.endsWith('.ics') ? file.slice(0, -4) : ''
+  const db = c.get('deps').database.db
+  const actor = secret ? await actorByCalendarToken(db, secret) : undefined
+  if (!actor) throw new AppError('NOT_FOUND')
+  const list = await meetings.personalFeedMeetings(db, actor, c.get('lang'))
+  return calendarResponse(
+    c,
+    meetingsCalendar(`Engage — ${actor.name}`, list, c.get('deps').env.publicUrl),
+    'engage.ics',
+  )
 })

@@ -51,6 +51,11 @@ function baseQuery(db: Db) {
 
 export type MeetingRow = NonNullable<Awaited<ReturnType<typeof findMeetingById>>>
 
+/** The meeting columns for calendar feeds; callers add their own conditions. */
+export function feedQuery(db: Db) {
+  return baseQuery(db)
+}
+
 export function findMeetingById(db: Db, id: string) {
   return baseQuery(db).where('meeting.id', '=', id).executeTakeFirst()
 }
@@ -201,5 +206,51 @@ export async function meetingFigures(db: Db, meetingId: string) {
     )
     SELECT dimension, key, count(DISTINCT organization_id)::int AS organizations, count(DISTINCT person_id)::int AS people
     FROM dims GROUP BY dimension, key ORDER BY dimension, key`.execute(db)
+  return rows
+}
+
+/**
+ * For each organization that has sat in the group, how many of the group's held meetings it attended,
+ * and in which capacity. Meetings count from the organization's first membership in the group.
+ */
+export async function groupAttendanceRecord(db: Db, groupId: string) {
+  const { rows } = await sql<{
+    organization_id: string
+    organization_name: string
+    country_code: string
+    current_member: boolean
+    meetings: number
+    attended: number
+    as_principal: number
+    as_alternate: number
+    as_substitute: number
+  }>`
+    WITH held AS (
+      SELECT id, starts_at FROM meeting WHERE group_id = ${groupId} AND status IN ('held', 'concluded')
+    ),
+    members AS (
+      SELECT organization_id, min(start_date) AS since, bool_or(end_date IS NULL) AS current_member
+      FROM group_membership WHERE group_id = ${groupId} GROUP BY organization_id
+    ),
+    per_meeting AS (
+      SELECT m.organization_id, h.id AS meeting_id,
+             bool_or(a.attended_as = 'principal') AS p, bool_or(a.attended_as = 'alternate') AS alt,
+             bool_or(a.attended_as IN ('substitute', 'other')) AS sub, count(a.id) > 0 AS came
+      FROM members m
+      JOIN held h ON h.starts_at::date >= m.since
+      LEFT JOIN meeting_attendance a ON a.meeting_id = h.id AND a.organization_id = m.organization_id
+      GROUP BY m.organization_id, h.id
+    )
+    SELECT o.id AS organization_id, o.name AS organization_name, o.country_code, mb.current_member,
+           count(pm.meeting_id)::int AS meetings,
+           count(*) FILTER (WHERE pm.came)::int AS attended,
+           count(*) FILTER (WHERE pm.p)::int AS as_principal,
+           count(*) FILTER (WHERE pm.alt AND NOT pm.p)::int AS as_alternate,
+           count(*) FILTER (WHERE pm.sub AND NOT pm.p AND NOT pm.alt)::int AS as_substitute
+    FROM members mb
+    JOIN organization o ON o.id = mb.organization_id
+    LEFT JOIN per_meeting pm ON pm.organization_id = mb.organization_id
+    GROUP BY o.id, o.name, o.country_code, mb.current_member
+    ORDER BY mb.current_member DESC, lower(o.name)`.execute(db)
   return rows
 }

@@ -874,3 +874,82 @@ export async function registrablePeople(db: Db, actor: Actor) {
     ),
   )
 }
+
+export type GroupAttendance = {
+  organizationId: string
+  organizationName: string
+  countryCode: string
+  currentMember: boolean
+  meetings: number
+  attended: number
+  asPrincipal: number
+  asAlternate: number
+  asSubstitute: number
+}
+
+/** Resolution 68 resolves 6: regular participation by the CTO or the alternate, per member organization. */
+export async function groupAttendance(db: Db, groupId: string): Promise<GroupAttendance[]> {
+  const rows = await repo.groupAttendanceRecord(db, groupId)
+  return rows.map((r) => ({
+    organizationId: r.organization_id,
+    organizationName: r.organization_name,
+    countryCode: r.country_code,
+    currentMember: r.current_member,
+    meetings: Number(r.meetings),
+    attended: Number(r.attended),
+    asPrincipal: Number(r.as_principal),
+    asAlternate: Number(r.as_alternate),
+    asSubstitute: Number(r.as_substitute),
+  }))
+}
+
+// ---------------------------------------------------------------- calendar feeds
+
+const FEED_LIMIT = 500
+
+/** The group's announced meetings, for a public subscription. */
+export async function groupFeedMeetings(db: Db, groupId: string, lang: Language): Promise<Meeting[]> {
+  const rows = await repo
+    .feedQuery(db)
+    .where('meeting.group_id', '=', groupId)
+    .where('meeting.status', '<>', 'draft')
+    .orderBy('meeting.starts_at', 'desc')
+    .limit(FEED_LIMIT)
+    .execute()
+  return rows.map((r) => toMeeting(r, lang))
+}
+
+/**
+ * A person's own calendar: for the secretariat every meeting; for others the announced meetings their
+ * organizations are invited to or registered for.
+ */
+export async function personalFeedMeetings(db: Db, actor: Actor, lang: Language): Promise<Meeting[]> {
+  let q = repo.feedQuery(db)
+  if (!isStaff(actor)) {
+    const ids = (await scopeIds(db, actor)) ?? []
+    if (!ids.length) return []
+    q = q
+      .where('meeting.status', '<>', 'draft')
+      .where((eb) =>
+        eb.or([
+          eb.exists(
+            eb
+              .selectFrom('meeting_invitation')
+              .select('id')
+              .whereRef('meeting_invitation.meeting_id', '=', 'meeting.id')
+              .where('meeting_invitation.organization_id', 'in', ids),
+          ),
+          eb.exists(
+            eb
+              .selectFrom('meeting_registration')
+              .select('id')
+              .whereRef('meeting_registration.meeting_id', '=', 'meeting.id')
+              .where('meeting_registration.organization_id', 'in', ids)
+              .where('meeting_registration.status', '<>', 'cancelled'),
+          ),
+        ]),
+      )
+  }
+  const rows = await q.orderBy('meeting.starts_at', 'desc').limit(FEED_LIMIT).execute()
+  return rows.map((r) => toMeeting(r, lang))
+}
