@@ -850,7 +850,7 @@ export async function actorByCalendarToken(db: Db, secret: string): Promise<User
     .select(['id', 'name', 'email', 'status'])
     .where('calendar_token_hash', '=', digest(secret))
     .executeTakeFirst()
-  if (!row || row.status !== 'active') return undefined
+  if (row?.status !== 'active') return undefined
   const grants = (await grantsOf(db, [row.id])).get(row.id) ?? []
   return {
     kind: 'user',
