@@ -169,6 +169,50 @@ describe('a meeting from invitation to figures, in Chromium', () => {
     )
   })
 
+  test('the secretariat adds a session, publishes slides and finalizes the minutes', async () => {
+    await page.goto(meetingUrl)
+    await page.locator('summary', { hasText: 'Add a session' }).click()
+    await page.getByLabel('Session title (English)').fill('Opening and strategy')
+    await page.getByLabel('Agenda outline').fill('Welcome\nAI and standards')
+    await page.getByRole('button', { name: 'Add a session' }).click()
+    await page.waitForURL(/notice=saved/)
+    assert.deepEqual(await page.locator('.sessions li li').allInnerTexts(), ['Welcome', 'AI and standards'])
+
+    await page.locator('summary', { hasText: 'Upload a document' }).click()
+    await page.getByLabel('Title', { exact: true }).fill('Keynote slides')
+    await page
+      .getByLabel('File', { exact: true })
+      .setInputFiles({
+        name: 'keynote.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.from('%PDF-1.7\n%%EOF\n'),
+      })
+    await page.getByLabel('Publish it now').check()
+    await page.getByRole('button', { name: 'Upload a document' }).click()
+    await page.waitForURL(/notice=saved/)
+    assert.ok(await page.getByRole('link', { name: 'Keynote slides' }).isVisible())
+
+    await page.locator('summary', { hasText: 'Upload a document' }).click()
+    await page.getByLabel('Title', { exact: true }).fill('Not really a PDF')
+    await page
+      .getByLabel('File', { exact: true })
+      .setInputFiles({
+        name: 'fake.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      })
+    await page.getByRole('button', { name: 'Upload a document' }).click()
+    assert.match(await page.getByRole('alert').first().innerText(), /does not match its extension/)
+
+    await page.goto(meetingUrl)
+    await page
+      .getByLabel('Text of the minutes')
+      .fill('The meeting agreed to follow up on AI standardization.')
+    await page.getByRole('button', { name: 'Save as final' }).click()
+    await page.waitForURL(/notice=saved/)
+    assert.match(await page.locator('.minutes').innerText(), /agreed to follow up/)
+  })
+
   test('the public sees the held meeting and its calendar file', async () => {
     const visitor = await browser.newContext()
     const p = await visitor.newPage()

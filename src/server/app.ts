@@ -19,6 +19,7 @@ import { organizationPages } from './features/directory/organizations.pages.tsx'
 import { peoplePages } from './features/directory/people.pages.tsx'
 import { homePages } from './features/home/home.pages.tsx'
 import { outboxPages } from './features/mail/outbox.pages.tsx'
+import { contentApi } from './features/meetings/content/content.routes.ts'
 import { meetingPages } from './features/meetings/meetings.pages.tsx'
 import { meetingsApi } from './features/meetings/meetings.routes.ts'
 import { createApiDocsPages } from './http/api-docs.pages.tsx'
@@ -138,6 +139,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', authApi)
   app.route('/api/v1', auditApi)
   app.route('/api/v1', meetingsApi)
+  app.route('/api/v1', contentApi)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

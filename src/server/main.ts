@@ -4,6 +4,7 @@ import { DataDirLockedError } from './db/database.ts'
 import { readEnv } from './env.ts'
 import { pruneRateLimits } from './features/auth/rate-limit.ts'
 import { dispatchOutbox, smtpMailer } from './features/mail/mail.service.ts'
+import { sendReminders } from './features/meetings/meetings.service.ts'
 import { openReadyDatabase } from './setup/bootstrap.ts'
 
 const env = readEnv()
@@ -35,6 +36,10 @@ const timers = [
   setInterval(() => {
     dispatchOutbox(database.db, mailer, env.mailFrom).catch((e) => console.error('outbox:', e))
   }, 10_000),
+  // Invitation reminders: each pending invitation is claimed once, so instances never send twice.
+  setInterval(() => {
+    sendReminders(database.db, env.publicUrl).catch((e) => console.error('reminders:', e))
+  }, 15 * 60_000),
   setInterval(() => {
     Promise.all([
       pruneRateLimits(database.db),

@@ -5,6 +5,7 @@ import * as m0002 from './migrations/2026_11_23_0002_accounts.ts'
 import * as m0003 from './migrations/2026_11_23_0003_directory.ts'
 import * as m0004 from './migrations/2026_11_23_0004_meetings.ts'
 import * as m0005 from './migrations/2026_11_23_0005_calendar_feeds.ts'
+import * as m0006 from './migrations/2026_11_23_0006_meeting_content.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0003_directory': m0003,
   '2026_11_23_0004_meetings': m0004,
   '2026_11_23_0005_calendar_feeds': m0005,
+  '2026_11_23_0006_meeting_content': m0006,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -129,6 +129,21 @@ export interface MeetingAttendance {
   recorded_by: string | null;
 }
 
+export interface MeetingDocument {
+  content: Buffer;
+  content_type: string;
+  file_name: string;
+  id: Generated<string>;
+  kind: string;
+  meeting_id: string;
+  published: Generated<boolean>;
+  sha256: string;
+  size_bytes: number;
+  title: string;
+  uploaded_at: Generated<Timestamp>;
+  uploaded_by: string | null;
+}
+
 export interface MeetingInvitation {
   delegate_person_id: string | null;
   group_role: string | null;
@@ -140,6 +155,16 @@ export interface MeetingInvitation {
   responded_at: Timestamp | null;
   sent_at: Generated<Timestamp>;
   state: Generated<string>;
+}
+
+export interface MeetingMinutesRevision {
+  body: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: Generated<string>;
+  meeting_id: string;
+  revision: number;
+  state: string;
 }
 
 export interface MeetingRegistration {
@@ -154,6 +179,17 @@ export interface MeetingRegistration {
   seniority_note: string | null;
   status: string;
   updated_at: Generated<Timestamp>;
+}
+
+export interface MeetingSession {
+  created_at: Generated<Timestamp>;
+  ends_at: Timestamp | null;
+  id: Generated<string>;
+  meeting_id: string;
+  outline: Generated<string>;
+  position: number;
+  starts_at: Timestamp | null;
+  titles: Json;
 }
 
 export interface OneTimeToken {
@@ -244,8 +280,11 @@ export interface DB {
   group_membership: GroupMembership;
   meeting: Meeting;
   meeting_attendance: MeetingAttendance;
+  meeting_document: MeetingDocument;
   meeting_invitation: MeetingInvitation;
+  meeting_minutes_revision: MeetingMinutesRevision;
   meeting_registration: MeetingRegistration;
+  meeting_session: MeetingSession;
   one_time_token: OneTimeToken;
   organization: Organization;
   outbox_email: OutboxEmail;

@@ -19,10 +19,13 @@ export function withDeps(deps: Deps): MiddlewareHandler<AppEnv> {
 
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next()
-  c.header(
-    'Content-Security-Policy',
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-  )
+  // A route may set a stricter policy of its own (downloads are sandboxed).
+  if (!c.res.headers.has('Content-Security-Policy')) {
+    c.header(
+      'Content-Security-Policy',
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    )
+  }
   c.header('X-Content-Type-Options', 'nosniff')
   c.header('Referrer-Policy', 'same-origin')
   c.header('X-Frame-Options', 'DENY')

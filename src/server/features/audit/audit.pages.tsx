@@ -35,6 +35,9 @@ const ENTITY_TYPES = [
   'meeting_invitation',
   'meeting_registration',
   'meeting_attendance',
+  'meeting_session',
+  'meeting_document',
+  'meeting_minutes',
 ]
 const ACTIONS = ['create', 'update', 'delete', 'archive', 'restore', 'import', 'erase', 'sign_in', 'revoke']
 

@@ -636,3 +636,45 @@ describe('calendar feeds', () => {
     assert.equal((await h.request('/calendar/not-a-real-secret.ics')).status, 404)
   })
 })
+
+describe('delegation', () => {
+  test('a representative hands its invitation to a colleague, never to someone of another organization', async () => {
+    const sec = await h.user([{ role: 'secretariat' }])
+    const org = await buildOrganization(h.db)
+    const cto = await buildPerson(h.db, { organization_id: org.id })
+    const colleague = await buildPerson(h.db, { organization_id: org.id, name: unique('Colleague') })
+    const outsider = await buildPerson(h.db)
+    const rep = await h.user([{ role: 'member_representative', organizationId: org.id }])
+    const m = await moveTo(sec, await createMeeting(sec), 'announced')
+    await h.request(`/api/v1/meetings/${m.id}/invitations`, {
+      method: 'POST',
+      as: sec,
+      json: { organizationId: org.id, personId: cto.id },
+    })
+    const page = await (await h.request(`/meetings/${m.id}`, { as: rep })).text()
+    assert.ok(page.includes(colleague.name), 'the colleague is offered as delegate')
+    const inv = await h.db
+      .selectFrom('meeting_invitation')
+      .select('id')
+      .where('meeting_id', '=', m.id)
+      .executeTakeFirstOrThrow()
+    const wrong = await h.request(`/api/v1/invitations/${inv.id}/response`, {
+      method: 'POST',
+      as: rep,
+      json: { state: 'delegated', delegatePersonId: outsider.id },
+    })
+    assert.equal(wrong.status, 422)
+    const res = await h.request(`/invitations/${inv.id}/respond`, {
+      method: 'POST',
+      as: rep,
+      form: { state: 'delegated', delegatePersonId: colleague.id, meetingId: m.id },
+    })
+    assert.equal(res.status, 303)
+    const row = await h.db
+      .selectFrom('meeting_invitation')
+      .select(['state', 'delegate_person_id'])
+      .where('id', '=', inv.id)
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(row, { state: 'delegated', delegate_person_id: colleague.id })
+  })
+})

@@ -21,6 +21,13 @@ import { isStaff, isUser } from '../auth/auth.policy.ts'
 import { actorByCalendarToken } from '../auth/auth.service.ts'
 import { ITU_REGIONS } from '../directory/directory.schema.ts'
 import { getGroup, listCountries, listGroups } from '../directory/directory.service.ts'
+import {
+  DOCUMENT_KINDS,
+  DocumentMetaSchema,
+  MinutesInputSchema,
+  SessionInputSchema,
+} from './content/content.schema.ts'
+import * as content from './content/content.service.ts'
 import { meetingsCalendar } from './meetings.ics.ts'
 import { acceptsAttendance, canManageMeetings, TRANSITIONS } from './meetings.policy.ts'
 import {
@@ -456,7 +463,13 @@ const FigureTable = ({
 
 async function detailPage(
   c: Context<AppEnv>,
-  opts2: { errors?: FormErrors | undefined; code?: string | undefined; section?: string } = {},
+  opts2: {
+    errors?: FormErrors | undefined
+    code?: string | undefined
+    section?: string
+    /** What the user submitted, shown again when the action is refused. */
+    values?: Record<string, string>
+  } = {},
 ) {
   const ctx = pageCtx(c)
   const t = ctx.t
@@ -483,7 +496,19 @@ async function detailPage(
         .limit(5000)
         .execute()
     : []
+  const [sessions, documents, minutes] = await Promise.all([
+    content.listSessions(db, ctx.actor, m.id, ctx.lang),
+    content.listDocuments(db, ctx.actor, m.id),
+    content.getMinutes(db, ctx.actor, m.id),
+  ])
   const attendanceOpen = manage && acceptsAttendance(m.status)
+  // A representative may hand an invitation to a colleague; the list is small (its own organizations).
+  const colleagues =
+    isUser(ctx.actor) && !manage
+      ? people.length
+        ? people
+        : await meetings.registrablePeople(db, ctx.actor)
+      : []
   const attendeeChoices = attendanceOpen ? await meetings.registrablePeople(db, ctx.actor) : []
   const errorsFor = (section: string) => (opts2.section === section ? opts2.errors : undefined)
   return (
@@ -565,6 +590,197 @@ async function detailPage(
         </section>
       ) : null}
 
+      <section aria-labelledby="agenda-h">
+        <h2 id="agenda-h">{t('content.agenda')}</h2>
+        <ErrorSummary ctx={ctx} errors={errorsFor('session')} />
+        {sessions.length ? (
+          <ol class="sessions">
+            {sessions.map((s) => (
+              <li>
+                <strong>{s.title}</strong>
+                {s.startsAt ? (
+                  <span class="muted">
+                    {' '}
+                    — {s.startsAt.replace('T', ' ')}
+                    {s.endsAt ? ` – ${s.endsAt.slice(11)}` : ''}
+                  </span>
+                ) : null}
+                {s.outline.length ? (
+                  <ul>
+                    {s.outline.map((item) => (
+                      <li>{item}</li>
+                    ))}
+                  </ul>
+                ) : null}
+                {manage ? (
+                  <ConfirmButton
+                    ctx={ctx}
+                    action={`/sessions/${s.id}/remove`}
+                    fields={{ meetingId: m.id }}
+                    label={t('content.remove_session')}
+                    confirm={t('content.remove_session_confirm', { title: s.title })}
+                    danger
+                  />
+                ) : null}
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <p class="empty">{t('content.no_sessions')}</p>
+        )}
+        {manage ? (
+          <details>
+            <summary>{t('content.add_session')}</summary>
+            <form method="post" action={`/meetings/${m.id}/sessions`}>
+              <Csrf ctx={ctx} />
+              <TextField
+                ctx={ctx}
+                name="titles.en"
+                label={`${t('content.session_title')} (${LANGUAGE_NAMES.en})`}
+                required
+                maxlength={300}
+                errors={errorsFor('session')}
+              />
+              <div class="grid-2">
+                <TextField
+                  ctx={ctx}
+                  name="startsAt"
+                  label={t('meeting.starts')}
+                  type="datetime-local"
+                  errors={errorsFor('session')}
+                />
+                <TextField
+                  ctx={ctx}
+                  name="endsAt"
+                  label={t('meeting.ends')}
+                  type="datetime-local"
+                  errors={errorsFor('session')}
+                />
+              </div>
+              <div class="field">
+                <label for="f-outline">{t('content.outline')}</label>
+                <p class="hint" id="f-outline-hint">
+                  {t('content.outline_hint')}
+                </p>
+                <textarea id="f-outline" name="outline" rows={5} aria-describedby="f-outline-hint" />
+              </div>
+              <button type="submit">{t('content.add_session')}</button>
+            </form>
+          </details>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="docs-h">
+        <h2 id="docs-h">{t('content.documents')}</h2>
+        <ErrorSummary
+          ctx={ctx}
+          errors={errorsFor('document')}
+          code={opts2.section === 'document' ? opts2.code : undefined}
+        />
+        {documents.length ? (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('content.document_title')}</th>
+                <th scope="col">{t('field.kind')}</th>
+                <th scope="col">{t('content.size')}</th>
+                {manage ? <th scope="col">{t('content.visibility')}</th> : null}
+                {manage ? <th scope="col">{t('group.actions')}</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {documents.map((d) => (
+                <tr>
+                  <td>
+                    <a href={`/api/v1/documents/${d.id}`}>{d.title}</a>{' '}
+                    <span class="muted">({d.fileName})</span>
+                  </td>
+                  <td>{t(`document_kind.${d.kind}`)}</td>
+                  <td>
+                    {new Intl.NumberFormat(ctx.lang, {
+                      style: 'unit',
+                      unit: 'kilobyte',
+                      maximumFractionDigits: 0,
+                    }).format(Math.max(1, d.sizeBytes / 1024))}
+                  </td>
+                  {manage ? <td>{d.published ? t('content.published') : t('content.unpublished')}</td> : null}
+                  {manage ? (
+                    <td>
+                      <div class="actions">
+                        <ConfirmButton
+                          ctx={ctx}
+                          action={`/documents/${d.id}/${d.published ? 'unpublish' : 'publish'}`}
+                          fields={{ meetingId: m.id }}
+                          label={d.published ? t('content.unpublish') : t('content.publish')}
+                          confirm={
+                            d.published ? t('content.unpublish_confirm') : t('content.publish_confirm')
+                          }
+                        />
+                        <ConfirmButton
+                          ctx={ctx}
+                          action={`/documents/${d.id}/delete`}
+                          fields={{ meetingId: m.id }}
+                          label={t('content.delete')}
+                          confirm={t('content.delete_confirm', { title: d.title })}
+                          danger
+                        />
+                      </div>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p class="empty">{t('content.no_documents')}</p>
+        )}
+        {manage ? (
+          <details open={opts2.section === 'document'}>
+            <summary>{t('content.upload')}</summary>
+            <form method="post" action={`/meetings/${m.id}/documents`} enctype="multipart/form-data">
+              <Csrf ctx={ctx} />
+              <div class="grid-2">
+                <TextField
+                  ctx={ctx}
+                  name="title"
+                  label={t('content.document_title')}
+                  required
+                  maxlength={300}
+                  errors={errorsFor('document')}
+                />
+                <SelectField
+                  ctx={ctx}
+                  name="kind"
+                  label={t('field.kind')}
+                  value="presentation"
+                  options={opts(ctx, 'document_kind', DOCUMENT_KINDS)}
+                  required
+                />
+              </div>
+              <div class="field">
+                <label for="f-file">{t('content.file')}</label>
+                <p class="hint" id="f-file-hint">
+                  {t('content.file_hint')}
+                </p>
+                <input
+                  id="f-file"
+                  type="file"
+                  name="file"
+                  required
+                  aria-describedby="f-file-hint"
+                  accept=".pdf,.docx,.xlsx,.pptx,.png,.jpg,.jpeg,.txt,.csv"
+                />
+              </div>
+              <div class="field checkbox">
+                <input id="f-published" type="checkbox" name="published" value="true" />
+                <label for="f-published">{t('content.publish_now')}</label>
+              </div>
+              <button type="submit">{t('content.upload')}</button>
+            </form>
+          </details>
+        ) : null}
+      </section>
+
       {isUser(ctx.actor) ? (
         <section aria-labelledby="inv-h">
           <h2 id="inv-h">{manage ? t('meeting.invitations') : t('meeting.your_invitations')}</h2>
@@ -588,7 +804,12 @@ async function detailPage(
                     </td>
                     <td>{inv.personName ?? '—'}</td>
                     <td>{inv.groupRole ? t(`group.${inv.groupRole}`) : '—'}</td>
-                    <td>{t(`invitation_state.${inv.state}`)}</td>
+                    <td>
+                      {t(`invitation_state.${inv.state}`)}
+                      {inv.delegatePersonId
+                        ? ` → ${colleagues.find((p) => p.id === inv.delegatePersonId)?.name ?? ''}`
+                        : ''}
+                    </td>
                     <td>
                       {inv.state === 'pending' && m.status !== 'concluded' && m.status !== 'cancelled' ? (
                         <div class="actions">
@@ -606,6 +827,29 @@ async function detailPage(
                             label={t('meeting.decline')}
                             confirm={t('meeting.decline_confirm')}
                           />
+                          {!manage ? (
+                            <form method="post" action={`/invitations/${inv.id}/respond`} class="inline-form">
+                              <Csrf ctx={ctx} />
+                              <input type="hidden" name="state" value="delegated" />
+                              <input type="hidden" name="meetingId" value={m.id} />
+                              <label for={`delegate-${inv.id}`} class="visually-hidden">
+                                {t('meeting.delegate_to')}
+                              </label>
+                              <select id={`delegate-${inv.id}`} name="delegatePersonId" required>
+                                <option value="">{t('meeting.delegate_to')}</option>
+                                {colleagues
+                                  .filter(
+                                    (p) => p.organization_id === inv.organizationId && p.id !== inv.personId,
+                                  )
+                                  .map((p) => (
+                                    <option value={p.id}>{p.name}</option>
+                                  ))}
+                              </select>
+                              <button type="submit" class="secondary">
+                                {t('meeting.delegate')}
+                              </button>
+                            </form>
+                          ) : null}
                         </div>
                       ) : null}
                     </td>
@@ -861,6 +1105,61 @@ async function detailPage(
           </div>
         </section>
       ) : null}
+
+      <section aria-labelledby="minutes-h">
+        <h2 id="minutes-h">{t('content.minutes')}</h2>
+        <ErrorSummary
+          ctx={ctx}
+          errors={errorsFor('minutes')}
+          code={opts2.section === 'minutes' ? opts2.code : undefined}
+        />
+        {minutes ? (
+          <>
+            <p class="muted">
+              {t('content.minutes_revision', { revision: minutes.revision })} ·{' '}
+              {t(`minutes_state.${minutes.state}`)} ·{' '}
+              {formatDateTime(minutes.createdAt, ctx.lang, m.timeZone)}
+            </p>
+            {!manage || minutes.state === 'final' ? <div class="minutes">{minutes.body}</div> : null}
+          </>
+        ) : (
+          <p class="empty">{t('content.no_minutes')}</p>
+        )}
+        {manage && minutes?.state !== 'final' ? (
+          <form method="post" action={`/meetings/${m.id}/minutes`}>
+            <Csrf ctx={ctx} />
+            <input type="hidden" name="baseRevision" value={String(minutes?.revision ?? 0)} />
+            {opts2.values?.body !== undefined ? <p class="hint">{t('content.kept_text')}</p> : null}
+            <div class="field">
+              <label for="f-minutes">{t('content.minutes_text')}</label>
+              <textarea id="f-minutes" name="body" rows={14}>
+                {opts2.values?.body ?? minutes?.body ?? ''}
+              </textarea>
+            </div>
+            <div class="actions">
+              <button type="submit" name="final" value="false">
+                {t('content.save_draft')}
+              </button>
+              <button type="submit" name="final" value="true" class="secondary">
+                {t('content.save_final')}
+              </button>
+            </div>
+          </form>
+        ) : null}
+        {manage && minutes && minutes.history.length > 1 ? (
+          <details>
+            <summary>{t('content.history')}</summary>
+            <ul>
+              {minutes.history.map((r) => (
+                <li>
+                  {t('content.minutes_revision', { revision: r.revision })} · {t(`minutes_state.${r.state}`)}{' '}
+                  · {formatDateTime(r.createdAt, ctx.lang, m.timeZone)}
+                </li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
+      </section>
     </Layout>
   )
 }
@@ -874,13 +1173,19 @@ async function act(
   run: () => Promise<unknown>,
   notice: string,
   meetingId: string,
+  values?: Record<string, string>,
 ) {
   try {
     await run()
   } catch (error) {
-    if (error instanceof AppError && (error.fieldErrors || error.status === 409 || error.status === 422)) {
+    if (error instanceof AppError && (error.fieldErrors || [409, 413, 422].includes(error.status))) {
       return c.html(
-        await detailPage(c, { errors: error.fieldErrors, code: error.code, section }),
+        await detailPage(c, {
+          errors: error.fieldErrors,
+          code: error.code,
+          section,
+          ...(values ? { values } : {}),
+        }),
         error.status,
       )
     }
@@ -1018,5 +1323,84 @@ meetingPages.get('/calendar/:file', async (c) => {
     c,
     meetingsCalendar(`Engage — ${actor.name}`, list, c.get('deps').env.publicUrl),
     'engage.ics',
+  )
+})
+
+meetingPages.post('/meetings/:id/sessions', async (c) => {
+  const id = uuidParam(c, 'id')
+  const v = validate(SessionInputSchema, nest(await formFields(c)))
+  if (!v.ok) return c.html(await detailPage(c, { errors: v.errors, section: 'session' }), 422)
+  return act(
+    c,
+    'session',
+    () => content.addSession(c.get('deps').database.db, c.get('actor'), id, v.data),
+    'saved',
+    id,
+  )
+})
+
+meetingPages.post('/sessions/:id/remove', async (c) => {
+  const meetingId = meetingIdField(await formFields(c))
+  await content.removeSession(c.get('deps').database.db, c.get('actor'), uuidParam(c, 'id'))
+  return c.redirect(`/meetings/${meetingId}?notice=saved`, 303)
+})
+
+meetingPages.post('/meetings/:id/documents', async (c) => {
+  const id = uuidParam(c, 'id')
+  const body = await c.req.parseBody()
+  const meta = validate(DocumentMetaSchema, body)
+  if (!meta.ok) return c.html(await detailPage(c, { errors: meta.errors, section: 'document' }), 422)
+  const file = body.file
+  if (!(file instanceof File) || file.size === 0)
+    return c.html(await detailPage(c, { errors: { file: ['required'] }, section: 'document' }), 422)
+  const bytes = new Uint8Array(await file.arrayBuffer())
+  return act(
+    c,
+    'document',
+    () =>
+      content.uploadDocument(c.get('deps').database.db, c.get('actor'), id, meta.data, {
+        name: file.name,
+        bytes,
+      }),
+    'saved',
+    id,
+  )
+})
+
+for (const [verb, published] of [
+  ['publish', true],
+  ['unpublish', false],
+] as const) {
+  meetingPages.post(`/documents/:id/${verb}`, async (c) => {
+    const meetingId = meetingIdField(await formFields(c))
+    await content.setDocumentPublished(
+      c.get('deps').database.db,
+      c.get('actor'),
+      uuidParam(c, 'id'),
+      published,
+    )
+    return c.redirect(`/meetings/${meetingId}?notice=saved`, 303)
+  })
+}
+
+meetingPages.post('/documents/:id/delete', async (c) => {
+  const meetingId = meetingIdField(await formFields(c))
+  await content.deleteDocument(c.get('deps').database.db, c.get('actor'), uuidParam(c, 'id'))
+  return c.redirect(`/meetings/${meetingId}?notice=saved`, 303)
+})
+
+meetingPages.post('/meetings/:id/minutes', async (c) => {
+  const id = uuidParam(c, 'id')
+  const f = await formFields(c)
+  const v = validate(MinutesInputSchema, f)
+  if (!v.ok) return c.html(await detailPage(c, { errors: v.errors, section: 'minutes' }), 422)
+  const state = f.final === 'true' ? 'final' : 'draft'
+  return act(
+    c,
+    'minutes',
+    () => content.saveMinutes(c.get('deps').database.db, c.get('actor'), id, v.data, state),
+    'saved',
+    id,
+    { body: v.data.body },
   )
 })
