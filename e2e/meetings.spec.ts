@@ -180,13 +180,11 @@ describe('a meeting from invitation to figures, in Chromium', () => {
 
     await page.locator('summary', { hasText: 'Upload a document' }).click()
     await page.getByLabel('Title', { exact: true }).fill('Keynote slides')
-    await page
-      .getByLabel('File', { exact: true })
-      .setInputFiles({
-        name: 'keynote.pdf',
-        mimeType: 'application/pdf',
-        buffer: Buffer.from('%PDF-1.7\n%%EOF\n'),
-      })
+    await page.getByLabel('File', { exact: true }).setInputFiles({
+      name: 'keynote.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.7\n%%EOF\n'),
+    })
     await page.getByLabel('Publish it now').check()
     await page.getByRole('button', { name: 'Upload a document' }).click()
     await page.waitForURL(/notice=saved/)
@@ -194,13 +192,11 @@ describe('a meeting from invitation to figures, in Chromium', () => {
 
     await page.locator('summary', { hasText: 'Upload a document' }).click()
     await page.getByLabel('Title', { exact: true }).fill('Not really a PDF')
-    await page
-      .getByLabel('File', { exact: true })
-      .setInputFiles({
-        name: 'fake.pdf',
-        mimeType: 'application/pdf',
-        buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      })
+    await page.getByLabel('File', { exact: true }).setInputFiles({
+      name: 'fake.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    })
     await page.getByRole('button', { name: 'Upload a document' }).click()
     assert.match(await page.getByRole('alert').first().innerText(), /does not match its extension/)
 

@@ -10,7 +10,14 @@ import { canManageMeetings, canSeeMeeting } from '../meetings.policy.ts'
 import * as repo from '../meetings.repository.ts'
 import type { MeetingStatus } from '../meetings.schema.ts'
 import type { MeetingDocument, Minutes, Session, SessionInput } from './content.schema.ts'
-import { DOCUMENT_TYPES, extensionOf, MAX_DOCUMENT_BYTES, matchesExtension, sniff } from './file-types.ts'
+import {
+  DOCUMENT_TYPES,
+  extensionOf,
+  MAX_DOCUMENT_BYTES,
+  matchesExtension,
+  safeFileName,
+  sniff,
+} from './file-types.ts'
 
 async function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
   try {
@@ -190,9 +197,7 @@ export async function uploadDocument(
   if (!detected || !matchesExtension(extension, detected)) {
     throw new AppError('DOCUMENT_TYPE_REFUSED', { extension, detected }, { file: ['file_content_mismatch'] })
   }
-  const fileName = (file.name.split(/[\\/]/).pop() ?? 'document')
-    .replace(/[\u0000-\u001f\u007f]/g, '')
-    .slice(0, 200)
+  const fileName = safeFileName(file.name)
   return inTransaction(db, async (trx) => {
     await managedMeeting(trx, actor, meetingId)
     const row = await trx

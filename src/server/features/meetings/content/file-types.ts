@@ -57,13 +57,22 @@ export function matchesExtension(extension: string, detected: DocumentExtension)
   return extension === detected
 }
 
+/** The last path segment of an uploaded name, without control characters, at most 200 characters. */
+export function safeFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? ''
+  const printable = [...base].filter((ch) => {
+    const code = ch.codePointAt(0) ?? 0
+    return code >= 0x20 && code !== 0x7f
+  })
+  return printable.join('').slice(0, 200) || 'document'
+}
+
 /**
  * A download name that is safe in a header and on any file system: path parts, control characters and
  * quotes removed; non-ASCII kept in the RFC 5987 filename* form with an ASCII fallback.
  */
 export function contentDisposition(fileName: string): string {
-  const base = fileName.split(/[\\/]/).pop() ?? 'document'
-  const clean = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim() || 'document'
+  const clean = safeFileName(fileName).replaceAll('"', '').trim() || 'document'
   const ascii = clean
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
