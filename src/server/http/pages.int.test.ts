@@ -118,6 +118,10 @@ describe('pages and languages', () => {
       '/api/v1/import/{kind}',
       '/api/v1/audit',
       '/api/v1/tokens',
+      '/api/v1/meetings/{id}/registrations',
+      '/api/v1/meetings/{id}/calendar.ics',
+      '/api/v1/meetings/{id}/documents',
+      '/api/v1/meetings/{id}/minutes',
     ]) {
       assert.ok(doc.paths[p], p)
     }

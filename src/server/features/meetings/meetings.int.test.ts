@@ -678,3 +678,30 @@ describe('delegation', () => {
     assert.deepEqual(row, { state: 'delegated', delegate_person_id: colleague.id })
   })
 })
+
+describe('inviting one person from the meeting page', () => {
+  test('creates the invitation for that person and e-mails them', async () => {
+    const sec = await h.user([{ role: 'secretariat' }])
+    const person = await buildPerson(h.db)
+    const m = await moveTo(sec, await createMeeting(sec), 'announced')
+    const res = await h.request(`/meetings/${m.id}/invite`, {
+      method: 'POST',
+      as: sec,
+      form: { person: `${person.organization_id}:${person.id}` },
+    })
+    assert.equal(res.status, 303)
+    const inv = await h.db
+      .selectFrom('meeting_invitation')
+      .select(['person_id', 'organization_id'])
+      .where('meeting_id', '=', m.id)
+      .execute()
+    assert.deepEqual(inv, [{ person_id: person.id, organization_id: person.organization_id }])
+    assert.ok(
+      await h.db
+        .selectFrom('outbox_email')
+        .select('id')
+        .where('to_address', '=', person.email!)
+        .executeTakeFirst(),
+    )
+  })
+})

@@ -502,6 +502,10 @@ async function detailPage(
     content.getMinutes(db, ctx.actor, m.id),
   ])
   const attendanceOpen = manage && acceptsAttendance(m.status)
+  const invitable =
+    manage && !['held', 'concluded', 'cancelled'].includes(m.status)
+      ? await meetings.registrablePeople(db, ctx.actor)
+      : []
   // A representative may hand an invitation to a colleague; the list is small (its own organizations).
   const colleagues =
     isUser(ctx.actor) && !manage
@@ -887,6 +891,21 @@ async function detailPage(
                 />
                 <button type="submit">{t('meeting.invite_submit')}</button>
               </form>
+              <form method="post" action={`/meetings/${m.id}/invite`} class="filters">
+                <Csrf ctx={ctx} />
+                <SelectField
+                  ctx={ctx}
+                  name="person"
+                  label={t('meeting.invite_person')}
+                  options={invitable.map((p) => ({
+                    value: `${p.organization_id}:${p.id}`,
+                    label: `${p.name} — ${p.organization_name}`,
+                  }))}
+                  required
+                  empty=""
+                />
+                <button type="submit">{t('meeting.invite_submit')}</button>
+              </form>
             </div>
           ) : null}
         </section>
@@ -1218,7 +1237,10 @@ meetingPages.post('/meetings/:id/status', async (c) => {
 
 meetingPages.post('/meetings/:id/invite', async (c) => {
   const id = uuidParam(c, 'id')
-  const v = validate(InviteSchema, await formFields(c))
+  const f = await formFields(c)
+  // The person list sends "organization:person" so one select names both.
+  if (f.person) [f.organizationId, f.personId] = f.person.split(':') as [string, string]
+  const v = validate(InviteSchema, f)
   if (!v.ok) return c.html(await detailPage(c, { errors: v.errors, section: 'invite' }), 422)
   return act(
     c,
