@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
-import { AppError, fromDatabaseError } from '../../http/errors.ts'
+import { inTransaction } from '../../db/transaction.ts'
+import { AppError } from '../../http/errors.ts'
 import { type Language, type Localized, pick } from '../../i18n/i18n.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import {
@@ -29,15 +30,6 @@ import type {
 } from './directory.schema.ts'
 
 export type Page<T> = { items: T[]; total: number; page: number; pageSize: number }
-
-/** Runs a use case in one transaction and turns constraint violations into domain errors. */
-async function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
-  try {
-    return await db.transaction().execute(fn)
-  } catch (error) {
-    throw fromDatabaseError(error) ?? error
-  }
-}
 
 // ---------------------------------------------------------------- countries
 

@@ -124,7 +124,12 @@ export function findInvitations(db: Db, meetingId: string, organizationIds?: str
   return q.orderBy(sql`lower(organization.name)`).orderBy('meeting_invitation.group_role').execute()
 }
 
-export function findRegistrations(db: Db, meetingId: string, organizationIds?: string[]) {
+export function findRegistrations(
+  db: Db,
+  meetingId: string,
+  organizationIds?: string[],
+  registrationId?: string,
+) {
   let q = db
     .selectFrom('meeting_registration')
     .innerJoin('organization', 'organization.id', 'meeting_registration.organization_id')
@@ -149,6 +154,7 @@ export function findRegistrations(db: Db, meetingId: string, organizationIds?: s
       'in',
       organizationIds.length ? organizationIds : ['00000000-0000-0000-0000-000000000000'],
     )
+  if (registrationId) q = q.where('meeting_registration.id', '=', registrationId)
   return q.orderBy('meeting_registration.created_at').execute()
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
-import { AppError, fromDatabaseError } from '../../http/errors.ts'
+import { inTransaction } from '../../db/transaction.ts'
+import { AppError } from '../../http/errors.ts'
 import { formatDateTime, type Language, type Localized, pick, translator } from '../../i18n/i18n.ts'
 import { utcToZoned, zonedToUtc } from '../../i18n/time-zones.ts'
 import { recordAudit } from '../audit/audit.service.ts'
@@ -29,14 +30,6 @@ import type {
   Registration,
   RegistrationInput,
 } from './meetings.schema.ts'
-
-async function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
-  try {
-    return await db.transaction().execute(fn)
-  } catch (error) {
-    throw fromDatabaseError(error) ?? error
-  }
-}
 
 export function toMeeting(r: repo.MeetingRow, lang: Language): Meeting {
   const titles = r.titles as Record<string, string>
@@ -501,9 +494,14 @@ export async function sendReminders(db: Db, publicUrl: string, days = 3, now = n
 
 // ---------------------------------------------------------------- registration
 
-export async function listRegistrations(db: Db, actor: Actor, meetingId: string): Promise<Registration[]> {
+export async function listRegistrations(
+  db: Db,
+  actor: Actor,
+  meetingId: string,
+  registrationId?: string,
+): Promise<Registration[]> {
   if (!isUser(actor) && actor.kind !== 'system') return []
-  const rows = await repo.findRegistrations(db, meetingId, await scopeIds(db, actor))
+  const rows = await repo.findRegistrations(db, meetingId, await scopeIds(db, actor), registrationId)
   return rows.map((r) => ({
     id: r.id,
     organizationId: r.organization_id,
@@ -617,8 +615,8 @@ export async function register(
     })
     return row.id
   })
-  const all = await listRegistrations(db, actor, meetingId)
-  return all.find((r) => r.id === id)!
+  const [registration] = await listRegistrations(db, actor, meetingId, id)
+  return registration!
 }
 
 /** Cancelling frees the seat for the first person on the waiting list. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '../../../db/database.ts'
-import { AppError, fromDatabaseError } from '../../../http/errors.ts'
+import { inTransaction } from '../../../db/transaction.ts'
+import { AppError } from '../../../http/errors.ts'
 import { type Language, type Localized, pick } from '../../../i18n/i18n.ts'
 import { utcToZoned, zonedToUtc } from '../../../i18n/time-zones.ts'
 import { recordAudit } from '../../audit/audit.service.ts'
@@ -18,14 +19,6 @@ import {
   safeFileName,
   sniff,
 } from './file-types.ts'
-
-async function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
-  try {
-    return await db.transaction().execute(fn)
-  } catch (error) {
-    throw fromDatabaseError(error) ?? error
-  }
-}
 
 async function visibleMeeting(db: Db, actor: Actor, meetingId: string) {
   const m = await db
