@@ -160,6 +160,8 @@ describe('the directory in Chromium', () => {
       '/people',
       '/groups',
       '/groups/new',
+      '/meetings',
+      '/meetings/new',
       '/countries',
       '/admin/users',
       '/admin/audit',
