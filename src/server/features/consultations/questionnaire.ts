@@ -73,8 +73,8 @@ export const QuestionnaireSchema = z
   .object({ sections: z.array(SectionSchema).min(1, { error: 'sections_required' }).max(30) })
   .superRefine((d, ctx) => {
     const seen = new Map<string, z.infer<typeof QuestionSchema>>()
-    d.sections.forEach((s, si) =>
-      s.questions.forEach((q, qi) => {
+    for (const [si, s] of d.sections.entries()) {
+      for (const [qi, q] of s.questions.entries()) {
         const path = ['sections', si, 'questions', qi]
         if (seen.has(q.id)) ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: 'duplicate_id' })
         if (q.showIf) {
@@ -86,8 +86,8 @@ export const QuestionnaireSchema = z
           }
         }
         seen.set(q.id, q)
-      }),
-    )
+      }
+    }
   })
 
 export type Questionnaire = z.infer<typeof QuestionnaireSchema>
