@@ -273,7 +273,12 @@ async function detailPage(
   return (
     <Layout ctx={ctx} title={user.name}>
       <p>
-        <a href="/admin/users">← {t('users.title')}</a>
+        <a href="/admin/users">
+          <span class="back-arrow" aria-hidden="true">
+            ←
+          </span>{' '}
+          {t('users.title')}
+        </a>
       </p>
       <h1>{user.name}</h1>
       <Notice ctx={ctx} />

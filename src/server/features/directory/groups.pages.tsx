@@ -234,7 +234,12 @@ async function detailPage(
   return (
     <Layout ctx={ctx} title={group.name}>
       <p>
-        <a href="/groups">← {t('group.list_title')}</a>
+        <a href="/groups">
+          <span class="back-arrow" aria-hidden="true">
+            ←
+          </span>{' '}
+          {t('group.list_title')}
+        </a>
       </p>
       <div class="page-head">
         <h1>

@@ -363,7 +363,12 @@ organizationPages.get('/organizations/:id', async (c) => {
   return c.html(
     <Layout ctx={ctx} title={org.name}>
       <p>
-        <a href="/organizations">← {t('org.list_title')}</a>
+        <a href="/organizations">
+          <span class="back-arrow" aria-hidden="true">
+            ←
+          </span>{' '}
+          {t('org.list_title')}
+        </a>
       </p>
       <div class="page-head">
         <h1>

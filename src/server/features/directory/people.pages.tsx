@@ -259,7 +259,12 @@ peoplePages.get('/people/:id', async (c) => {
   return c.html(
     <Layout ctx={ctx} title={p.name}>
       <p>
-        <a href="/people">← {t('person.list_title')}</a>
+        <a href="/people">
+          <span class="back-arrow" aria-hidden="true">
+            ←
+          </span>{' '}
+          {t('person.list_title')}
+        </a>
       </p>
       <div class="page-head">
         <h1>

@@ -518,7 +518,12 @@ async function detailPage(
   return (
     <Layout ctx={ctx} title={m.title}>
       <p>
-        <a href="/meetings">← {t('meeting.list_title')}</a>
+        <a href="/meetings">
+          <span class="back-arrow" aria-hidden="true">
+            ←
+          </span>{' '}
+          {t('meeting.list_title')}
+        </a>
       </p>
       <div class="page-head">
         <h1>{m.title}</h1>
