@@ -10,6 +10,7 @@ import { auditApi } from './features/audit/audit.routes.ts'
 import { authPages } from './features/auth/auth.pages.tsx'
 import { authApi } from './features/auth/auth.routes.ts'
 import { users } from './features/auth/users.pages.tsx'
+import { consultationsApi } from './features/consultations/consultations.routes.ts'
 import { countryPages } from './features/directory/countries.pages.tsx'
 import { directoryApi } from './features/directory/directory.routes.ts'
 import { groupPages } from './features/directory/groups.pages.tsx'
@@ -140,6 +141,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', auditApi)
   app.route('/api/v1', meetingsApi)
   app.route('/api/v1', contentApi)
+  app.route('/api/v1', consultationsApi)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

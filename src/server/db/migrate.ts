@@ -6,6 +6,7 @@ import * as m0003 from './migrations/2026_11_23_0003_directory.ts'
 import * as m0004 from './migrations/2026_11_23_0004_meetings.ts'
 import * as m0005 from './migrations/2026_11_23_0005_calendar_feeds.ts'
 import * as m0006 from './migrations/2026_11_23_0006_meeting_content.ts'
+import * as m0007 from './migrations/2026_11_23_0007_consultations.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0004_meetings': m0004,
   '2026_11_23_0005_calendar_feeds': m0005,
   '2026_11_23_0006_meeting_content': m0006,
+  '2026_11_23_0007_consultations': m0007,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -62,6 +62,49 @@ export interface AuditLog {
   summary: string | null;
 }
 
+export interface Consultation {
+  audience: Json;
+  closes_at: Timestamp;
+  confidentiality: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  meeting_id: string | null;
+  opens_at: Timestamp;
+  purpose: string;
+  status: Generated<string>;
+  titles: Json;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ConsultationResponse {
+  answers: Json;
+  consultation_id: string;
+  id: Generated<string>;
+  questionnaire_version: number;
+  state: string;
+  submitted_at: Timestamp | null;
+  target_id: string;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
+}
+
+export interface ConsultationResponseChange {
+  answers: Json;
+  changed_at: Generated<Timestamp>;
+  changed_by: string | null;
+  id: Generated<number>;
+  response_id: string;
+  state: string;
+}
+
+export interface ConsultationTarget {
+  consultation_id: string;
+  country_code: string | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  organization_id: string | null;
+}
+
 export interface Country {
   code: string;
   development_status: string;
@@ -246,6 +289,14 @@ export interface Person {
   updated_at: Generated<Timestamp>;
 }
 
+export interface QuestionnaireVersion {
+  consultation_id: string;
+  created_at: Generated<Timestamp>;
+  definition: Json;
+  id: Generated<string>;
+  version: number;
+}
+
 export interface RateLimit {
   hits: number;
   key: string;
@@ -275,6 +326,10 @@ export interface DB {
   api_token: ApiToken;
   app_user: AppUser;
   audit_log: AuditLog;
+  consultation: Consultation;
+  consultation_response: ConsultationResponse;
+  consultation_response_change: ConsultationResponseChange;
+  consultation_target: ConsultationTarget;
   country: Country;
   engagement_group: EngagementGroup;
   group_membership: GroupMembership;
@@ -289,6 +344,7 @@ export interface DB {
   organization: Organization;
   outbox_email: OutboxEmail;
   person: Person;
+  questionnaire_version: QuestionnaireVersion;
   rate_limit: RateLimit;
   role_assignment: RoleAssignment;
   session: Session;

@@ -52,6 +52,10 @@ export type ErrorCode =
   | 'MINUTES_CONFLICT'
   | 'MINUTES_FINAL'
   | 'SESSION_NOT_FOUND'
+  | 'CONSULTATION_NOT_FOUND'
+  | 'CONSULTATION_NOT_OPEN'
+  | 'CONSULTATION_STATE_INVALID'
+  | 'RESPONSE_NOT_FOUND'
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   VALIDATION_FAILED: 422,
@@ -104,6 +108,10 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   MINUTES_CONFLICT: 409,
   MINUTES_FINAL: 409,
   SESSION_NOT_FOUND: 404,
+  CONSULTATION_NOT_FOUND: 404,
+  CONSULTATION_NOT_OPEN: 409,
+  CONSULTATION_STATE_INVALID: 409,
+  RESPONSE_NOT_FOUND: 404,
 }
 
 export type FieldErrors = Record<string, string[]>

@@ -1,0 +1,91 @@
+import { z } from '@hono/zod-openapi'
+import { LocalizedSchema } from '../directory/directory.schema.ts'
+import { AudienceSchema } from './audience.ts'
+import { QuestionnaireSchema } from './questionnaire.ts'
+
+export const PURPOSES = [
+  'pre_meeting_developing_countries',
+  'membership_agenda',
+  'meeting_evaluation',
+  'workshop_evaluation',
+  'process_evaluation',
+  'general',
+] as const
+export const CONFIDENTIALITY = ['secretariat', 'own', 'aggregated_public'] as const
+
+const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
+
+export const ConsultationInputSchema = z
+  .object({
+    titles: LocalizedSchema.refine((n) => Object.keys(n).length > 0, { error: 'name_required' }),
+    purpose: z.enum(PURPOSES, { error: 'choice_invalid' }),
+    meetingId: z.preprocess(blank, z.uuid().optional()).transform((v) => v ?? null),
+    audience: AudienceSchema.openapi({
+      type: 'object',
+      description: 'Countries or organizations, by rule and/or list',
+    }),
+    opensAt: z.iso.datetime({ offset: true, error: 'datetime_invalid' }),
+    closesAt: z.iso.datetime({ offset: true, error: 'datetime_invalid' }),
+    confidentiality: z.enum(CONFIDENTIALITY, { error: 'choice_invalid' }),
+    questionnaire: QuestionnaireSchema.openapi({ type: 'object', description: 'Sections and questions' }),
+  })
+  .refine((c) => new Date(c.closesAt) > new Date(c.opensAt), {
+    path: ['closesAt'],
+    error: 'end_before_start',
+  })
+  .openapi('ConsultationInput')
+export type ConsultationInput = z.infer<typeof ConsultationInputSchema>
+
+export const ConsultationSchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    titles: z.record(z.string(), z.string()),
+    purpose: z.enum(PURPOSES),
+    meetingId: z.uuid().nullable(),
+    audience: z.record(z.string(), z.unknown()),
+    opensAt: z.string(),
+    closesAt: z.string(),
+    confidentiality: z.enum(CONFIDENTIALITY),
+    status: z.enum(['draft', 'open', 'closed']),
+    questionnaireVersion: z.number().int(),
+    questionnaire: z.record(z.string(), z.unknown()),
+    targets: z.number().int(),
+    submitted: z.number().int(),
+  })
+  .openapi('Consultation')
+export type Consultation = z.infer<typeof ConsultationSchema>
+
+export const TargetSchema = z
+  .object({
+    id: z.uuid(),
+    countryCode: z.string().nullable(),
+    organizationId: z.uuid().nullable(),
+    name: z.string(),
+    responseState: z.enum(['none', 'draft', 'submitted']),
+  })
+  .openapi('ConsultationTarget')
+export type Target = z.infer<typeof TargetSchema>
+
+export const ResponseInputSchema = z
+  .object({
+    answers: z.record(z.string(), z.unknown()),
+    submit: z
+      .boolean()
+      .default(false)
+      .openapi({ description: 'false saves a draft; true submits (required questions enforced)' }),
+  })
+  .openapi('ResponseInput')
+
+export const ResponseSchema = z
+  .object({
+    targetId: z.uuid(),
+    questionnaireVersion: z.number().int(),
+    answers: z.record(z.string(), z.unknown()),
+    state: z.enum(['draft', 'submitted']),
+    submittedAt: z.string().nullable(),
+    updatedAt: z.string(),
+    changes: z.number().int(),
+  })
+  .openapi('ConsultationResponse')
+export type ConsultationResponse = z.infer<typeof ResponseSchema>
