@@ -1,15 +1,25 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { scope } from '../../http/context.ts'
-import { createApi, errorResponses, IdParam, jsonBody, jsonContent, security } from '../../http/openapi.ts'
+import {
+  createApi,
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonContent,
+  publicSecurity,
+  security,
+} from '../../http/openapi.ts'
 import {
   ConsultationInputSchema,
   ConsultationSchema,
   ResponseInputSchema,
   ResponseSchema,
+  ResultsSchema,
   TargetSchema,
 } from './consultations.schema.ts'
 import * as consultations from './consultations.service.ts'
 import { QuestionnaireSchema } from './questionnaire.ts'
+import { consultationResults, MIN_CELL_SIZE } from './results.ts'
 
 export const consultationsApi = createApi()
 const tags = ['Consultations']
@@ -152,5 +162,22 @@ consultationsApi.openapi(
     const { db, actor } = scope(c)
     const { id, targetId } = c.req.valid('param')
     return c.json(await consultations.saveResponse(db, actor, id, targetId, c.req.valid('json')), 200)
+  },
+)
+
+consultationsApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/consultations/{id}/results',
+    tags,
+    summary: 'Results: response rates and per-question summaries',
+    description: `Full results for the secretariat. When the consultation publishes aggregated results, anyone gets counts, with cells under ${MIN_CELL_SIZE} hidden (null) and no free text.`,
+    security: publicSecurity,
+    request: { params: IdParam },
+    responses: { 200: jsonContent(ResultsSchema, 'The results'), ...errorResponses },
+  }),
+  async (c) => {
+    const { db, actor } = scope(c)
+    return c.json(await consultationResults(db, actor, c.req.valid('param').id), 200)
   },
 )

@@ -89,3 +89,35 @@ export const ResponseSchema = z
   })
   .openapi('ConsultationResponse')
 export type ConsultationResponse = z.infer<typeof ResponseSchema>
+
+const RateSchema = z.object({
+  key: z.string().nullable(),
+  targets: z.number().int(),
+  submitted: z.number().int(),
+})
+export const ResultsSchema = z
+  .object({
+    published: z.boolean().openapi({
+      description: 'true when this is the public aggregate view (small cells hidden, no free text)',
+    }),
+    targets: z.number().int(),
+    submitted: z.number().int(),
+    rate: z.number(),
+    byRegion: z.array(RateSchema),
+    byDevelopmentStatus: z.array(RateSchema),
+    questions: z.array(
+      z.object({
+        id: z.string(),
+        type: z.string(),
+        answered: z.number().int().nullable(),
+        options: z.array(z.object({ id: z.string(), count: z.number().int().nullable() })).optional(),
+        mean: z.number().nullable().optional(),
+        min: z.number().nullable().optional(),
+        max: z.number().nullable().optional(),
+        averageRank: z.array(z.object({ id: z.string(), rank: z.number().nullable() })).optional(),
+        texts: z.array(z.string()).optional(),
+        topics: z.array(z.object({ title: z.string(), description: z.string() })).optional(),
+      }),
+    ),
+  })
+  .openapi('ConsultationResults')
