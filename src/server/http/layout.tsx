@@ -25,6 +25,11 @@ export function pageCtx(c: Context<AppEnv>): PageCtx {
   }
 }
 
+/** Options for a select over an enumeration, labelled through the catalog (`prefix.value`). */
+export function enumOptions(ctx: PageCtx, prefix: string, values: readonly string[]) {
+  return values.map((v) => ({ value: v, label: ctx.t(`${prefix}.${v}`) }))
+}
+
 /** The same URL with some query parameters replaced (undefined removes one); page resets unless given. */
 export function withQuery(url: URL, changes: Record<string, string | number | undefined>): string {
   const next = new URL(url)

@@ -18,7 +18,7 @@ import {
   TextField,
 } from '../../http/layout.tsx'
 import { formatDateTime, LANGUAGE_NAMES, LANGUAGES, type Language } from '../../i18n/i18n.ts'
-import { listCountries } from '../directory/directory.service.ts'
+import { listCountries, organizationChoices } from '../directory/directory.service.ts'
 import { assertAdmin, ROLES, type RoleGrant } from './auth.policy.ts'
 import * as auth from './auth.service.ts'
 
@@ -36,16 +36,7 @@ const InviteForm = z.object({
 const GrantForm = InviteForm.pick({ role: true, countryCode: true, organizationId: true })
 
 async function scopeOptions(db: Db, lang: Language) {
-  const [countries, orgs] = await Promise.all([
-    listCountries(db, lang),
-    db
-      .selectFrom('organization')
-      .select(['id', 'name', 'country_code'])
-      .where('archived_at', 'is', null)
-      .orderBy('name')
-      .limit(5000)
-      .execute(),
-  ])
+  const [countries, orgs] = await Promise.all([listCountries(db, lang), organizationChoices(db)])
   return {
     countries: countries.map((c) => ({ value: c.code, label: `${c.name} (${c.code})` })),
     organizations: orgs.map((o) => ({ value: o.id, label: `${o.name} (${o.country_code})` })),

@@ -1,6 +1,5 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../../http/context.ts'
-import { AppError } from '../../http/errors.ts'
 import { formFields, nest, validate } from '../../http/forms.ts'
 import {
   CheckboxField,
@@ -15,6 +14,7 @@ import {
   TextField,
 } from '../../http/layout.tsx'
 import { direction, LANGUAGE_NAMES, LANGUAGES } from '../../i18n/i18n.ts'
+import { deny } from '../auth/auth.policy.ts'
 import { canEditCountries } from './directory.policy.ts'
 import {
   COUNTRY_TAGS,
@@ -198,8 +198,7 @@ function editPage(ctx: PageCtx, country: Country, values: Record<string, unknown
 
 countryPages.get('/countries/:code/edit', async (c) => {
   const ctx = pageCtx(c)
-  if (!canEditCountries(ctx.actor))
-    throw new AppError(ctx.actor.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN')
+  if (!canEditCountries(ctx.actor)) deny(ctx.actor)
   const country = await directory.getCountry(c.get('deps').database.db, c.req.param('code'), ctx.lang)
   return c.html(editPage(ctx, country, { ...country }))
 })

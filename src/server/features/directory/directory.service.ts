@@ -940,3 +940,14 @@ export async function directoryCounts(db: Db, actor: Actor) {
     countries: Number(countries.n),
   }
 }
+
+/** Live organizations for a select (name and country), alphabetical; capped for the page's sake. */
+export function organizationChoices(db: Db) {
+  return db
+    .selectFrom('organization')
+    .select(['id', 'name', 'country_code'])
+    .where('archived_at', 'is', null)
+    .orderBy('name')
+    .limit(5000)
+    .execute()
+}

@@ -17,6 +17,7 @@ import {
   TextField,
 } from '../../http/layout.tsx'
 import { direction, formatDate, formatNumber, LANGUAGE_NAMES, LANGUAGES } from '../../i18n/i18n.ts'
+import { deny } from '../auth/auth.policy.ts'
 import { groupAttendance } from '../meetings/meetings.service.ts'
 import { canManageGroups } from './directory.policy.ts'
 import {
@@ -34,8 +35,7 @@ export const groupPages = new Hono<AppEnv>()
 const today = () => new Date().toISOString().slice(0, 10)
 
 function assertManager(ctx: PageCtx): void {
-  if (!canManageGroups(ctx.actor))
-    throw new AppError(ctx.actor.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN')
+  if (!canManageGroups(ctx.actor)) deny(ctx.actor)
 }
 
 groupPages.get('/groups', async (c) => {
@@ -218,15 +218,7 @@ async function detailPage(
   const past = memberships.filter((m) => m.endDate)
   const manage = canManageGroups(ctx.actor)
   const t = ctx.t
-  const orgs = manage
-    ? await db
-        .selectFrom('organization')
-        .select(['id', 'name', 'country_code'])
-        .where('archived_at', 'is', null)
-        .orderBy('name')
-        .limit(5000)
-        .execute()
-    : []
+  const orgs = manage ? await directory.organizationChoices(db) : []
   const changeFor = c.req.query('change')
   const changing = changeFor ? current.find((m) => m.id === changeFor) : undefined
   const changeOptions = changing ? await peopleOptions(db, ctx, changing.organizationId) : []

@@ -8,10 +8,10 @@ import {
   ConfirmButton,
   Csrf,
   ErrorSummary,
+  enumOptions,
   type FormErrors,
   Layout,
   Notice,
-  type PageCtx,
   Pagination,
   pageCtx,
   SelectField,
@@ -20,6 +20,7 @@ import {
   withQuery,
 } from '../../http/layout.tsx'
 import { formatDate } from '../../i18n/i18n.ts'
+import { deny } from '../auth/auth.policy.ts'
 import { canCreateOrganization, canImportExport, canSeeArchived } from './directory.policy.ts'
 import {
   CATEGORIES,
@@ -34,9 +35,6 @@ import {
 import * as directory from './directory.service.ts'
 
 export const organizationPages = new Hono<AppEnv>()
-
-const opts = (ctx: PageCtx, prefix: string, values: readonly string[]) =>
-  values.map((v) => ({ value: v, label: ctx.t(`${prefix}.${v}`) }))
 
 organizationPages.get('/organizations', async (c) => {
   const ctx = pageCtx(c)
@@ -78,7 +76,7 @@ organizationPages.get('/organizations', async (c) => {
           name="region"
           label={t('field.region')}
           value={q.region}
-          options={opts(ctx, 'region', ITU_REGIONS)}
+          options={enumOptions(ctx, 'region', ITU_REGIONS)}
           empty={t('filter.all')}
         />
         <SelectField
@@ -86,7 +84,7 @@ organizationPages.get('/organizations', async (c) => {
           name="status"
           label={t('field.development_status')}
           value={q.status}
-          options={opts(ctx, 'development', DEVELOPMENT_STATUSES)}
+          options={enumOptions(ctx, 'development', DEVELOPMENT_STATUSES)}
           empty={t('filter.all')}
         />
         <SelectField
@@ -94,7 +92,7 @@ organizationPages.get('/organizations', async (c) => {
           name="tag"
           label={t('field.country_tag')}
           value={q.tag}
-          options={opts(ctx, 'tag', COUNTRY_TAGS)}
+          options={enumOptions(ctx, 'tag', COUNTRY_TAGS)}
           empty={t('filter.all')}
         />
         <SelectField
@@ -102,7 +100,7 @@ organizationPages.get('/organizations', async (c) => {
           name="category"
           label={t('field.category')}
           value={q.category}
-          options={opts(ctx, 'category', CATEGORIES)}
+          options={enumOptions(ctx, 'category', CATEGORIES)}
           empty={t('filter.all')}
         />
         <SelectField
@@ -110,7 +108,7 @@ organizationPages.get('/organizations', async (c) => {
           name="segment"
           label={t('field.segment')}
           value={q.segment}
-          options={opts(ctx, 'segment', SEGMENTS)}
+          options={enumOptions(ctx, 'segment', SEGMENTS)}
           empty={t('filter.all')}
         />
         <SelectField
@@ -138,7 +136,7 @@ organizationPages.get('/organizations', async (c) => {
             name="archived"
             label={t('field.archived')}
             value={q.archived}
-            options={opts(ctx, 'archived', ['exclude', 'include', 'only'])}
+            options={enumOptions(ctx, 'archived', ['exclude', 'include', 'only'])}
           />
         ) : null}
         <input type="hidden" name="sort" value={q.sort} />
@@ -238,7 +236,7 @@ async function formPage(
                 name="category"
                 label={t('field.category')}
                 value={str('category')}
-                options={opts(ctx, 'category', CATEGORIES)}
+                options={enumOptions(ctx, 'category', CATEGORIES)}
                 required
                 errors={errors}
                 empty=""
@@ -265,7 +263,7 @@ async function formPage(
             name="segment"
             label={t('field.segment')}
             value={str('segment')}
-            options={opts(ctx, 'segment', SEGMENTS)}
+            options={enumOptions(ctx, 'segment', SEGMENTS)}
             errors={errors}
             empty={t('filter.none')}
           />
@@ -323,8 +321,7 @@ async function formPage(
 }
 
 organizationPages.get('/organizations/new', async (c) => {
-  if (!canCreateOrganization(c.get('actor')))
-    throw new AppError(c.get('actor').kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN')
+  if (!canCreateOrganization(c.get('actor'))) deny(c.get('actor'))
   return c.html(await formPage(c, undefined, {}))
 })
 
@@ -499,8 +496,7 @@ organizationPages.get('/organizations/:id/edit', async (c) => {
     uuidParam(c, 'id'),
     ctx.lang,
   )
-  if (!directory.organizationAbilities(ctx.actor, org).edit)
-    throw new AppError(ctx.actor.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN')
+  if (!directory.organizationAbilities(ctx.actor, org).edit) deny(ctx.actor)
   return c.html(await formPage(c, org, { ...org }))
 })
 

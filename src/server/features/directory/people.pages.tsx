@@ -18,7 +18,7 @@ import {
   TextField,
 } from '../../http/layout.tsx'
 import { LANGUAGE_NAMES, LANGUAGES } from '../../i18n/i18n.ts'
-import { isStaff } from '../auth/auth.policy.ts'
+import { deny, isStaff } from '../auth/auth.policy.ts'
 import { canImportExport, canSeeArchived } from './directory.policy.ts'
 import { type Person, PersonInputSchema, PersonQuerySchema, SENIORITIES } from './directory.schema.ts'
 import * as directory from './directory.service.ts'
@@ -229,8 +229,7 @@ peoplePages.get('/people/new', async (c) => {
   if (!orgId || !/^[0-9a-f-]{36}$/i.test(orgId)) throw new AppError('ORGANIZATION_NOT_FOUND')
   const ctx = pageCtx(c)
   const org = await directory.getOrganization(c.get('deps').database.db, ctx.actor, orgId, ctx.lang)
-  if (!directory.organizationAbilities(ctx.actor, org).editPeople)
-    throw new AppError(ctx.actor.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN')
+  if (!directory.organizationAbilities(ctx.actor, org).editPeople) deny(ctx.actor)
   return c.html(await formPage(c, undefined, { organizationId: orgId }))
 })
 
@@ -342,8 +341,7 @@ peoplePages.get('/people/:id/edit', async (c) => {
   const db = c.get('deps').database.db
   const p = await directory.getPerson(db, ctx.actor, uuidParam(c, 'id'))
   const org = await directory.getOrganization(db, ctx.actor, p.organizationId, ctx.lang)
-  if (!directory.personAbilities(ctx.actor, p, org.category).edit)
-    throw new AppError(ctx.actor.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN')
+  if (!directory.personAbilities(ctx.actor, p, org.category).edit) deny(ctx.actor)
   return c.html(await formPage(c, p, { ...p }))
 })
 

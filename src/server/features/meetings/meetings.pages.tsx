@@ -7,6 +7,7 @@ import {
   ConfirmButton,
   Csrf,
   ErrorSummary,
+  enumOptions,
   type FormErrors,
   Layout,
   Notice,
@@ -17,10 +18,10 @@ import {
   TextField,
 } from '../../http/layout.tsx'
 import { direction, formatDateTime, formatNumber, LANGUAGE_NAMES, LANGUAGES } from '../../i18n/i18n.ts'
-import { isStaff, isUser } from '../auth/auth.policy.ts'
+import { deny, isStaff, isUser } from '../auth/auth.policy.ts'
 import { actorByCalendarToken } from '../auth/auth.service.ts'
 import { ITU_REGIONS } from '../directory/directory.schema.ts'
-import { getGroup, listCountries, listGroups } from '../directory/directory.service.ts'
+import { getGroup, listCountries, listGroups, organizationChoices } from '../directory/directory.service.ts'
 import {
   DOCUMENT_KINDS,
   DocumentMetaSchema,
@@ -51,9 +52,6 @@ import * as meetings from './meetings.service.ts'
 
 export const meetingPages = new Hono<AppEnv>()
 
-const opts = (ctx: PageCtx, prefix: string, values: readonly string[]) =>
-  values.map((v) => ({ value: v, label: ctx.t(`${prefix}.${v}`) }))
-
 function when(ctx: PageCtx, m: Meeting): string {
   return `${formatDateTime(m.startsAt, ctx.lang, m.timeZone)} – ${formatDateTime(m.endsAt, ctx.lang, m.timeZone)}`
 }
@@ -63,10 +61,6 @@ function place(ctx: PageCtx, m: Meeting): string {
   return m.format === 'online'
     ? ctx.t('meeting_format.online')
     : `${where}${m.format === 'hybrid' ? ` · ${ctx.t('meeting_format.hybrid')}` : ''}`
-}
-
-function forbidden(ctx: PageCtx): never {
-  throw new AppError(ctx.actor.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN')
 }
 
 meetingPages.get('/meetings', async (c) => {
@@ -98,14 +92,14 @@ meetingPages.get('/meetings', async (c) => {
           name="when"
           label={t('meeting.when')}
           value={q.when}
-          options={opts(ctx, 'meeting_when', ['upcoming', 'past', 'all'])}
+          options={enumOptions(ctx, 'meeting_when', ['upcoming', 'past', 'all'])}
         />
         <SelectField
           ctx={ctx}
           name="kind"
           label={t('field.kind')}
           value={q.kind}
-          options={opts(ctx, 'meeting_kind', MEETING_KINDS)}
+          options={enumOptions(ctx, 'meeting_kind', MEETING_KINDS)}
           empty={t('filter.all')}
         />
         <SelectField
@@ -132,7 +126,7 @@ meetingPages.get('/meetings', async (c) => {
           name="region"
           label={t('field.region')}
           value={q.region}
-          options={opts(ctx, 'region', ITU_REGIONS)}
+          options={enumOptions(ctx, 'region', ITU_REGIONS)}
           empty={t('filter.all')}
         />
         {isStaff(ctx.actor) ? (
@@ -141,7 +135,7 @@ meetingPages.get('/meetings', async (c) => {
             name="status"
             label={t('field.status')}
             value={q.status}
-            options={opts(ctx, 'meeting_status', MEETING_STATUSES)}
+            options={enumOptions(ctx, 'meeting_status', MEETING_STATUSES)}
             empty={t('filter.all')}
           />
         ) : null}
@@ -201,13 +195,7 @@ async function formPage(
   const [countries, groups, hosts] = await Promise.all([
     listCountries(db, ctx.lang),
     listGroups(db, ctx.actor, ctx.lang),
-    db
-      .selectFrom('organization')
-      .select(['id', 'name', 'country_code'])
-      .where('archived_at', 'is', null)
-      .orderBy('name')
-      .limit(5000)
-      .execute(),
+    organizationChoices(db),
   ])
   const titles = (values.titles ?? {}) as Record<string, string>
   const str = (k: string) => (values[k] === null || values[k] === undefined ? undefined : String(values[k]))
@@ -227,7 +215,7 @@ async function formPage(
             name="kind"
             label={t('field.kind')}
             value={str('kind')}
-            options={opts(ctx, 'meeting_kind', MEETING_KINDS)}
+            options={enumOptions(ctx, 'meeting_kind', MEETING_KINDS)}
             required
             errors={errors}
             empty=""
@@ -312,7 +300,7 @@ async function formPage(
               name="format"
               label={t('meeting.format')}
               value={str('format') ?? 'in_person'}
-              options={opts(ctx, 'meeting_format', FORMATS)}
+              options={enumOptions(ctx, 'meeting_format', FORMATS)}
               required
               errors={errors}
             />
@@ -361,7 +349,7 @@ async function formPage(
               name="seniorityPolicy"
               label={t('meeting.seniority_policy')}
               value={str('seniorityPolicy') ?? 'executives_preferred'}
-              options={opts(ctx, 'seniority_policy', SENIORITY_POLICIES)}
+              options={enumOptions(ctx, 'seniority_policy', SENIORITY_POLICIES)}
               required
               errors={errors}
             />
@@ -378,7 +366,7 @@ async function formPage(
 
 meetingPages.get('/meetings/new', async (c) => {
   const ctx = pageCtx(c)
-  if (!canManageMeetings(ctx.actor)) forbidden(ctx)
+  if (!canManageMeetings(ctx.actor)) deny(ctx.actor)
   return c.html(await formPage(c, undefined, {}))
 })
 
@@ -399,7 +387,7 @@ meetingPages.post('/meetings/new', async (c) => {
 
 meetingPages.get('/meetings/:id/edit', async (c) => {
   const ctx = pageCtx(c)
-  if (!canManageMeetings(ctx.actor)) forbidden(ctx)
+  if (!canManageMeetings(ctx.actor)) deny(ctx.actor)
   const m = await meetings.getMeeting(c.get('deps').database.db, ctx.actor, uuidParam(c, 'id'), ctx.lang)
   return c.html(
     await formPage(c, m, {
@@ -482,38 +470,22 @@ async function detailPage(
     meetings.listAttendance(db, ctx.actor, m.id),
     meetings.figures(db, m.id),
   ])
-  const people =
-    isUser(ctx.actor) && m.status === 'registration_open'
-      ? await meetings.registrablePeople(db, ctx.actor)
-      : []
   const groups = manage ? await listGroups(db, ctx.actor, ctx.lang) : []
-  const orgs = manage
-    ? await db
-        .selectFrom('organization')
-        .select(['id', 'name', 'country_code'])
-        .where('archived_at', 'is', null)
-        .orderBy('name')
-        .limit(5000)
-        .execute()
-    : []
+  const orgs = manage ? await organizationChoices(db) : []
   const [sessions, documents, minutes] = await Promise.all([
     content.listSessions(db, ctx.actor, m.id, ctx.lang),
     content.listDocuments(db, ctx.actor, m.id),
     content.getMinutes(db, ctx.actor, m.id),
   ])
   const attendanceOpen = manage && acceptsAttendance(m.status)
-  const invitable =
-    manage && !['held', 'concluded', 'cancelled'].includes(m.status)
-      ? await meetings.registrablePeople(db, ctx.actor)
-      : []
-  // A representative may hand an invitation to a colleague; the list is small (its own organizations).
-  const colleagues =
-    isUser(ctx.actor) && !manage
-      ? people.length
-        ? people
-        : await meetings.registrablePeople(db, ctx.actor)
-      : []
-  const attendeeChoices = attendanceOpen ? await meetings.registrablePeople(db, ctx.actor) : []
+  // One list serves every select on the page: the people the actor may register, invite, delegate to
+  // or record as present (all of them for the secretariat, their own organizations' for the others).
+  const speakable =
+    isUser(ctx.actor) && m.status !== 'cancelled' ? await meetings.registrablePeople(db, ctx.actor) : []
+  const people = m.status === 'registration_open' ? speakable : []
+  const invitable = manage && !['held', 'concluded', 'cancelled'].includes(m.status) ? speakable : []
+  const colleagues = manage ? [] : speakable
+  const attendeeChoices = attendanceOpen ? speakable : []
   const errorsFor = (section: string) => (opts2.section === section ? opts2.errors : undefined)
   return (
     <Layout ctx={ctx} title={m.title}>
@@ -762,7 +734,7 @@ async function detailPage(
                   name="kind"
                   label={t('field.kind')}
                   value="presentation"
-                  options={opts(ctx, 'document_kind', DOCUMENT_KINDS)}
+                  options={enumOptions(ctx, 'document_kind', DOCUMENT_KINDS)}
                   required
                 />
               </div>
@@ -991,7 +963,7 @@ async function detailPage(
                 name="participation"
                 label={t('meeting.participation_mode')}
                 value={m.format === 'online' ? 'remote' : 'onsite'}
-                options={opts(ctx, 'participation', PARTICIPATIONS)}
+                options={enumOptions(ctx, 'participation', PARTICIPATIONS)}
                 required
               />
               {manage ? (
@@ -1074,7 +1046,7 @@ async function detailPage(
               name="attendedAs"
               label={t('meeting.attended_as')}
               value=""
-              options={opts(ctx, 'attended_as', ATTENDED_AS)}
+              options={enumOptions(ctx, 'attended_as', ATTENDED_AS)}
               empty={t('meeting.attended_as_auto')}
             />
             <SelectField
@@ -1082,7 +1054,7 @@ async function detailPage(
               name="capturedBy"
               label={t('meeting.captured_by')}
               value="list"
-              options={opts(ctx, 'captured_by', CAPTURED_BY)}
+              options={enumOptions(ctx, 'captured_by', CAPTURED_BY)}
               required
             />
             <button type="submit">{t('meeting.record_attendance')}</button>

@@ -13,7 +13,6 @@ import {
   isUser,
   representedOrganizationIds,
 } from '../auth/auth.policy.ts'
-import { canSeePerson } from '../directory/directory.policy.ts'
 import { lockById } from '../directory/directory.repository.ts'
 import { enqueueEmail } from '../mail/mail.service.ts'
 import * as policy from './meetings.policy.ts'
@@ -258,14 +257,59 @@ type Invitee = {
   groupRole: 'principal' | 'alternate' | null
 }
 
+type MeetingRecord = NonNullable<Awaited<ReturnType<typeof repo.lockMeeting>>>
+type Recipient = { name: string; email: string | null; preferred_language: string | null }
+
+/** An invitation or reminder about a meeting, in the recipient's language, queued in the caller's transaction. */
+async function mailAboutMeeting(
+  trx: Db,
+  kind: 'meeting_invitation' | 'meeting_reminder',
+  person: Recipient,
+  meeting: MeetingRecord,
+  publicUrl: string,
+): Promise<void> {
+  if (!person.email) return
+  const lang = (person.preferred_language as Language | null) ?? 'en'
+  const t = translator(lang)
+  const title = pick(meeting.titles as Localized, lang)
+  await enqueueEmail(trx, {
+    to: person.email,
+    subject: t(`mail.${kind}.subject`, { title }),
+    text: t(`mail.${kind}.body`, {
+      name: person.name,
+      title,
+      when: `${formatDateTime(meeting.starts_at, lang, meeting.time_zone)} – ${formatDateTime(meeting.ends_at, lang, meeting.time_zone)}`,
+      where:
+        [meeting.city, meeting.country_code].filter(Boolean).join(', ') ||
+        t(`meeting_format.${meeting.format}`),
+      deadline: formatDateTime(meeting.registration_deadline, lang, meeting.time_zone),
+      link: `${publicUrl}/meetings/${meeting.id}`,
+    }),
+  })
+}
+
+async function recipients(trx: Db, personIds: string[]): Promise<Map<string, Recipient>> {
+  if (!personIds.length) return new Map()
+  const rows = await trx
+    .selectFrom('person')
+    .select(['id', 'name', 'email', 'preferred_language'])
+    .where('id', 'in', personIds)
+    .execute()
+  return new Map(rows.map((r) => [r.id, r]))
+}
+
 async function sendInvitations(
   trx: Db,
   actor: Actor,
-  meeting: NonNullable<Awaited<ReturnType<typeof repo.lockMeeting>>>,
+  meeting: MeetingRecord,
   invitees: Invitee[],
   publicUrl: string,
 ) {
   let created = 0
+  const people = await recipients(
+    trx,
+    invitees.map((i) => i.personId).filter((id): id is string => !!id),
+  )
   for (const inv of invitees) {
     const row = await trx
       .insertInto('meeting_invitation')
@@ -286,29 +330,8 @@ async function sendInvitations(
       entityId: row.id,
       after: { meetingId: meeting.id, ...inv },
     })
-    if (!inv.personId) continue
-    const person = await trx
-      .selectFrom('person')
-      .select(['name', 'email', 'preferred_language'])
-      .where('id', '=', inv.personId)
-      .executeTakeFirst()
-    if (!person?.email) continue
-    const lang = (person.preferred_language as Language | null) ?? 'en'
-    const t = translator(lang)
-    const title = pick(meeting.titles as Localized, lang)
-    await enqueueEmail(trx, {
-      to: person.email,
-      subject: t('mail.meeting_invitation.subject', { title }),
-      text: t('mail.meeting_invitation.body', {
-        name: person.name,
-        title,
-        when: `${formatDateTime(meeting.starts_at, lang, meeting.time_zone)} – ${formatDateTime(meeting.ends_at, lang, meeting.time_zone)}`,
-        where:
-          [meeting.city, meeting.country_code].filter(Boolean).join(', ') ||
-          t(`meeting_format.${meeting.format}`),
-        link: `${publicUrl}/meetings/${meeting.id}`,
-      }),
-    })
+    const person = inv.personId ? people.get(inv.personId) : undefined
+    if (person) await mailAboutMeeting(trx, 'meeting_invitation', person, meeting, publicUrl)
   }
   return created
 }
@@ -462,31 +485,20 @@ export async function sendReminders(db: Db, publicUrl: string, days = 3, now = n
         AND m.status = 'registration_open' AND m.registration_deadline > ${now}
         AND m.registration_deadline <= ${new Date(now.getTime() + days * 86400_000)}
       RETURNING mi.id, mi.person_id, mi.meeting_id`.execute(trx)
+    const people = await recipients(trx, [...new Set(rows.map((r) => r.person_id))])
+    const meetingIds = [...new Set(rows.map((r) => r.meeting_id))]
+    const meetingsById = new Map(
+      meetingIds.length
+        ? (await trx.selectFrom('meeting').selectAll().where('id', 'in', meetingIds).execute()).map((m) => [
+            m.id,
+            m,
+          ])
+        : [],
+    )
     for (const r of rows) {
-      const person = await trx
-        .selectFrom('person')
-        .select(['name', 'email', 'preferred_language'])
-        .where('id', '=', r.person_id)
-        .executeTakeFirst()
-      const meeting = await trx
-        .selectFrom('meeting')
-        .selectAll()
-        .where('id', '=', r.meeting_id)
-        .executeTakeFirstOrThrow()
-      if (!person?.email) continue
-      const lang = (person.preferred_language as Language | null) ?? 'en'
-      const t = translator(lang)
-      const title = pick(meeting.titles as Localized, lang)
-      await enqueueEmail(trx, {
-        to: person.email,
-        subject: t('mail.meeting_reminder.subject', { title }),
-        text: t('mail.meeting_reminder.body', {
-          name: person.name,
-          title,
-          deadline: formatDateTime(meeting.registration_deadline, lang, meeting.time_zone),
-          link: `${publicUrl}/meetings/${meeting.id}`,
-        }),
-      })
+      const person = people.get(r.person_id)
+      const meeting = meetingsById.get(r.meeting_id)
+      if (person && meeting) await mailAboutMeeting(trx, 'meeting_reminder', person, meeting, publicUrl)
     }
     return rows.length
   })
@@ -859,18 +871,8 @@ export async function registrablePeople(db: Db, actor: Actor) {
     if (!ids?.length) return []
     q = q.where('organization.id', 'in', ids)
   }
-  const rows = await q
-    .orderBy(sql`lower(organization.name)`)
-    .orderBy(sql`lower(person.name)`)
-    .limit(5000)
-    .execute()
-  return rows.filter((r) =>
-    canSeePerson(
-      actor,
-      { publicConsent: true, archived: false, erased: false },
-      { id: r.organization_id, countryCode: r.country_code, category: r.category },
-    ),
-  )
+  // The query itself is the rule: staff see everyone, others only the organizations they speak for.
+  return q.orderBy(sql`lower(organization.name)`).orderBy(sql`lower(person.name)`).limit(5000).execute()
 }
 
 export type GroupAttendance = {
