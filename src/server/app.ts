@@ -10,6 +10,7 @@ import { auditApi } from './features/audit/audit.routes.ts'
 import { authPages } from './features/auth/auth.pages.tsx'
 import { authApi } from './features/auth/auth.routes.ts'
 import { users } from './features/auth/users.pages.tsx'
+import { consultationPages } from './features/consultations/consultations.pages.tsx'
 import { consultationsApi } from './features/consultations/consultations.routes.ts'
 import { countryPages } from './features/directory/countries.pages.tsx'
 import { directoryApi } from './features/directory/directory.routes.ts'
@@ -135,6 +136,7 @@ export function createApp(deps: Deps) {
   app.route('/', auditPages)
   app.route('/', outboxPages)
   app.route('/', meetingPages)
+  app.route('/', consultationPages)
 
   app.route('/api/v1', directoryApi)
   app.route('/api/v1', authApi)

@@ -3,6 +3,7 @@ import { createApp } from './app.ts'
 import { DataDirLockedError } from './db/database.ts'
 import { readEnv } from './env.ts'
 import { pruneRateLimits } from './features/auth/rate-limit.ts'
+import { dispatchInvitations, sendConsultationReminders } from './features/consultations/invitations.ts'
 import { dispatchOutbox, smtpMailer } from './features/mail/mail.service.ts'
 import { sendReminders } from './features/meetings/meetings.service.ts'
 import { openReadyDatabase } from './setup/bootstrap.ts'
@@ -39,6 +40,11 @@ const timers = [
   // Invitation reminders: each pending invitation is claimed once, so instances never send twice.
   setInterval(() => {
     sendReminders(database.db, env.publicUrl).catch((e) => console.error('reminders:', e))
+    // Consultations: invite those not invited yet (a consultation whose opening date has come, a focal
+    // point named since), then remind before closing. Both skip what another instance already did.
+    dispatchInvitations(database.db, env.publicUrl)
+      .then(() => sendConsultationReminders(database.db, env.publicUrl))
+      .catch((e) => console.error('consultation mail:', e))
   }, 15 * 60_000),
   setInterval(() => {
     Promise.all([

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/2026_11_23_0004_meetings.ts'
 import * as m0005 from './migrations/2026_11_23_0005_calendar_feeds.ts'
 import * as m0006 from './migrations/2026_11_23_0006_meeting_content.ts'
 import * as m0007 from './migrations/2026_11_23_0007_consultations.ts'
+import * as m0008 from './migrations/2026_11_23_0008_consultation_invitations.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0005_calendar_feeds': m0005,
   '2026_11_23_0006_meeting_content': m0006,
   '2026_11_23_0007_consultations': m0007,
+  '2026_11_23_0008_consultation_invitations': m0008,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

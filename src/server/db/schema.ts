@@ -66,6 +66,7 @@ export interface Consultation {
   audience: Json;
   closes_at: Timestamp;
   confidentiality: string;
+  copied_from: string | null;
   created_at: Generated<Timestamp>;
   id: Generated<string>;
   meeting_id: string | null;
@@ -74,6 +75,18 @@ export interface Consultation {
   status: Generated<string>;
   titles: Json;
   updated_at: Generated<Timestamp>;
+}
+
+export interface ConsultationInvitation {
+  consultation_id: string;
+  expires_at: Timestamp;
+  id: Generated<string>;
+  reminded_at: Timestamp | null;
+  sent_at: Generated<Timestamp>;
+  target_id: string;
+  token_hash: string;
+  used_at: Timestamp | null;
+  user_id: string;
 }
 
 export interface ConsultationResponse {
@@ -327,6 +340,7 @@ export interface DB {
   app_user: AppUser;
   audit_log: AuditLog;
   consultation: Consultation;
+  consultation_invitation: ConsultationInvitation;
   consultation_response: ConsultationResponse;
   consultation_response_change: ConsultationResponseChange;
   consultation_target: ConsultationTarget;

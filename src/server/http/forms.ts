@@ -15,6 +15,18 @@ export async function formFields(c: Context<AppEnv>): Promise<Record<string, str
   return out
 }
 
+/** The submitted form with every value of repeated names (checkbox groups, multiple selects). */
+export async function formFieldsAll(c: Context<AppEnv>): Promise<Record<string, string[]>> {
+  const body = await c.req.parseBody({ all: true })
+  const out: Record<string, string[]> = {}
+  for (const [k, v] of Object.entries(body)) {
+    if (k === '_csrf') continue
+    const values = (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string')
+    if (values.length) out[k] = values
+  }
+  return out
+}
+
 /** Nests "names.en"-style fields into objects, so one zod schema serves the form and the JSON API. */
 export function nest(fields: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {}

@@ -86,6 +86,9 @@ export const Layout: FC<{ ctx: PageCtx; title: string; children: Child; status?:
               <NavLink href="/meetings" current={path}>
                 {t('nav.meetings')}
               </NavLink>
+              <NavLink href="/consultations" current={path}>
+                {t('nav.consultations')}
+              </NavLink>
               <NavLink href="/organizations" current={path}>
                 {t('nav.organizations')}
               </NavLink>

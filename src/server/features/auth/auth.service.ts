@@ -74,7 +74,7 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
 }
 
-async function grantsOf(db: Db, userIds: string[]): Promise<Map<string, RoleGrant[]>> {
+export async function grantsOf(db: Db, userIds: string[]): Promise<Map<string, RoleGrant[]>> {
   const out = new Map<string, RoleGrant[]>()
   if (userIds.length === 0) return out
   const rows = await db
@@ -139,7 +139,7 @@ export async function signIn(
   })
 }
 
-async function createSession(
+export async function createSession(
   trx: Db,
   userId: string,
   userAgent?: string,

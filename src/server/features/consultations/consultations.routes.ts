@@ -1,23 +1,28 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { scope } from '../../http/context.ts'
+import { AppError } from '../../http/errors.ts'
 import {
   createApi,
   errorResponses,
   IdParam,
   jsonBody,
   jsonContent,
+  pageOf,
   publicSecurity,
   security,
 } from '../../http/openapi.ts'
 import {
   ConsultationInputSchema,
+  ConsultationQuerySchema,
   ConsultationSchema,
+  ConsultationSummarySchema,
   ResponseInputSchema,
   ResponseSchema,
   ResultsSchema,
   TargetSchema,
 } from './consultations.schema.ts'
 import * as consultations from './consultations.service.ts'
+import { exportTables, tablesToXlsx, tableToCsv } from './export.ts'
 import { QuestionnaireSchema } from './questionnaire.ts'
 import { consultationResults, MIN_CELL_SIZE } from './results.ts'
 
@@ -40,6 +45,104 @@ consultationsApi.openapi(
   async (c) => {
     const { db, actor, lang } = scope(c)
     return c.json(await consultations.createConsultation(db, actor, c.req.valid('json'), lang), 201)
+  },
+)
+
+consultationsApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/consultations',
+    tags,
+    summary: 'Consultations you may see: all for the secretariat; those asking you, or published, for others',
+    security: publicSecurity,
+    request: { query: ConsultationQuerySchema },
+    responses: {
+      200: jsonContent(pageOf(ConsultationSummarySchema, 'ConsultationPage'), 'A page of consultations'),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const { db, actor, lang } = scope(c)
+    const q = c.req.valid('query')
+    const { items, total } = await consultations.listConsultations(db, actor, q, lang)
+    return c.json({ items, total, page: q.page, pageSize: q.pageSize }, 200)
+  },
+)
+
+consultationsApi.openapi(
+  createRoute({
+    method: 'put',
+    path: '/consultations/{id}',
+    tags,
+    summary: 'Edit a consultation (a draft in every respect; once open, titles, closing date and questions)',
+    security,
+    request: { params: IdParam, body: jsonBody(ConsultationInputSchema) },
+    responses: { 200: jsonContent(ConsultationSchema, 'The consultation'), ...errorResponses },
+  }),
+  async (c) => {
+    const { db, actor, lang } = scope(c)
+    return c.json(
+      await consultations.updateConsultation(db, actor, c.req.valid('param').id, c.req.valid('json'), lang),
+      200,
+    )
+  },
+)
+
+consultationsApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/consultations/{id}/export',
+    tags,
+    summary: 'Export responses and the results summary as CSV or XLSX',
+    description:
+      'The secretariat gets every response and the summary; a focal point or representative, their own response; anyone else, the published summary when the consultation publishes aggregates. CSV carries one table (`table=responses` or `summary`); XLSX carries each table as a sheet.',
+    security: publicSecurity,
+    request: {
+      params: IdParam,
+      query: z.object({
+        format: z.enum(['csv', 'xlsx']).default('csv'),
+        table: z.enum(['responses', 'summary']).optional(),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'The file',
+        content: {
+          'text/csv': { schema: z.string() },
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+            schema: z.string().openapi({ format: 'binary' }),
+          },
+        },
+      },
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const { db, actor, lang } = scope(c)
+    const { id } = c.req.valid('param')
+    const { format, table } = c.req.valid('query')
+    const tables = await exportTables(db, actor, id, lang)
+    const chosen = (table ? [tables[table]] : [tables.responses, tables.summary]).filter(
+      (x): x is NonNullable<typeof x> => !!x,
+    )
+    if (!chosen.length) throw new AppError('CONSULTATION_NOT_FOUND')
+    const name = `engage-consultation-${id.slice(0, 8)}`
+    if (format === 'xlsx') {
+      return new Response(new Uint8Array(await tablesToXlsx(chosen)), {
+        status: 200,
+        headers: {
+          'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          'Content-Disposition': `attachment; filename="${name}.xlsx"`,
+        },
+      })
+    }
+    return new Response(tableToCsv(chosen[0]!), {
+      status: 200,
+      headers: {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${name}.csv"`,
+      },
+    })
   },
 )
 
@@ -108,7 +211,7 @@ for (const [verb, summary] of [
     async (c) => {
       const { db, actor, lang } = scope(c)
       const { id } = c.req.valid('param')
-      if (verb === 'open') await consultations.openConsultation(db, actor, id)
+      if (verb === 'open') await consultations.openConsultation(db, actor, id, c.get('deps').env.publicUrl)
       else await consultations.closeConsultation(db, actor, id)
       return c.json(await consultations.getConsultation(db, actor, id, lang), 200)
     },

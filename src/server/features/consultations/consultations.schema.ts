@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { PageQuery } from '../../http/openapi.ts'
 import { LocalizedSchema } from '../directory/directory.schema.ts'
 import { AudienceSchema } from './audience.ts'
 import { QuestionnaireSchema } from './questionnaire.ts'
@@ -28,6 +29,10 @@ export const ConsultationInputSchema = z
     closesAt: z.iso.datetime({ offset: true, error: 'datetime_invalid' }),
     confidentiality: z.enum(CONFIDENTIALITY, { error: 'choice_invalid' }),
     questionnaire: QuestionnaireSchema.openapi({ type: 'object', description: 'Sections and questions' }),
+    copiedFrom: z
+      .preprocess(blank, z.uuid().optional())
+      .transform((v) => v ?? null)
+      .openapi({ description: 'The consultation whose questionnaire this one started from' }),
   })
   .refine((c) => new Date(c.closesAt) > new Date(c.opensAt), {
     path: ['closesAt'],
@@ -52,8 +57,46 @@ export const ConsultationSchema = z
     questionnaire: z.record(z.string(), z.unknown()),
     targets: z.number().int(),
     submitted: z.number().int(),
+    copiedFrom: z.uuid().nullable(),
+    invitations: z
+      .object({
+        targetsInvited: z.number().int(),
+        peopleInvited: z.number().int(),
+        firstSentAt: z.string().nullable(),
+        reminded: z.number().int(),
+      })
+      .nullable()
+      .openapi({ description: 'Who was invited and when (secretariat only; null for others)' }),
   })
   .openapi('Consultation')
+
+export const ConsultationSummarySchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    purpose: z.enum(PURPOSES),
+    meetingId: z.uuid().nullable(),
+    opensAt: z.string(),
+    closesAt: z.string(),
+    confidentiality: z.enum(CONFIDENTIALITY),
+    status: z.enum(['draft', 'open', 'closed']),
+    targets: z.number().int(),
+    submitted: z.number().int(),
+  })
+  .openapi('ConsultationSummary')
+export type ConsultationSummary = z.infer<typeof ConsultationSummarySchema>
+
+export const CONSULTATION_SORTS = ['closes', 'opens', 'title'] as const
+export const ConsultationQuerySchema = z.object({
+  q: z.preprocess(blank, z.string().trim().max(200).optional()),
+  status: z.preprocess(blank, z.enum(['draft', 'open', 'closed']).optional()),
+  purpose: z.preprocess(blank, z.enum(PURPOSES).optional()),
+  meetingId: z.preprocess(blank, z.uuid().optional()),
+  sort: z.preprocess(blank, z.enum(CONSULTATION_SORTS).default('closes')),
+  dir: z.preprocess(blank, z.enum(['asc', 'desc']).default('desc')),
+  ...PageQuery,
+})
+export type ConsultationQuery = z.infer<typeof ConsultationQuerySchema>
 export type Consultation = z.infer<typeof ConsultationSchema>
 
 export const TargetSchema = z

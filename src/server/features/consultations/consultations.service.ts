@@ -1,5 +1,6 @@
-import { sql } from 'kysely'
+import { type ExpressionBuilder, sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import type { DB } from '../../db/schema.ts'
 import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { type Language, type Localized, pick } from '../../i18n/i18n.ts'
@@ -14,7 +15,15 @@ import {
   representedOrganizationIds,
 } from '../auth/auth.policy.ts'
 import { type Audience, resolveAudience } from './audience.ts'
-import type { Consultation, ConsultationInput, ConsultationResponse, Target } from './consultations.schema.ts'
+import type {
+  Consultation,
+  ConsultationInput,
+  ConsultationQuery,
+  ConsultationResponse,
+  ConsultationSummary,
+  Target,
+} from './consultations.schema.ts'
+import { dispatchInvitations, invitationSummary } from './invitations.ts'
 import { checkAnswers, type Questionnaire, QuestionnaireSchema } from './questionnaire.ts'
 
 function assertStaffWrite(actor: Actor): void {
@@ -32,10 +41,53 @@ async function latestVersion(db: Db, consultationId: string) {
   return { version: row.version, definition: QuestionnaireSchema.parse(row.definition) as Questionnaire }
 }
 
-/** Until published aggregates exist, consultations are for signed-in members and the secretariat only. */
+/** Targets and responses are for signed-in members and the secretariat. */
 function assertMember(actor: Actor): void {
   if (!isUser(actor) && actor.kind !== 'system') deny(actor)
 }
+
+/**
+ * Who sees a consultation: the secretariat, all; others, once it is open, those it asks (a focal point of a
+ * targeted country, a representative of a targeted organization), and anyone when it publishes aggregates.
+ */
+function visibleTo(actor: Actor) {
+  return (eb: ExpressionBuilder<DB, 'consultation'>) => {
+    if (isStaff(actor)) return eb.val(true)
+    const countries = focalPointCountries(actor)
+    const orgs = representedOrganizationIds(actor)
+    const mine = eb.exists(
+      eb
+        .selectFrom('consultation_target as t')
+        .select('t.id')
+        .whereRef('t.consultation_id', '=', 'consultation.id')
+        .where((w) =>
+          w.or([
+            ...(countries.length ? [w('t.country_code', 'in', countries)] : []),
+            ...(orgs.length ? [w('t.organization_id', 'in', orgs)] : []),
+            w.val(false),
+          ]),
+        ),
+    )
+    return eb.and([
+      eb('consultation.status', '<>', 'draft'),
+      eb.or([eb('consultation.confidentiality', '=', 'aggregated_public'), mine]),
+    ])
+  }
+}
+
+const counts = (eb: ExpressionBuilder<DB, 'consultation'>) => [
+  eb
+    .selectFrom('consultation_target')
+    .select(eb.fn.countAll<number>().as('n'))
+    .whereRef('consultation_target.consultation_id', '=', 'consultation.id')
+    .as('targets'),
+  eb
+    .selectFrom('consultation_response')
+    .select(eb.fn.countAll<number>().as('n'))
+    .whereRef('consultation_response.consultation_id', '=', 'consultation.id')
+    .where('consultation_response.state', '=', 'submitted')
+    .as('submitted'),
+]
 
 export async function getConsultation(
   db: Db,
@@ -43,18 +95,15 @@ export async function getConsultation(
   id: string,
   lang: Language,
 ): Promise<Consultation> {
-  assertMember(actor)
-  const row = await db.selectFrom('consultation').selectAll().where('id', '=', id).executeTakeFirst()
-  // Drafts are the secretariat's; open and closed consultations are visible to those who may answer and to staff.
-  if (!row || (row.status === 'draft' && !isStaff(actor))) throw new AppError('CONSULTATION_NOT_FOUND')
-  const [q, counts] = await Promise.all([
-    latestVersion(db, id),
-    sql<{ targets: number; submitted: number }>`
-      SELECT (SELECT count(*) FROM consultation_target WHERE consultation_id = ${id})::int AS targets,
-             (SELECT count(*) FROM consultation_response WHERE consultation_id = ${id} AND state = 'submitted')::int AS submitted`.execute(
-      db,
-    ),
-  ])
+  const row = await db
+    .selectFrom('consultation')
+    .selectAll()
+    .select(counts)
+    .where('id', '=', id)
+    .where(visibleTo(actor))
+    .executeTakeFirst()
+  if (!row) throw new AppError('CONSULTATION_NOT_FOUND')
+  const [q, invitations] = await Promise.all([latestVersion(db, id), invitationSummary(db, actor, id)])
   const titles = row.titles as Record<string, string>
   return {
     id: row.id,
@@ -69,8 +118,79 @@ export async function getConsultation(
     status: row.status as Consultation['status'],
     questionnaireVersion: q.version,
     questionnaire: q.definition as unknown as Record<string, unknown>,
-    targets: Number(counts.rows[0]?.targets ?? 0),
-    submitted: Number(counts.rows[0]?.submitted ?? 0),
+    targets: Number(row.targets ?? 0),
+    submitted: Number(row.submitted ?? 0),
+    copiedFrom: row.copied_from,
+    invitations,
+  }
+}
+
+const SORT_COLUMNS = { closes: 'consultation.closes_at', opens: 'consultation.opens_at' } as const
+
+/** Consultations the actor may see, filtered, sorted and paged. */
+export async function listConsultations(
+  db: Db,
+  actor: Actor,
+  q: ConsultationQuery,
+  lang: Language,
+): Promise<{ items: ConsultationSummary[]; total: number }> {
+  let query = db.selectFrom('consultation').where(visibleTo(actor))
+  if (q.status) query = query.where('consultation.status', '=', q.status)
+  if (q.purpose) query = query.where('consultation.purpose', '=', q.purpose)
+  if (q.meetingId) query = query.where('consultation.meeting_id', '=', q.meetingId)
+  if (q.q) {
+    const like = `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`
+    query = query.where(sql<boolean>`consultation.titles::text ILIKE ${like}`)
+  }
+  const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  let rows = query.selectAll('consultation').select(counts)
+  // Titles sort in the reader's language, falling back to English.
+  rows =
+    q.sort === 'title'
+      ? rows.orderBy(
+          sql`coalesce(nullif(consultation.titles->>${lang}, ''), consultation.titles->>'en')`,
+          q.dir,
+        )
+      : rows.orderBy(SORT_COLUMNS[q.sort], q.dir)
+  const items = await rows
+    .orderBy('consultation.id')
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize)
+    .execute()
+  return {
+    total: Number(total.n),
+    items: items.map((r) => ({
+      id: r.id,
+      title: pick(r.titles as Localized, lang),
+      purpose: r.purpose as ConsultationSummary['purpose'],
+      meetingId: r.meeting_id,
+      opensAt: r.opens_at.toISOString(),
+      closesAt: r.closes_at.toISOString(),
+      confidentiality: r.confidentiality as ConsultationSummary['confidentiality'],
+      status: r.status as ConsultationSummary['status'],
+      targets: Number(r.targets ?? 0),
+      submitted: Number(r.submitted ?? 0),
+    })),
+  }
+}
+
+async function assertReferences(trx: Db, input: ConsultationInput, self?: string): Promise<void> {
+  if (
+    input.meetingId &&
+    !(await trx.selectFrom('meeting').select('id').where('id', '=', input.meetingId).executeTakeFirst())
+  ) {
+    throw new AppError('VALIDATION_FAILED', {}, { meetingId: ['meeting_unknown'] })
+  }
+  if (
+    input.copiedFrom &&
+    (input.copiedFrom === self ||
+      !(await trx
+        .selectFrom('consultation')
+        .select('id')
+        .where('id', '=', input.copiedFrom)
+        .executeTakeFirst()))
+  ) {
+    throw new AppError('VALIDATION_FAILED', {}, { copiedFrom: ['consultation_unknown'] })
   }
 }
 
@@ -82,12 +202,7 @@ export async function createConsultation(
 ): Promise<Consultation> {
   assertStaffWrite(actor)
   const id = await inTransaction(db, async (trx) => {
-    if (
-      input.meetingId &&
-      !(await trx.selectFrom('meeting').select('id').where('id', '=', input.meetingId).executeTakeFirst())
-    ) {
-      throw new AppError('MEETING_NOT_FOUND', {}, { meetingId: ['meeting_unknown'] })
-    }
+    await assertReferences(trx, input)
     const row = await trx
       .insertInto('consultation')
       .values({
@@ -98,6 +213,7 @@ export async function createConsultation(
         opens_at: new Date(input.opensAt),
         closes_at: new Date(input.closesAt),
         confidentiality: input.confidentiality,
+        copied_from: input.copiedFrom,
       })
       .returningAll()
       .executeTakeFirstOrThrow()
@@ -112,6 +228,95 @@ export async function createConsultation(
       after: row,
     })
     return row.id
+  })
+  return getConsultation(db, actor, id, lang)
+}
+
+/**
+ * Edits a consultation. A draft can change in every respect. Once open, who is asked and how answers are
+ * shared are fixed (changing them would change what respondents agreed to); titles, the closing date and
+ * the questions may still change, the questions as a new version.
+ */
+export async function updateConsultation(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: ConsultationInput,
+  lang: Language,
+): Promise<Consultation> {
+  assertStaffWrite(actor)
+  await inTransaction(db, async (trx) => {
+    const before = await trx
+      .selectFrom('consultation')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!before) throw new AppError('CONSULTATION_NOT_FOUND')
+    if (before.status === 'closed')
+      throw new AppError('CONSULTATION_STATE_INVALID', { status: before.status })
+    await assertReferences(trx, input, id)
+    if (before.status === 'open') {
+      const fixed: [string, boolean][] = [
+        ['purpose', input.purpose === before.purpose],
+        ['meetingId', input.meetingId === before.meeting_id],
+        ['confidentiality', input.confidentiality === before.confidentiality],
+        ['audience', JSON.stringify(input.audience) === JSON.stringify(before.audience)],
+        ['opensAt', new Date(input.opensAt).getTime() === before.opens_at.getTime()],
+      ]
+      const changed = fixed.filter(([, same]) => !same).map(([k]) => k)
+      if (changed.length) {
+        throw new AppError(
+          'CONSULTATION_STATE_INVALID',
+          { status: before.status },
+          Object.fromEntries(changed.map((k) => [k, ['fixed_once_open']])),
+        )
+      }
+    }
+    const after = await trx
+      .updateTable('consultation')
+      .set({
+        titles: JSON.stringify(input.titles),
+        purpose: input.purpose,
+        meeting_id: input.meetingId,
+        audience: JSON.stringify(input.audience),
+        opens_at: new Date(input.opensAt),
+        closes_at: new Date(input.closesAt),
+        confidentiality: input.confidentiality,
+        copied_from: input.copiedFrom,
+        updated_at: new Date(),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    const current = await latestVersion(trx, id)
+    if (JSON.stringify(current.definition) !== JSON.stringify(input.questionnaire)) {
+      if (before.status === 'draft') {
+        // Nobody has answered a draft: its questionnaire is simply replaced.
+        await trx
+          .updateTable('questionnaire_version')
+          .set({ definition: JSON.stringify(input.questionnaire) })
+          .where('consultation_id', '=', id)
+          .where('version', '=', current.version)
+          .execute()
+      } else {
+        await trx
+          .insertInto('questionnaire_version')
+          .values({
+            consultation_id: id,
+            version: current.version + 1,
+            definition: JSON.stringify(input.questionnaire),
+          })
+          .execute()
+      }
+    }
+    await recordAudit(trx, actor, {
+      action: 'update',
+      entityType: 'consultation',
+      entityId: id,
+      before,
+      after,
+    })
   })
   return getConsultation(db, actor, id, lang)
 }
@@ -149,7 +354,13 @@ export async function reviseQuestionnaire(
 }
 
 /** Opening fixes the audience: the rule is resolved against the directory as it is now. */
-export async function openConsultation(db: Db, actor: Actor, id: string): Promise<number> {
+export async function openConsultation(
+  db: Db,
+  actor: Actor,
+  id: string,
+  publicUrl: string,
+  now = new Date(),
+): Promise<number> {
   assertStaffWrite(actor)
   return inTransaction(db, async (trx) => {
     const c = await trx
@@ -184,6 +395,8 @@ export async function openConsultation(db: Db, actor: Actor, id: string): Promis
       entityId: id,
       summary: `opened to ${ids.length} ${kind}`,
     })
+    // Invitations go out now if it is already open for answers; otherwise the periodic run sends them.
+    if (c.opens_at <= now) await dispatchInvitations(trx, publicUrl, { consultationId: id, now })
     return ids.length
   })
 }
@@ -388,4 +601,125 @@ export async function saveResponse(
     })
   })
   return (await getResponse(db, actor, consultationId, targetId))!
+}
+
+export type ResponseChange = { at: string; by: string; state: 'draft' | 'submitted' }
+
+/** Who changed a shared response and when: for the respondents of that target and the secretariat. */
+export async function responseHistory(
+  db: Db,
+  actor: Actor,
+  consultationId: string,
+  targetId: string,
+): Promise<ResponseChange[]> {
+  await answerableTarget(db, actor, consultationId, targetId)
+  const rows = await db
+    .selectFrom('consultation_response_change as ch')
+    .innerJoin('consultation_response as r', 'r.id', 'ch.response_id')
+    .leftJoin('app_user as u', 'u.id', 'ch.changed_by')
+    .select(['ch.changed_at', 'ch.state', 'u.name'])
+    .where('r.target_id', '=', targetId)
+    .orderBy('ch.id', 'desc')
+    .limit(50)
+    .execute()
+  return rows.map((r) => ({
+    at: r.changed_at.toISOString(),
+    by: r.name ?? '—',
+    state: r.state as ResponseChange['state'],
+  }))
+}
+
+export type MeetingConsultation = {
+  id: string
+  title: string
+  purpose: ConsultationSummary['purpose']
+  status: ConsultationSummary['status']
+  targets: number
+  submitted: number
+  opensAt: string
+  closesAt: string
+  invitations: Awaited<ReturnType<typeof invitationSummary>>
+  /** Days between asking (first invitation, else opening) and the meeting's start; null if not asked yet. */
+  leadDays: number | null
+  /** Proposed topics and free-text needs from submitted responses (secretariat only). */
+  topics: { title: string; description: string; from: string }[]
+  needs: { text: string; from: string }[]
+}
+
+/**
+ * The consultations linked to a meeting, as the meeting page shows them: when and whom they asked, the
+ * response rate, how long before the meeting they asked, and (for the secretariat) the topics and needs
+ * they produced, ready for the agenda.
+ */
+export async function consultationsForMeeting(
+  db: Db,
+  actor: Actor,
+  meetingId: string,
+  lang: Language,
+): Promise<MeetingConsultation[]> {
+  const meeting = await db
+    .selectFrom('meeting')
+    .select('starts_at')
+    .where('id', '=', meetingId)
+    .executeTakeFirst()
+  if (!meeting) return []
+  const { items } = await listConsultations(
+    db,
+    actor,
+    { meetingId, sort: 'opens', dir: 'asc', page: 1, pageSize: 50 },
+    lang,
+  )
+  const staff = isStaff(actor)
+  return Promise.all(
+    items.map(async (x) => {
+      const invitations = await invitationSummary(db, actor, x.id)
+      const asked = invitations?.firstSentAt ?? (x.status !== 'draft' ? x.opensAt : null)
+      let topics: MeetingConsultation['topics'] = []
+      let needs: MeetingConsultation['needs'] = []
+      if (staff && x.status !== 'draft') {
+        const [{ definition }, rows] = await Promise.all([
+          latestVersion(db, x.id),
+          db
+            .selectFrom('consultation_response as r')
+            .innerJoin('consultation_target as t', 't.id', 'r.target_id')
+            .leftJoin('country as co', 'co.code', 't.country_code')
+            .leftJoin('organization as o', 'o.id', 't.organization_id')
+            .select(['r.answers', 'co.names', 'o.name'])
+            .where('r.consultation_id', '=', x.id)
+            .where('r.state', '=', 'submitted')
+            .execute(),
+        ])
+        const qs = definition.sections.flatMap((s) => s.questions)
+        for (const row of rows) {
+          const from = row.names ? pick(row.names as Localized, lang) : (row.name ?? '')
+          const answers = row.answers as Record<string, unknown>
+          for (const q of qs) {
+            const a = answers[q.id]
+            if (q.type === 'topic_proposal' && Array.isArray(a))
+              topics.push(...(a as { title: string; description: string }[]).map((tp) => ({ ...tp, from })))
+            if (q.type === 'long_text' && typeof a === 'string' && a) needs.push({ text: a, from })
+          }
+        }
+        const collator = new Intl.Collator(lang)
+        topics = topics.sort((a, b) => collator.compare(a.title, b.title))
+        needs = needs.sort((a, b) => collator.compare(a.from, b.from))
+      }
+      return {
+        id: x.id,
+        title: x.title,
+        purpose: x.purpose,
+        status: x.status,
+        targets: x.targets,
+        submitted: x.submitted,
+        opensAt: x.opensAt,
+        closesAt: x.closesAt,
+        invitations,
+        leadDays: asked
+          ? Math.floor((meeting.starts_at.getTime() - new Date(asked).getTime()) / 86400_000)
+          : null,
+        topics,
+        needs,
+      }
+    }),
+  )
 }

@@ -3,6 +3,8 @@ import type { AppEnv } from '../../http/context.ts'
 import { Layout, Notice, pageCtx } from '../../http/layout.tsx'
 import { formatDateTime, formatNumber } from '../../i18n/i18n.ts'
 import { isAdmin, isStaff, isUser } from '../auth/auth.policy.ts'
+import { ConsultationQuerySchema } from '../consultations/consultations.schema.ts'
+import { listConsultations } from '../consultations/consultations.service.ts'
 import { directoryCounts } from '../directory/directory.service.ts'
 import { MeetingQuerySchema } from '../meetings/meetings.schema.ts'
 import { searchMeetings } from '../meetings/meetings.service.ts'
@@ -12,9 +14,17 @@ export const homePages = new Hono<AppEnv>()
 homePages.get('/', async (c) => {
   const ctx = pageCtx(c)
   const db = c.get('deps').database.db
-  const [counts, upcoming] = await Promise.all([
+  const [counts, upcoming, openConsultations] = await Promise.all([
     directoryCounts(db, ctx.actor),
     searchMeetings(db, ctx.actor, MeetingQuerySchema.parse({ when: 'upcoming', pageSize: 5 }), ctx.lang),
+    isUser(ctx.actor)
+      ? listConsultations(
+          db,
+          ctx.actor,
+          ConsultationQuerySchema.parse({ status: 'open', sort: 'closes', dir: 'asc', pageSize: 5 }),
+          ctx.lang,
+        )
+      : Promise.resolve({ items: [], total: 0 }),
   ])
   const t = ctx.t
   const cards = [
@@ -52,6 +62,26 @@ homePages.get('/', async (c) => {
           <a href="/meetings">{t('home.all_meetings')}</a>
         </p>
       </section>
+      {isUser(ctx.actor) ? (
+        <section aria-labelledby="consultations-h">
+          <h2 id="consultations-h">{t('home.open_consultations')}</h2>
+          {openConsultations.items.length ? (
+            <ul>
+              {openConsultations.items.map((x) => (
+                <li>
+                  <a href={`/consultations/${x.id}`}>{x.title}</a> —{' '}
+                  {t('home.closes', { when: formatDateTime(x.closesAt, ctx.lang) })}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p class="empty">{t('home.no_open_consultations')}</p>
+          )}
+          <p>
+            <a href="/consultations">{t('home.all_consultations')}</a>
+          </p>
+        </section>
+      ) : null}
       <ul class="cards">
         {cards.map((card) => (
           <li class="card">
@@ -71,6 +101,9 @@ homePages.get('/', async (c) => {
               <>
                 <li>
                   <a href="/meetings/new">{t('meeting.new')}</a>
+                </li>
+                <li>
+                  <a href="/consultations/new">{t('consultations.new')}</a>
                 </li>
                 <li>
                   <a href="/organizations/new">{t('org.new')}</a>

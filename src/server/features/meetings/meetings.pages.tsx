@@ -20,6 +20,8 @@ import {
 import { direction, formatDateTime, formatNumber, LANGUAGE_NAMES, LANGUAGES } from '../../i18n/i18n.ts'
 import { deny, isStaff, isUser } from '../auth/auth.policy.ts'
 import { actorByCalendarToken } from '../auth/auth.service.ts'
+import { MeetingConsultationsPanel } from '../consultations/consultations.pages.tsx'
+import { consultationsForMeeting } from '../consultations/consultations.service.ts'
 import { ITU_REGIONS } from '../directory/directory.schema.ts'
 import { getGroup, listCountries, listGroups, organizationChoices } from '../directory/directory.service.ts'
 import {
@@ -472,10 +474,11 @@ async function detailPage(
   ])
   const groups = manage ? await listGroups(db, ctx.actor, ctx.lang) : []
   const orgs = manage ? await organizationChoices(db) : []
-  const [sessions, documents, minutes] = await Promise.all([
+  const [sessions, documents, minutes, consultationsHere] = await Promise.all([
     content.listSessions(db, ctx.actor, m.id, ctx.lang),
     content.listDocuments(db, ctx.actor, m.id),
     content.getMinutes(db, ctx.actor, m.id),
+    consultationsForMeeting(db, ctx.actor, m.id, ctx.lang),
   ])
   const attendanceOpen = manage && acceptsAttendance(m.status)
   // One list serves every select on the page: the people the actor may register, invite, delegate to
@@ -570,6 +573,8 @@ async function detailPage(
           </div>
         </section>
       ) : null}
+
+      <MeetingConsultationsPanel ctx={ctx} meetingId={m.id} items={consultationsHere} />
 
       <section aria-labelledby="agenda-h">
         <h2 id="agenda-h">{t('content.agenda')}</h2>

@@ -12,3 +12,37 @@ document.addEventListener('DOMContentLoaded', () => {
   const summary = document.querySelector('[data-focus]')
   if (summary instanceof HTMLElement) summary.focus()
 })
+// Questionnaires: a question with data-show-if="question:option" is shown only while that option is chosen.
+// Conditions look back only, so one pass in document order settles chains (a hidden question's inputs are
+// disabled, so what depends on it is hidden too).
+function applyConditions(form) {
+  for (const el of form.querySelectorAll('[data-show-if]')) {
+    const [question, option] = el.dataset.showIf.split(':')
+    let chosen = false
+    for (const c of form.querySelectorAll(`[name="a.${question}"]`)) {
+      if (!c.disabled && (c.type === 'radio' || c.type === 'checkbox') && c.checked && c.value === option)
+        chosen = true
+    }
+    el.hidden = !chosen
+    for (const input of el.querySelectorAll('input, select, textarea')) input.disabled = !chosen
+  }
+}
+document.addEventListener('change', (event) => {
+  const form = event.target instanceof Element ? event.target.closest('form[data-conditions]') : null
+  if (form) applyConditions(form)
+})
+document.addEventListener('DOMContentLoaded', () => {
+  for (const form of document.querySelectorAll('form[data-conditions]')) applyConditions(form)
+})
+// Questionnaire builder: show only the settings of each question's chosen type. Without this script the
+// server shows the chosen type's settings, and a change of type shows its own after any button is pressed.
+function applyQuestionType(select) {
+  const editor = select.closest('fieldset')
+  if (!editor) return
+  for (const el of editor.querySelectorAll('[data-for-types]'))
+    el.hidden = !el.dataset.forTypes.split(' ').includes(select.value)
+}
+document.addEventListener('change', (event) => {
+  if (event.target instanceof HTMLSelectElement && event.target.hasAttribute('data-question-type'))
+    applyQuestionType(event.target)
+})
