@@ -1137,11 +1137,15 @@ consultationPages.get('/consultations/:id', async (c) => {
           <ul class="plain">
             {targets.map((tg) => (
               <li>
-                <a href={`/consultations/${id}/respond/${tg.id}`}>
-                  {x.status === 'open' && tg.responseState !== 'submitted'
-                    ? t('consultations.answer_for', { target: tg.name })
-                    : t('consultations.view_for', { target: tg.name })}
-                </a>{' '}
+                {consultations.respondentsMayRead(x) ? (
+                  <a href={`/consultations/${id}/respond/${tg.id}`}>
+                    {x.status === 'open' && tg.responseState !== 'submitted'
+                      ? t('consultations.answer_for', { target: tg.name })
+                      : t('consultations.view_for', { target: tg.name })}
+                  </a>
+                ) : (
+                  tg.name
+                )}{' '}
                 <span class={`badge response-${tg.responseState}`}>
                   {t(`consultations.response_state.${tg.responseState}`)}
                 </span>

@@ -427,6 +427,16 @@ export async function closeConsultation(db: Db, actor: Actor, id: string): Promi
 }
 
 /**
+ * Whether respondents may still read their own country's or organization's response. They always may
+ * while the consultation is open (to amend it); after closing, only when the consultation shares answers
+ * with the respondent's own country or organization ('own') or publishes aggregates. With 'secretariat',
+ * a closed consultation's answers are the secretariat's alone.
+ */
+export function respondentsMayRead(c: { status: string; confidentiality: string }): boolean {
+  return c.status !== 'closed' || c.confidentiality !== 'secretariat'
+}
+
+/**
  * The targets an actor answers for: the secretariat sees all; a focal point its country; a
  * representative its organization. Nobody learns of other targets' answers through this list.
  */
@@ -481,15 +491,17 @@ async function answerableTarget(db: Db, actor: Actor, consultationId: string, ta
   assertMember(actor)
   const t = await db
     .selectFrom('consultation_target')
-    .selectAll()
-    .where('id', '=', targetId)
-    .where('consultation_id', '=', consultationId)
+    .innerJoin('consultation', 'consultation.id', 'consultation_target.consultation_id')
+    .selectAll('consultation_target')
+    .select(['consultation.status', 'consultation.confidentiality'])
+    .where('consultation_target.id', '=', targetId)
+    .where('consultation_target.consultation_id', '=', consultationId)
     .executeTakeFirst()
   if (!t) throw new AppError('RESPONSE_NOT_FOUND')
   const mine =
     (t.country_code && focalPointCountries(actor).includes(t.country_code)) ||
     (t.organization_id && representedOrganizationIds(actor).includes(t.organization_id))
-  if (!mine && !isStaff(actor)) throw new AppError('RESPONSE_NOT_FOUND')
+  if (!isStaff(actor) && (!mine || !respondentsMayRead(t))) throw new AppError('RESPONSE_NOT_FOUND')
   return { target: t, mine: !!mine }
 }
 

@@ -4,7 +4,7 @@ import { AppError } from '../../http/errors.ts'
 import { type Language, type Localized, pick, translator } from '../../i18n/i18n.ts'
 import { type Actor, isStaff, isUser } from '../auth/auth.policy.ts'
 import { toCsv } from '../directory/import/csv.ts'
-import { getConsultation, targetsFor } from './consultations.service.ts'
+import { getConsultation, respondentsMayRead, targetsFor } from './consultations.service.ts'
 import { type Question, QuestionnaireSchema } from './questionnaire.ts'
 import { consultationResults } from './results.ts'
 
@@ -63,7 +63,13 @@ export function formatAnswer(q: Question, value: unknown, lang: Language): strin
  */
 export async function responsesTable(db: Db, actor: Actor, consultationId: string, lang: Language) {
   const t = translator(lang)
-  const targets = await targetsFor(db, actor, consultationId, lang)
+  const c = await db
+    .selectFrom('consultation')
+    .select(['status', 'confidentiality'])
+    .where('id', '=', consultationId)
+    .executeTakeFirstOrThrow()
+  const targets =
+    isStaff(actor) || respondentsMayRead(c) ? await targetsFor(db, actor, consultationId, lang) : []
   const questions = await allQuestions(db, consultationId)
   const ids = targets.map((x) => x.id)
   const responses = ids.length
