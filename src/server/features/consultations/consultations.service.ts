@@ -487,7 +487,13 @@ export async function targetsFor(
 }
 
 /** The target row, if the actor answers for it (else 404: a respondent learns nothing of others). */
-async function answerableTarget(db: Db, actor: Actor, consultationId: string, targetId: string) {
+async function answerableTarget(
+  db: Db,
+  actor: Actor,
+  consultationId: string,
+  targetId: string,
+  purpose: 'read' | 'write' = 'read',
+) {
   assertMember(actor)
   const t = await db
     .selectFrom('consultation_target')
@@ -501,7 +507,9 @@ async function answerableTarget(db: Db, actor: Actor, consultationId: string, ta
   const mine =
     (t.country_code && focalPointCountries(actor).includes(t.country_code)) ||
     (t.organization_id && representedOrganizationIds(actor).includes(t.organization_id))
-  if (!isStaff(actor) && (!mine || !respondentsMayRead(t))) throw new AppError('RESPONSE_NOT_FOUND')
+  // A late answer is told the consultation is closed (409), not that its response has gone.
+  if (!isStaff(actor) && (!mine || (purpose === 'read' && !respondentsMayRead(t))))
+    throw new AppError('RESPONSE_NOT_FOUND')
   return { target: t, mine: !!mine }
 }
 
@@ -547,7 +555,7 @@ export async function saveResponse(
   now = new Date(),
 ): Promise<ConsultationResponse> {
   if (!isUser(actor) || !canWrite(actor)) deny(actor)
-  const { mine } = await answerableTarget(db, actor, consultationId, targetId)
+  const { mine } = await answerableTarget(db, actor, consultationId, targetId, 'write')
   // The secretariat reads responses; only the respondents themselves write them.
   if (!mine) deny(actor)
   await inTransaction(db, async (trx) => {
