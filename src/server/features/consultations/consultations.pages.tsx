@@ -76,6 +76,26 @@ export const StatusBadge: FC<{ ctx: PageCtx; status: string }> = ({ ctx, status 
   <span class={`badge status-${status}`}>{ctx.t(`consultations.status.${status}`)}</span>
 )
 
+/** Who was invited and when: the secretariat's view, on the consultation and the meeting pages. */
+const InvitationFacts: FC<{ ctx: PageCtx; invitations: NonNullable<Consultation['invitations']> }> = ({
+  ctx,
+  invitations: i,
+}) => (
+  <>
+    <dt>{ctx.t('consultations.invitations')}</dt>
+    <dd>
+      {i.firstSentAt
+        ? ctx.t('consultations.invitations_summary', {
+            targets: i.targetsInvited,
+            people: i.peopleInvited,
+            when: formatDateTime(i.firstSentAt, ctx.lang),
+            reminded: i.reminded,
+          })
+        : ctx.t('consultations.invitations_none')}
+    </dd>
+  </>
+)
+
 function rate(ctx: PageCtx, part: number, whole: number): string {
   if (!whole) return '—'
   const pct = new Intl.NumberFormat(ctx.lang, { style: 'percent', maximumFractionDigits: 0 }).format(
@@ -1108,21 +1128,7 @@ consultationPages.get('/consultations/:id', async (c) => {
             <dd>{staff || published ? rate(ctx, x.submitted, x.targets) : '—'}</dd>
           </>
         ) : null}
-        {x.invitations ? (
-          <>
-            <dt>{t('consultations.invitations')}</dt>
-            <dd>
-              {x.invitations.firstSentAt
-                ? t('consultations.invitations_summary', {
-                    targets: x.invitations.targetsInvited,
-                    people: x.invitations.peopleInvited,
-                    when: formatDateTime(x.invitations.firstSentAt, ctx.lang),
-                    reminded: x.invitations.reminded,
-                  })
-                : t('consultations.invitations_none')}
-            </dd>
-          </>
-        ) : null}
+        {x.invitations ? <InvitationFacts ctx={ctx} invitations={x.invitations} /> : null}
       </dl>
       {x.status !== 'draft' && (staff || published) ? (
         <p class="actions">
@@ -1506,6 +1512,21 @@ async function respondPage(
                   ) : null}
                 </>
               )
+              // Help and error, between the question and its answer, named by aria-describedby.
+              const notes = (
+                <>
+                  {help ? (
+                    <p class="hint" id={`h-${qq.id}`}>
+                      {help}
+                    </p>
+                  ) : null}
+                  {err ? (
+                    <p class="field-error" id={`e-${qq.id}`}>
+                      {err.map((e) => t(`validation.${e}`, { defaultValue: e })).join(' ')}
+                    </p>
+                  ) : null}
+                </>
+              )
               return (
                 <div
                   class={`question field${err ? ' has-error' : ''}`}
@@ -1517,31 +1538,13 @@ async function respondPage(
                   {grouped ? (
                     <fieldset aria-describedby={described}>
                       <legend>{label}</legend>
-                      {help ? (
-                        <p class="hint" id={`h-${qq.id}`}>
-                          {help}
-                        </p>
-                      ) : null}
-                      {err ? (
-                        <p class="field-error" id={`e-${qq.id}`}>
-                          {err.map((e) => t(`validation.${e}`, { defaultValue: e })).join(' ')}
-                        </p>
-                      ) : null}
+                      {notes}
                       <AnswerInput ctx={ctx} q={qq} value={answers[qq.id]} disabled={!editable} />
                     </fieldset>
                   ) : (
                     <>
                       <label for={`f-a-${qq.id}`}>{label}</label>
-                      {help ? (
-                        <p class="hint" id={`h-${qq.id}`}>
-                          {help}
-                        </p>
-                      ) : null}
-                      {err ? (
-                        <p class="field-error" id={`e-${qq.id}`}>
-                          {err.map((e) => t(`validation.${e}`, { defaultValue: e })).join(' ')}
-                        </p>
-                      ) : null}
+                      {notes}
                       <AnswerInput
                         ctx={ctx}
                         q={qq}
@@ -1860,21 +1863,7 @@ export const MeetingConsultationsPanel: FC<{
             <dl class="facts">
               <dt>{t('consultations.purpose')}</dt>
               <dd>{t(`consultations.purposes.${x.purpose}`)}</dd>
-              {x.invitations ? (
-                <>
-                  <dt>{t('consultations.invitations')}</dt>
-                  <dd>
-                    {x.invitations.firstSentAt
-                      ? t('consultations.invitations_summary', {
-                          targets: x.invitations.targetsInvited,
-                          people: x.invitations.peopleInvited,
-                          when: formatDateTime(x.invitations.firstSentAt, lang),
-                          reminded: x.invitations.reminded,
-                        })
-                      : t('consultations.invitations_none')}
-                  </dd>
-                </>
-              ) : null}
+              {x.invitations ? <InvitationFacts ctx={ctx} invitations={x.invitations} /> : null}
               {x.status !== 'draft' ? (
                 <>
                   <dt>{t('consultations.response_rate')}</dt>
