@@ -24,10 +24,11 @@ import { outboxPages } from './features/mail/outbox.pages.tsx'
 import { contentApi } from './features/meetings/content/content.routes.ts'
 import { meetingPages } from './features/meetings/meetings.pages.tsx'
 import { meetingsApi } from './features/meetings/meetings.routes.ts'
+import { topicsApi } from './features/topics/topics.routes.ts'
 import { createApiDocsPages } from './http/api-docs.pages.tsx'
 import type { AppEnv, Deps } from './http/context.ts'
 import { renderErrorPage } from './http/error-page.tsx'
-import { AppError, fromDatabaseError } from './http/errors.ts'
+import { AppError, type ErrorCode, fromDatabaseError } from './http/errors.ts'
 import { authenticate, csrfProtection, securityHeaders, withDeps } from './http/middleware.ts'
 
 const staticDir = join(dirname(fileURLToPath(import.meta.url)), 'http/static')
@@ -51,6 +52,12 @@ function isApi(c: Context<AppEnv>): boolean {
   return c.req.path.startsWith('/api/')
 }
 
+const PUBLIC_DETAILS = new Set<ErrorCode>([
+  'TOPIC_TRANSITION_INVALID',
+  'TOPIC_CONFLICT',
+  'MEETING_TRANSITION_INVALID',
+])
+
 function problem(c: Context<AppEnv>, error: AppError) {
   const t = c.get('t')
   const body = {
@@ -59,6 +66,8 @@ function problem(c: Context<AppEnv>, error: AppError) {
     status: error.status,
     code: error.code,
     ...(error.fieldErrors ? { errors: error.fieldErrors } : {}),
+    // Details that help the caller act and reveal nothing (the moves allowed, the current version).
+    ...(PUBLIC_DETAILS.has(error.code) ? { details: error.details } : {}),
   }
   if (error.code === 'RATE_LIMITED') c.header('Retry-After', String(error.details.retryAfterSeconds ?? 60))
   return c.body(JSON.stringify(body), error.status, { 'Content-Type': 'application/problem+json' })
@@ -144,6 +153,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', meetingsApi)
   app.route('/api/v1', contentApi)
   app.route('/api/v1', consultationsApi)
+  app.route('/api/v1', topicsApi)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -8,6 +8,7 @@ import * as m0005 from './migrations/2026_11_23_0005_calendar_feeds.ts'
 import * as m0006 from './migrations/2026_11_23_0006_meeting_content.ts'
 import * as m0007 from './migrations/2026_11_23_0007_consultations.ts'
 import * as m0008 from './migrations/2026_11_23_0008_consultation_invitations.ts'
+import * as m0009 from './migrations/2026_11_23_0009_topics.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0006_meeting_content': m0006,
   '2026_11_23_0007_consultations': m0007,
   '2026_11_23_0008_consultation_invitations': m0008,
+  '2026_11_23_0009_topics': m0009,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -21,6 +21,8 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
+export type Numeric = ColumnType<number, number | string, number | string>;
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface ApiToken {
@@ -335,6 +337,74 @@ export interface Session {
   user_id: string;
 }
 
+export interface StrategicPriority {
+  archived_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  descriptions: Generated<Json>;
+  id: Generated<string>;
+  kind: string;
+  period_end: string | null;
+  period_start: string;
+  titles: Json;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  weight: Generated<Numeric>;
+}
+
+export interface Topic {
+  consultation_id: string | null;
+  consultation_proposal_index: number | null;
+  consultation_response_id: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  descriptions: Generated<Json>;
+  id: Generated<string>;
+  keywords: Generated<string[]>;
+  merged_into: string | null;
+  proposed_by_country_code: string | null;
+  proposed_by_organization_id: string | null;
+  source: string;
+  split_from: string | null;
+  state: Generated<string>;
+  study_groups: Generated<string[]>;
+  titles: Json;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface TopicEvent {
+  at: Generated<Timestamp>;
+  by_label: string;
+  by_user: string | null;
+  evidence_url: string | null;
+  from_state: string | null;
+  id: Generated<number>;
+  kind: string;
+  meeting_id: string | null;
+  organization_id: string | null;
+  reason: string | null;
+  related_topic_id: string | null;
+  to_state: string | null;
+  topic_id: string;
+}
+
+export interface TopicPriority {
+  priority_id: string;
+  topic_id: string;
+}
+
+export interface TopicSupport {
+  created_at: Generated<Timestamp>;
+  organization_id: string;
+  topic_id: string;
+  user_id: string | null;
+}
+
+export interface TopicTransitionRule {
+  from_state: string;
+  to_state: string;
+}
+
 export interface DB {
   api_token: ApiToken;
   app_user: AppUser;
@@ -362,4 +432,10 @@ export interface DB {
   rate_limit: RateLimit;
   role_assignment: RoleAssignment;
   session: Session;
+  strategic_priority: StrategicPriority;
+  topic: Topic;
+  topic_event: TopicEvent;
+  topic_priority: TopicPriority;
+  topic_support: TopicSupport;
+  topic_transition_rule: TopicTransitionRule;
 }

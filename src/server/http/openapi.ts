@@ -35,6 +35,9 @@ export const ProblemSchema = z
       .record(z.string(), z.array(z.string()))
       .optional()
       .openapi({ description: 'Per-field messages' }),
+    details: z.record(z.string(), z.unknown()).optional().openapi({
+      description: 'For some codes, what helps to act: e.g. `allowed` (the moves a lifecycle allows from here)',
+    }),
   })
   .openapi('Problem')
 

@@ -14,6 +14,7 @@ import {
   isUser,
   representedOrganizationIds,
 } from '../auth/auth.policy.ts'
+import { importConsultationTopics } from '../topics/topics.service.ts'
 import { type Audience, resolveAudience } from './audience.ts'
 import type {
   Consultation,
@@ -423,6 +424,8 @@ export async function closeConsultation(db: Db, actor: Actor, id: string): Promi
       entityId: id,
       summary: 'closed',
     })
+    // What respondents proposed enters the topic registry, linked to this consultation.
+    await importConsultationTopics(trx, actor, id)
   })
 }
 
