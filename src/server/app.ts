@@ -24,6 +24,7 @@ import { outboxPages } from './features/mail/outbox.pages.tsx'
 import { contentApi } from './features/meetings/content/content.routes.ts'
 import { meetingPages } from './features/meetings/meetings.pages.tsx'
 import { meetingsApi } from './features/meetings/meetings.routes.ts'
+import { topicPages } from './features/topics/topics.pages.tsx'
 import { topicsApi } from './features/topics/topics.routes.ts'
 import { createApiDocsPages } from './http/api-docs.pages.tsx'
 import type { AppEnv, Deps } from './http/context.ts'
@@ -146,6 +147,7 @@ export function createApp(deps: Deps) {
   app.route('/', outboxPages)
   app.route('/', meetingPages)
   app.route('/', consultationPages)
+  app.route('/', topicPages)
 
   app.route('/api/v1', directoryApi)
   app.route('/api/v1', authApi)

@@ -89,6 +89,11 @@ export const Layout: FC<{ ctx: PageCtx; title: string; children: Child; status?:
               <NavLink href="/consultations" current={path}>
                 {t('nav.consultations')}
               </NavLink>
+              {isUser(actor) ? (
+                <NavLink href="/topics" current={path}>
+                  {t('nav.topics')}
+                </NavLink>
+              ) : null}
               <NavLink href="/organizations" current={path}>
                 {t('nav.organizations')}
               </NavLink>

@@ -36,7 +36,8 @@ export const ProblemSchema = z
       .optional()
       .openapi({ description: 'Per-field messages' }),
     details: z.record(z.string(), z.unknown()).optional().openapi({
-      description: 'For some codes, what helps to act: e.g. `allowed` (the moves a lifecycle allows from here)',
+      description:
+        'For some codes, what helps to act: e.g. `allowed` (the moves a lifecycle allows from here)',
     }),
   })
   .openapi('Problem')

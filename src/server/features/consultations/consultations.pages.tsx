@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import type { FC } from 'hono/jsx'
+import { Chart } from '../../charts/chart.tsx'
 import { barChart, percentChart } from '../../charts/charts.ts'
 import type { AppEnv } from '../../http/context.ts'
 import { clearCookie, writeCookie } from '../../http/cookies.ts'
@@ -1631,11 +1632,6 @@ consultationPages.post('/consultations/:id/respond/:targetId', async (c) => {
 })
 
 // ---------------------------------------------------------------- results
-
-/** A server-made SVG chart, placed in the page as markup (its texts are escaped by the chart module). */
-const Chart: FC<{ svg: string }> = ({ svg }) => (
-  <div class="chart" dangerouslySetInnerHTML={{ __html: svg }} />
-)
 
 consultationPages.get('/consultations/:id/results', async (c) => {
   const ctx = pageCtx(c)

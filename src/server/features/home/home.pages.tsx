@@ -106,6 +106,9 @@ homePages.get('/', async (c) => {
                   <a href="/consultations/new">{t('consultations.new')}</a>
                 </li>
                 <li>
+                  <a href="/priorities">{t('topics.priorities')}</a>
+                </li>
+                <li>
                   <a href="/organizations/new">{t('org.new')}</a>
                 </li>
                 <li>
@@ -125,6 +128,14 @@ homePages.get('/', async (c) => {
                   <a href="/admin/audit">{t('nav.audit')}</a>
                 </li>
               </>
+            ) : null}
+            <li>
+              <a href="/topics">{t('home.topics')}</a>
+            </li>
+            {isAdmin(ctx.actor) ? (
+              <li>
+                <a href="/admin/topic-lifecycle">{t('topics.lifecycle_title')}</a>
+              </li>
             ) : null}
             <li>
               <a href="/account">{t('account.title')}</a>

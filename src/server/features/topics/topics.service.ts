@@ -232,6 +232,10 @@ export async function listTopics(
   let query = db.selectFrom('topic')
   if (!q.includeMerged) query = query.where('topic.merged_into', 'is', null)
   if (q.source) query = query.where('topic.source', '=', q.source)
+  if (q.year)
+    query = query
+      .where('topic.created_at', '>=', new Date(Date.UTC(q.year, 0, 1)))
+      .where('topic.created_at', '<', new Date(Date.UTC(q.year + 1, 0, 1)))
   if (q.studyGroup) query = query.where(sql<boolean>`${q.studyGroup} = ANY(topic.study_groups)`)
   if (q.priorityId) {
     const priorityId = q.priorityId
