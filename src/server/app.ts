@@ -24,6 +24,7 @@ import { outboxPages } from './features/mail/outbox.pages.tsx'
 import { contentApi } from './features/meetings/content/content.routes.ts'
 import { meetingPages } from './features/meetings/meetings.pages.tsx'
 import { meetingsApi } from './features/meetings/meetings.routes.ts'
+import { agendasApi } from './features/topics/agendas.routes.ts'
 import { topicPages } from './features/topics/topics.pages.tsx'
 import { topicsApi } from './features/topics/topics.routes.ts'
 import { createApiDocsPages } from './http/api-docs.pages.tsx'
@@ -156,6 +157,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', contentApi)
   app.route('/api/v1', consultationsApi)
   app.route('/api/v1', topicsApi)
+  app.route('/api/v1', agendasApi)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -9,6 +9,7 @@ import * as m0006 from './migrations/2026_11_23_0006_meeting_content.ts'
 import * as m0007 from './migrations/2026_11_23_0007_consultations.ts'
 import * as m0008 from './migrations/2026_11_23_0008_consultation_invitations.ts'
 import * as m0009 from './migrations/2026_11_23_0009_topics.ts'
+import * as m0010 from './migrations/2026_11_23_0010_agendas.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0007_consultations': m0007,
   '2026_11_23_0008_consultation_invitations': m0008,
   '2026_11_23_0009_topics': m0009,
+  '2026_11_23_0010_agendas': m0010,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -25,6 +25,29 @@ export type Numeric = ColumnType<number, number | string, number | string>;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface Agenda {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  lock_version: Generated<number>;
+  meeting_id: string;
+  published_at: Timestamp | null;
+  published_by: string | null;
+  status: string;
+  updated_at: Generated<Timestamp>;
+  version: number;
+}
+
+export interface AgendaItem {
+  agenda_id: string;
+  id: Generated<string>;
+  note: Generated<string>;
+  position: number;
+  reasons: Generated<Json>;
+  session_id: string | null;
+  titles: Generated<Json>;
+  topic_id: string | null;
+}
+
 export interface ApiToken {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
@@ -393,6 +416,12 @@ export interface TopicPriority {
   topic_id: string;
 }
 
+export interface TopicScoreWeight {
+  component: string;
+  updated_at: Generated<Timestamp>;
+  weight: Numeric;
+}
+
 export interface TopicSupport {
   created_at: Generated<Timestamp>;
   organization_id: string;
@@ -406,6 +435,8 @@ export interface TopicTransitionRule {
 }
 
 export interface DB {
+  agenda: Agenda;
+  agenda_item: AgendaItem;
   api_token: ApiToken;
   app_user: AppUser;
   audit_log: AuditLog;
@@ -436,6 +467,7 @@ export interface DB {
   topic: Topic;
   topic_event: TopicEvent;
   topic_priority: TopicPriority;
+  topic_score_weight: TopicScoreWeight;
   topic_support: TopicSupport;
   topic_transition_rule: TopicTransitionRule;
 }

@@ -63,6 +63,9 @@ export type ErrorCode =
   | 'SUPPORT_EXISTS'
   | 'SUPPORT_NOT_FOUND'
   | 'PRIORITY_NOT_FOUND'
+  | 'AGENDA_CONFLICT'
+  | 'AGENDA_MEETING_CLOSED'
+  | 'AGENDA_ITEM_NOT_FOUND'
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   VALIDATION_FAILED: 422,
@@ -126,6 +129,9 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   SUPPORT_EXISTS: 409,
   SUPPORT_NOT_FOUND: 404,
   PRIORITY_NOT_FOUND: 404,
+  AGENDA_CONFLICT: 409,
+  AGENDA_MEETING_CLOSED: 409,
+  AGENDA_ITEM_NOT_FOUND: 404,
 }
 
 export type FieldErrors = Record<string, string[]>

@@ -141,7 +141,11 @@ describe('topic pages', () => {
     assert.equal(ok.status, 303)
     assert.match(await (await h.request('/priorities', { as: sec })).text(), /Quantum/)
     const focal = await h.user([{ role: 'focal_point', countryCode: 'FR' }])
-    assert.equal((await post('/priorities', focal, [['titles.en', 'X']])).status, 403, 'refused before reading')
+    assert.equal(
+      (await post('/priorities', focal, [['titles.en', 'X']])).status,
+      403,
+      'refused before reading',
+    )
     assert.equal(
       (
         await post('/priorities', focal, [
