@@ -24,6 +24,7 @@ import { outboxPages } from './features/mail/outbox.pages.tsx'
 import { contentApi } from './features/meetings/content/content.routes.ts'
 import { meetingPages } from './features/meetings/meetings.pages.tsx'
 import { meetingsApi } from './features/meetings/meetings.routes.ts'
+import { agendaPages } from './features/topics/agendas.pages.tsx'
 import { agendasApi } from './features/topics/agendas.routes.ts'
 import { topicPages } from './features/topics/topics.pages.tsx'
 import { topicsApi } from './features/topics/topics.routes.ts'
@@ -148,6 +149,7 @@ export function createApp(deps: Deps) {
   app.route('/', outboxPages)
   app.route('/', meetingPages)
   app.route('/', consultationPages)
+  app.route('/', agendaPages)
   app.route('/', topicPages)
 
   app.route('/api/v1', directoryApi)

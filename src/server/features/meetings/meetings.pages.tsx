@@ -578,6 +578,15 @@ async function detailPage(
 
       <section aria-labelledby="agenda-h">
         <h2 id="agenda-h">{t('content.agenda')}</h2>
+        <p>
+          <a href={`/meetings/${m.id}/agenda`}>{t('agenda.see_agenda')}</a>
+          {manage ? (
+            <>
+              {' · '}
+              <a href={`/meetings/${m.id}/agenda/builder`}>{t('agenda.build')}</a>
+            </>
+          ) : null}
+        </p>
         <ErrorSummary ctx={ctx} errors={errorsFor('session')} />
         {sessions.length ? (
           <ol class="sessions">

@@ -311,7 +311,7 @@ async function lockDraft(trx: Db, meetingId: string, lockVersion: number | undef
   return draft
 }
 
-async function renumber(trx: Db, agendaId: string, order: string[]): Promise<void> {
+async function renumber(trx: Db, order: string[]): Promise<void> {
   for (const [i, id] of order.entries()) {
     await trx
       .updateTable('agenda_item')
@@ -392,7 +392,6 @@ export async function editAgenda(
         await trx.deleteFrom('agenda_item').where('id', '=', edit.itemId).execute()
         await renumber(
           trx,
-          draft.id,
           items.filter((i) => i.id !== edit.itemId).map((i) => i.id),
         )
         break
@@ -403,7 +402,7 @@ export async function editAgenda(
         if (to >= 0 && to < order.length) {
           order.splice(at, 1)
           order.splice(to, 0, edit.itemId)
-          await renumber(trx, draft.id, order)
+          await renumber(trx, order)
         }
         break
       }
