@@ -37,7 +37,7 @@ const list = (max: number, item: z.ZodString) =>
             .map((s) => s.trim())
             .filter(Boolean)
         : v,
-    z.array(item).max(max, { error: 'too_many' }).default([]),
+    z.array(item).max(max, { error: 'too_many_entries' }).default([]),
   )
 
 export const LongLocalizedSchema = z
