@@ -26,6 +26,7 @@ import { meetingPages } from './features/meetings/meetings.pages.tsx'
 import { meetingsApi } from './features/meetings/meetings.routes.ts'
 import { agendaPages } from './features/topics/agendas.pages.tsx'
 import { agendasApi } from './features/topics/agendas.routes.ts'
+import { followUpApi } from './features/topics/follow-up.routes.ts'
 import { topicPages } from './features/topics/topics.pages.tsx'
 import { topicsApi } from './features/topics/topics.routes.ts'
 import { createApiDocsPages } from './http/api-docs.pages.tsx'
@@ -160,6 +161,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', consultationsApi)
   app.route('/api/v1', topicsApi)
   app.route('/api/v1', agendasApi)
+  app.route('/api/v1', followUpApi)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -6,6 +6,7 @@ import { pruneRateLimits } from './features/auth/rate-limit.ts'
 import { dispatchInvitations, sendConsultationReminders } from './features/consultations/invitations.ts'
 import { dispatchOutbox, smtpMailer } from './features/mail/mail.service.ts'
 import { sendReminders } from './features/meetings/meetings.service.ts'
+import { sendActionReminders } from './features/topics/follow-up.service.ts'
 import { openReadyDatabase } from './setup/bootstrap.ts'
 
 const env = readEnv()
@@ -44,6 +45,7 @@ const timers = [
     // point named since), then remind before closing. Both skip what another instance already did.
     dispatchInvitations(database.db, env.publicUrl)
       .then(() => sendConsultationReminders(database.db, env.publicUrl))
+      .then(() => sendActionReminders(database.db, env.publicUrl))
       .catch((e) => console.error('consultation mail:', e))
   }, 15 * 60_000),
   setInterval(() => {

@@ -25,6 +25,18 @@ export type Numeric = ColumnType<number, number | string, number | string>;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface ActionUpdate {
+  action_id: string;
+  at: Generated<Timestamp>;
+  by_label: string;
+  by_user: string | null;
+  evidence: Generated<string>;
+  id: Generated<number>;
+  note: Generated<string>;
+  status_from: string | null;
+  status_to: string | null;
+}
+
 export interface Agenda {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
@@ -85,6 +97,24 @@ export interface AuditLog {
   id: Generated<number>;
   occurred_at: Generated<Timestamp>;
   summary: string | null;
+}
+
+export interface BodyLead {
+  body: string;
+  created_at: Generated<Timestamp>;
+  user_id: string;
+}
+
+export interface Conclusion {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: Generated<string>;
+  meeting_id: string;
+  texts: Json;
+  topic_id: string | null;
+  type: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
 }
 
 export interface Consultation {
@@ -165,6 +195,21 @@ export interface EngagementGroup {
   kind: string;
   names: Json;
   updated_at: Generated<Timestamp>;
+}
+
+export interface FollowUpAction {
+  conclusion_id: string;
+  created_at: Generated<Timestamp>;
+  due_date: string;
+  id: Generated<string>;
+  owner_body: string;
+  reminded_at: Timestamp | null;
+  responsible_user_id: string;
+  status: Generated<string>;
+  topic_id: string | null;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  what: Json;
 }
 
 export interface GroupMembership {
@@ -435,11 +480,14 @@ export interface TopicTransitionRule {
 }
 
 export interface DB {
+  action_update: ActionUpdate;
   agenda: Agenda;
   agenda_item: AgendaItem;
   api_token: ApiToken;
   app_user: AppUser;
   audit_log: AuditLog;
+  body_lead: BodyLead;
+  conclusion: Conclusion;
   consultation: Consultation;
   consultation_invitation: ConsultationInvitation;
   consultation_response: ConsultationResponse;
@@ -447,6 +495,7 @@ export interface DB {
   consultation_target: ConsultationTarget;
   country: Country;
   engagement_group: EngagementGroup;
+  follow_up_action: FollowUpAction;
   group_membership: GroupMembership;
   meeting: Meeting;
   meeting_attendance: MeetingAttendance;

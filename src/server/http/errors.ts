@@ -66,6 +66,9 @@ export type ErrorCode =
   | 'AGENDA_CONFLICT'
   | 'AGENDA_MEETING_CLOSED'
   | 'AGENDA_ITEM_NOT_FOUND'
+  | 'CONCLUSION_NOT_FOUND'
+  | 'ACTION_NOT_FOUND'
+  | 'ACTION_CONFLICT'
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   VALIDATION_FAILED: 422,
@@ -132,6 +135,9 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   AGENDA_CONFLICT: 409,
   AGENDA_MEETING_CLOSED: 409,
   AGENDA_ITEM_NOT_FOUND: 404,
+  CONCLUSION_NOT_FOUND: 404,
+  ACTION_NOT_FOUND: 404,
+  ACTION_CONFLICT: 409,
 }
 
 export type FieldErrors = Record<string, string[]>
