@@ -26,6 +26,7 @@ import { meetingPages } from './features/meetings/meetings.pages.tsx'
 import { meetingsApi } from './features/meetings/meetings.routes.ts'
 import { agendaPages } from './features/topics/agendas.pages.tsx'
 import { agendasApi } from './features/topics/agendas.routes.ts'
+import { followUpPages } from './features/topics/follow-up.pages.tsx'
 import { followUpApi } from './features/topics/follow-up.routes.ts'
 import { topicPages } from './features/topics/topics.pages.tsx'
 import { topicsApi } from './features/topics/topics.routes.ts'
@@ -151,6 +152,7 @@ export function createApp(deps: Deps) {
   app.route('/', meetingPages)
   app.route('/', consultationPages)
   app.route('/', agendaPages)
+  app.route('/', followUpPages)
   app.route('/', topicPages)
 
   app.route('/api/v1', directoryApi)

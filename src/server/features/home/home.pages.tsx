@@ -132,6 +132,9 @@ homePages.get('/', async (c) => {
             <li>
               <a href="/topics">{t('home.topics')}</a>
             </li>
+            <li>
+              <a href="/bodies">{t('home.follow_up')}</a>
+            </li>
             {isAdmin(ctx.actor) ? (
               <li>
                 <a href="/admin/topic-lifecycle">{t('topics.lifecycle_title')}</a>

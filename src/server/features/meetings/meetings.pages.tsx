@@ -24,6 +24,8 @@ import { MeetingConsultationsPanel } from '../consultations/consultations.pages.
 import { consultationsForMeeting } from '../consultations/consultations.service.ts'
 import { ITU_REGIONS } from '../directory/directory.schema.ts'
 import { getGroup, listCountries, listGroups, organizationChoices } from '../directory/directory.service.ts'
+import { MeetingConclusions, registerMeetingFollowUp } from '../topics/follow-up.pages.tsx'
+import * as followUp from '../topics/follow-up.service.ts'
 import {
   DOCUMENT_KINDS,
   DocumentMetaSchema,
@@ -459,12 +461,14 @@ async function detailPage(
     section?: string
     /** What the user submitted, shown again when the action is refused. */
     values?: Record<string, string>
+    /** When the route's :id is not the meeting's (a conclusion's actions are posted to the conclusion). */
+    meetingId?: string
   } = {},
 ) {
   const ctx = pageCtx(c)
   const t = ctx.t
   const db = c.get('deps').database.db
-  const m = await meetings.getMeeting(db, ctx.actor, uuidParam(c, 'id'), ctx.lang)
+  const m = await meetings.getMeeting(db, ctx.actor, opts2.meetingId ?? uuidParam(c, 'id'), ctx.lang)
   const manage = canManageMeetings(ctx.actor)
   const [invitations, registrations, attendance, figures] = await Promise.all([
     meetings.listInvitations(db, ctx.actor, m.id),
@@ -474,12 +478,17 @@ async function detailPage(
   ])
   const groups = manage ? await listGroups(db, ctx.actor, ctx.lang) : []
   const orgs = manage ? await organizationChoices(db) : []
-  const [sessions, documents, minutes, consultationsHere] = await Promise.all([
-    content.listSessions(db, ctx.actor, m.id, ctx.lang),
-    content.listDocuments(db, ctx.actor, m.id),
-    content.getMinutes(db, ctx.actor, m.id),
-    consultationsForMeeting(db, ctx.actor, m.id, ctx.lang),
-  ])
+  const member = isUser(ctx.actor)
+  const [sessions, documents, minutes, consultationsHere, conclusionsHere, actionsHere, followUpChoices] =
+    await Promise.all([
+      content.listSessions(db, ctx.actor, m.id, ctx.lang),
+      content.listDocuments(db, ctx.actor, m.id),
+      content.getMinutes(db, ctx.actor, m.id),
+      consultationsForMeeting(db, ctx.actor, m.id, ctx.lang),
+      member ? followUp.conclusions(db, ctx.actor, { meetingId: m.id }, ctx.lang) : Promise.resolve([]),
+      member ? followUp.actions(db, ctx.actor, { meetingId: m.id }, ctx.lang) : Promise.resolve([]),
+      manage ? followUp.followUpChoices(db, m.id, ctx.lang) : Promise.resolve({ topics: [], users: [] }),
+    ])
   const attendanceOpen = manage && acceptsAttendance(m.status)
   // One list serves every select on the page: the people the actor may register, invite, delegate to
   // or record as present (all of them for the secretariat, their own organizations' for the others).
@@ -575,6 +584,27 @@ async function detailPage(
       ) : null}
 
       <MeetingConsultationsPanel ctx={ctx} meetingId={m.id} items={consultationsHere} />
+
+      {member ? (
+        <MeetingConclusions
+          ctx={ctx}
+          meetingId={m.id}
+          items={conclusionsHere}
+          actions={actionsHere}
+          topics={followUpChoices.topics}
+          users={followUpChoices.users}
+          canConclude={
+            manage && m.status !== 'draft' && m.status !== 'cancelled' && new Date(m.startsAt) <= new Date()
+          }
+          errors={
+            opts2.section === 'conclusion' || opts2.section?.startsWith('action-') ? opts2.errors : undefined
+          }
+          code={
+            opts2.section === 'conclusion' || opts2.section?.startsWith('action-') ? opts2.code : undefined
+          }
+          section={opts2.section}
+        />
+      ) : null}
 
       <section aria-labelledby="agenda-h">
         <h2 id="agenda-h">{t('content.agenda')}</h2>
@@ -1175,6 +1205,15 @@ async function detailPage(
 }
 
 meetingPages.get('/meetings/:id', async (c) => c.html(await detailPage(c)))
+
+registerMeetingFollowUp((c, meetingId, errors, code, section) =>
+  detailPage(c, {
+    meetingId,
+    ...(errors ? { errors } : {}),
+    ...(code ? { code } : {}),
+    ...(section ? { section } : {}),
+  }),
+)
 
 /** Runs an action from the meeting page; its field errors and conflicts are shown on the page again. */
 async function act(

@@ -498,3 +498,42 @@ export async function sendActionReminders(db: Db, publicUrl: string, now = new D
     return rows.length
   })
 }
+
+/** What the conclusion and action forms offer: the topics (agenda topics first) and the active accounts. */
+export async function followUpChoices(db: Db, meetingId: string, lang: Language) {
+  const [topics, users] = await Promise.all([
+    db
+      .selectFrom('topic')
+      .select([
+        'topic.id',
+        'topic.titles',
+        (eb) =>
+          eb
+            .exists(
+              eb
+                .selectFrom('agenda_item')
+                .innerJoin('agenda', 'agenda.id', 'agenda_item.agenda_id')
+                .select('agenda_item.id')
+                .whereRef('agenda_item.topic_id', '=', 'topic.id')
+                .where('agenda.meeting_id', '=', meetingId),
+            )
+            .as('on_agenda'),
+      ])
+      .where('topic.merged_into', 'is', null)
+      .where('topic.state', '<>', 'closed')
+      .execute(),
+    db
+      .selectFrom('app_user')
+      .select(['id', 'name'])
+      .where('status', '=', 'active')
+      .orderBy('name')
+      .limit(2000)
+      .execute(),
+  ])
+  return {
+    topics: topics
+      .map((t) => ({ id: t.id, title: pick(t.titles as Localized, lang), first: !!t.on_agenda }))
+      .sort((a, b) => Number(b.first) - Number(a.first) || a.title.localeCompare(b.title, lang)),
+    users,
+  }
+}

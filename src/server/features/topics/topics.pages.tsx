@@ -23,9 +23,19 @@ import {
   TextField,
   withQuery,
 } from '../../http/layout.tsx'
-import { direction, formatDateTime, LANGUAGE_NAMES, LANGUAGES } from '../../i18n/i18n.ts'
+import {
+  direction,
+  formatDate,
+  formatDateTime,
+  LANGUAGE_NAMES,
+  LANGUAGES,
+  type Localized,
+  pick,
+} from '../../i18n/i18n.ts'
 import { deny, isAdmin, isStaff, isUser } from '../auth/auth.policy.ts'
 import { searchMeetings } from '../meetings/meetings.service.ts'
+import { ActionStatus } from './follow-up.pages.tsx'
+import * as followUp from './follow-up.service.ts'
 import {
   MergeInputSchema,
   PRIORITY_KINDS,
@@ -114,6 +124,9 @@ topicPages.get('/topics', async (c) => {
       <div class="page-head">
         <h1>{t('topics.list_title')}</h1>
         <div class="actions">
+          <a class="button secondary" href="/bodies">
+            {t('follow_up.bodies')}
+          </a>
           {isStaff(ctx.actor) ? (
             <a class="button secondary" href="/priorities">
               {t('topics.priorities')}
@@ -464,6 +477,33 @@ function eventText(ctx: PageCtx, e: TopicEvent): string {
   }
 }
 
+const TimelineEvent: FC<{ ctx: PageCtx; e: TopicEvent }> = ({ ctx, e }) => (
+  <li>
+    <time datetime={e.at}>{formatDateTime(e.at, ctx.lang)}</time> — <strong>{eventText(ctx, e)}</strong>
+    {e.relatedTopicId ? (
+      <>
+        {' '}
+        <a href={`/topics/${e.relatedTopicId}`}>{e.relatedTopicTitle}</a>
+      </>
+    ) : null}
+    <span class="muted"> · {e.by}</span>
+    {e.meetingId ? (
+      <>
+        {' · '}
+        <a href={`/meetings/${e.meetingId}`}>{e.meetingTitle}</a>
+      </>
+    ) : null}
+    {e.reason && e.reason !== 'consultation' ? <p>{e.reason}</p> : null}
+    {e.evidenceUrl ? (
+      <p>
+        <a href={e.evidenceUrl} rel="noopener noreferrer">
+          {ctx.t('topics.evidence')}
+        </a>
+      </p>
+    ) : null}
+  </li>
+)
+
 async function topicPage(
   c: Context<AppEnv>,
   opts: {
@@ -479,7 +519,7 @@ async function topicPage(
   const id = uuidParam(c, 'id')
   const topic = await topics.getTopic(db, ctx.actor, id, ctx.lang)
   const staff = isStaff(ctx.actor)
-  const [timeline, speakable, meetingList, others] = await Promise.all([
+  const [timeline, speakable, meetingList, others, conclusions, actions, agendaRows] = await Promise.all([
     topics.topicTimeline(db, ctx.actor, id, ctx.lang),
     topics.speakableOrganizations(db, ctx.actor),
     staff
@@ -493,6 +533,16 @@ async function topicPage(
           ctx.lang,
         )
       : Promise.resolve(null),
+    followUp.conclusions(db, ctx.actor, { topicId: id }, ctx.lang),
+    followUp.actions(db, ctx.actor, { topicId: id }, ctx.lang),
+    db
+      .selectFrom('agenda_item')
+      .innerJoin('agenda', 'agenda.id', 'agenda_item.agenda_id')
+      .innerJoin('meeting', 'meeting.id', 'agenda.meeting_id')
+      .select(['agenda.meeting_id', 'agenda.version', 'agenda.published_at', 'meeting.titles'])
+      .where('agenda_item.topic_id', '=', id)
+      .where('agenda.status', '=', 'published')
+      .execute(),
   ])
   const orgs = speakable.size
     ? await db
@@ -663,33 +713,53 @@ async function topicPage(
       <section aria-labelledby="timeline-h">
         <h2 id="timeline-h">{t('topics.timeline')}</h2>
         <ol class="timeline">
-          {timeline.map((e) => (
-            <li>
-              <time datetime={e.at}>{formatDateTime(e.at, ctx.lang)}</time> —{' '}
-              <strong>{eventText(ctx, e)}</strong>
-              {e.relatedTopicId ? (
+          {[
+            ...timeline.map((e) => ({ at: e.at, event: e })),
+            ...agendaRows.map((a) => ({
+              at: a.published_at!.toISOString(),
+              node: (
                 <>
-                  {' '}
-                  <a href={`/topics/${e.relatedTopicId}`}>{e.relatedTopicTitle}</a>
-                </>
-              ) : null}
-              <span class="muted"> · {e.by}</span>
-              {e.meetingId ? (
-                <>
-                  {' · '}
-                  <a href={`/meetings/${e.meetingId}`}>{e.meetingTitle}</a>
-                </>
-              ) : null}
-              {e.reason && e.reason !== 'consultation' ? <p>{e.reason}</p> : null}
-              {e.evidenceUrl ? (
-                <p>
-                  <a href={e.evidenceUrl} rel="noopener noreferrer">
-                    {t('topics.evidence')}
+                  <strong>{t('topics.story.on_agenda', { version: a.version })}</strong> ·{' '}
+                  <a href={`/meetings/${a.meeting_id}/agenda?version=${a.version}`}>
+                    {pick(a.titles as Localized, ctx.lang)}
                   </a>
-                </p>
-              ) : null}
-            </li>
-          ))}
+                </>
+              ),
+            })),
+            ...conclusions.map((c) => ({
+              at: c.createdAt,
+              node: (
+                <>
+                  <strong>{t('topics.story.conclusion', { type: t(`follow_up.types.${c.type}`) })}</strong> ·{' '}
+                  <a href={`/meetings/${c.meetingId}#conclusions-h`}>{c.meetingTitle}</a>
+                  <p>{c.text}</p>
+                </>
+              ),
+            })),
+            ...actions.map((a) => ({
+              at: a.updates[0]?.at ?? a.dueDate,
+              node: (
+                <>
+                  <strong>{t('topics.story.action', { body: a.ownerBody })}</strong>{' '}
+                  <a href={`/actions/${a.id}`}>{a.what}</a> · <ActionStatus ctx={ctx} a={a} />
+                  <span class="muted">
+                    {' '}
+                    · {t('topics.story.due', { date: formatDate(a.dueDate, ctx.lang) })}
+                  </span>
+                </>
+              ),
+            })),
+          ]
+            .sort((a, b) => a.at.localeCompare(b.at))
+            .map((entry) =>
+              'node' in entry ? (
+                <li>
+                  <time datetime={entry.at}>{formatDateTime(entry.at, ctx.lang)}</time> — {entry.node}
+                </li>
+              ) : (
+                <TimelineEvent ctx={ctx} e={entry.event} />
+              ),
+            )}
         </ol>
       </section>
 
