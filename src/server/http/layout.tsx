@@ -196,8 +196,24 @@ export const TextField: FC<{
   maxlength?: number
   lang?: string
   dir?: string
-}> = ({ ctx, name, label, value, errors, type, required, hint, autocomplete, maxlength, lang, dir }) => {
-  const id = `f-${name.replace(/[^a-z0-9]+/gi, '-')}`
+  /** When one page has two forms with a field of the same name. */
+  id?: string
+}> = ({
+  ctx,
+  name,
+  label,
+  value,
+  errors,
+  type,
+  required,
+  hint,
+  autocomplete,
+  maxlength,
+  lang,
+  dir,
+  id: given,
+}) => {
+  const id = given ?? `f-${name.replace(/[^a-z0-9]+/gi, '-')}`
   const err = errors?.[name]
   const describedBy =
     [hint ? `${id}-hint` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined

@@ -471,7 +471,7 @@ export async function publishAgenda(
           kind: 'transition',
           from_state: t.state,
           to_state: 'on_agenda',
-          reason: `agenda version ${draft.version} published`,
+          reason: `@agenda_published:${draft.version}`,
           meeting_id: meetingId,
           at: now,
           by_user: actorUserId(actor),

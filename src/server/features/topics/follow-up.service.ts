@@ -117,7 +117,7 @@ export async function recordConclusion(db: Db, actor: Actor, meetingId: string, 
       .returningAll()
       .executeTakeFirstOrThrow()
     if (input.topicId && input.topicState)
-      await moveTopic(trx, actor, input.topicId, input.topicState, meetingId, `conclusion: ${input.type}`)
+      await moveTopic(trx, actor, input.topicId, input.topicState, meetingId, `@conclusion:${input.type}`)
     else if (input.topicId) {
       const exists = await trx
         .selectFrom('topic')

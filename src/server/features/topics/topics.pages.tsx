@@ -477,15 +477,21 @@ function eventText(ctx: PageCtx, e: TopicEvent): string {
   }
 }
 
+/** Reasons the system writes are codes ("@agenda_published:2"), shown in the reader's language. */
+function reasonText(ctx: PageCtx, reason: string): string {
+  const arg = reason.slice(reason.indexOf(':') + 1)
+  if (reason.startsWith('@agenda_published:')) return ctx.t('topics.story.reason_agenda', { version: arg })
+  if (reason.startsWith('@conclusion:'))
+    return ctx.t('topics.story.reason_conclusion', { type: ctx.t(`follow_up.types.${arg}`) })
+  return reason
+}
+
 const TimelineEvent: FC<{ ctx: PageCtx; e: TopicEvent }> = ({ ctx, e }) => (
   <li>
-    <time datetime={e.at}>{formatDateTime(e.at, ctx.lang)}</time> — <strong>{eventText(ctx, e)}</strong>
-    {e.relatedTopicId ? (
-      <>
-        {' '}
-        <a href={`/topics/${e.relatedTopicId}`}>{e.relatedTopicTitle}</a>
-      </>
-    ) : null}
+    <time datetime={e.at}>{formatDateTime(e.at, ctx.lang)}</time> —{' '}
+    <strong>
+      {e.relatedTopicId ? <a href={`/topics/${e.relatedTopicId}`}>{eventText(ctx, e)}</a> : eventText(ctx, e)}
+    </strong>
     <span class="muted"> · {e.by}</span>
     {e.meetingId ? (
       <>
@@ -493,7 +499,7 @@ const TimelineEvent: FC<{ ctx: PageCtx; e: TopicEvent }> = ({ ctx, e }) => (
         <a href={`/meetings/${e.meetingId}`}>{e.meetingTitle}</a>
       </>
     ) : null}
-    {e.reason && e.reason !== 'consultation' ? <p>{e.reason}</p> : null}
+    {e.reason && e.reason !== 'consultation' ? <p>{reasonText(ctx, e.reason)}</p> : null}
     {e.evidenceUrl ? (
       <p>
         <a href={e.evidenceUrl} rel="noopener noreferrer">
@@ -790,6 +796,7 @@ async function topicPage(
               />
               <TextField
                 ctx={ctx}
+                id="f-merge-reason"
                 name="reason"
                 label={t('topics.reason')}
                 required
@@ -814,6 +821,7 @@ async function topicPage(
               />
               <TextField
                 ctx={ctx}
+                id="f-split-reason"
                 name="reason"
                 label={t('topics.reason')}
                 required
