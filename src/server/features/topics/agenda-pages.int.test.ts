@@ -56,6 +56,7 @@ describe('agenda pages', () => {
       ['consultation_demand', '2'],
       ['developing_demand', '2'],
       ['supports', '1'],
+      ['open_actions', '1'],
       ['staleness', '1'],
     ])
     assert.equal(weights.status, 422)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { buildMeeting, buildOrganization } from '../../testing/factories.ts'
+import { buildGroup, buildMeeting, buildOrganization } from '../../testing/factories.ts'
 import { type TestUser, useHarness } from '../../testing/harness.ts'
 
 const h = useHarness()
@@ -86,7 +86,7 @@ describe('agenda builder', () => {
       await h.request(`/api/v1/meetings/${meeting.id}/agenda-candidates`, { as: sec })
     ).json()) as Candidate[]
     const byId = new Map(list.map((c) => [c.topicId, c]))
-    // Default weights: strategic 3, consultation 2, developing 2, supports 1, staleness 1; both are new (staleness 0).
+    // Default weights: strategic 3, consultation 2, developing 2, supports 1, open actions 1, staleness 1; both are new (staleness 0).
     assert.equal(byId.get(strategic.id)!.score.total, 12, '4 × 3')
     assert.equal(byId.get(popular.id)!.score.total, 8, '2 proposals × 2 + 1 developing × 2 + 2 supports × 1')
     const parts = Object.fromEntries(byId.get(popular.id)!.score.parts.map((x) => [x.component, x.value]))
@@ -95,6 +95,7 @@ describe('agenda builder', () => {
       consultation_demand: 2,
       developing_demand: 1,
       supports: 2,
+      open_actions: 0,
       staleness: 0,
     })
     assert.ok(
@@ -104,7 +105,14 @@ describe('agenda builder', () => {
     const w = await h.request('/api/v1/topic-score-weights', {
       method: 'PUT',
       as: sec,
-      json: { strategic: 3, consultation_demand: 2, developing_demand: 2, supports: 10, staleness: 1 },
+      json: {
+        strategic: 3,
+        consultation_demand: 2,
+        developing_demand: 2,
+        supports: 10,
+        open_actions: 1,
+        staleness: 1,
+      },
     })
     assert.equal(w.status, 200)
     const again = (await (
@@ -114,7 +122,14 @@ describe('agenda builder', () => {
     await h.request('/api/v1/topic-score-weights', {
       method: 'PUT',
       as: sec,
-      json: { strategic: 3, consultation_demand: 2, developing_demand: 2, supports: 1, staleness: 1 },
+      json: {
+        strategic: 3,
+        consultation_demand: 2,
+        developing_demand: 2,
+        supports: 1,
+        open_actions: 1,
+        staleness: 1,
+      },
     })
     const focal = await h.user([{ role: 'focal_point', countryCode: 'SN' }])
     assert.equal(
@@ -220,5 +235,55 @@ describe('agenda builder', () => {
       .where('agenda.meeting_id', '=', concluded.id)
       .executeTakeFirstOrThrow()
     assert.equal(Number(count.n), 0)
+  })
+
+  test('open follow-up actions count in the score; the board filters by the group whose agendas had the topic', async () => {
+    const sec = await h.user([{ role: 'secretariat' }])
+    const group = await buildGroup(h.db)
+    const past = await buildMeeting(h.db, {
+      status: 'announced',
+      group_id: group.id,
+      starts_at: new Date(Date.now() - 86400_000),
+    })
+    const t = await topic(sec, 'Group topic with an action')
+    const draft = (await (await edit(sec, past.id, { kind: 'add_topic', topicId: t.id })).json()) as Agenda
+    await h.request(`/api/v1/meetings/${past.id}/agenda/publish`, {
+      method: 'POST',
+      as: sec,
+      json: { lockVersion: draft.lockVersion },
+    })
+    const inGroup = (await (await h.request(`/api/v1/topics?groupId=${group.id}`, { as: sec })).json()) as {
+      items: { id: string }[]
+    }
+    assert.deepEqual(
+      inGroup.items.map((x) => x.id),
+      [t.id],
+    )
+    const c = (await (
+      await h.request(`/api/v1/meetings/${past.id}/conclusions`, {
+        method: 'POST',
+        as: sec,
+        json: { topicId: t.id, texts: { en: 'Ask TSAG' }, type: 'request' },
+      })
+    ).json()) as { id: string }
+    const action = await h.request(`/api/v1/conclusions/${c.id}/actions`, {
+      method: 'POST',
+      as: sec,
+      json: {
+        what: { en: 'Report back' },
+        ownerBody: 'TSAG',
+        responsibleUserId: sec.userId,
+        dueDate: '2027-01-31',
+      },
+    })
+    assert.equal(action.status, 201)
+    const next = await buildMeeting(h.db, { status: 'announced' })
+    const list = (await (
+      await h.request(`/api/v1/meetings/${next.id}/agenda-candidates`, { as: sec })
+    ).json()) as Candidate[]
+    const part = list
+      .find((x) => x.topicId === t.id)!
+      .score.parts.find((p) => p.component === 'open_actions')!
+    assert.deepEqual([part.value, part.weight, part.points], [1, 1, 1])
   })
 })

@@ -101,6 +101,7 @@ export async function candidates(
       demand: number
       developing: number
       supports: number
+      open_actions: number
       last_discussed: Date | null
     }>`
       WITH proposals AS (
@@ -119,6 +120,7 @@ export async function candidates(
         (SELECT count(*) FROM proposals p WHERE p.topic_id = t.id)::int AS demand,
         (SELECT count(*) FROM proposals p WHERE p.topic_id = t.id AND p.status = 'developing')::int AS developing,
         (SELECT count(*) FROM topic_support s WHERE s.topic_id = t.id)::int AS supports,
+        (SELECT count(*) FROM follow_up_action a WHERE a.topic_id = t.id AND a.status IN ('open','in_progress'))::int AS open_actions,
         (SELECT max(e.at) FROM topic_event e WHERE e.topic_id = t.id AND e.kind = 'transition' AND e.to_state = 'discussed') AS last_discussed
       FROM topic t
       WHERE t.merged_into IS NULL AND t.state IN (${sql.join(SCHEDULABLE)})`.execute(db),
@@ -137,6 +139,7 @@ export async function candidates(
           consultation_demand: Number(r.demand),
           developing_demand: Number(r.developing),
           supports: Number(r.supports),
+          open_actions: Number(r.open_actions),
           staleness: staleness(r.last_discussed ?? r.created_at, at),
         },
         weights,

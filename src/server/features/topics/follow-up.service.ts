@@ -6,6 +6,7 @@ import { type Language, type Localized, pick, translator } from '../../i18n/i18n
 import { recordAudit } from '../audit/audit.service.ts'
 import { type Actor, actorLabel, actorUserId, canWrite, deny, isStaff, isUser } from '../auth/auth.policy.ts'
 import { enqueueEmail } from '../mail/mail.service.ts'
+import { pathTo } from './lifecycle.ts'
 import type { TopicState } from './topics.schema.ts'
 import { transitionRules } from './topics.service.ts'
 
@@ -58,11 +59,7 @@ async function moveTopic(
   if (topic.merged_into) throw new AppError('TOPIC_MERGED', { into: topic.merged_into })
   if (topic.state === to) return
   const rules = await transitionRules(trx)
-  const path: TopicState[] = rules.get(topic.state as TopicState)?.includes(to)
-    ? [to]
-    : rules.get(topic.state as TopicState)?.includes('discussed') && rules.get('discussed')?.includes(to)
-      ? ['discussed', to]
-      : []
+  const path = pathTo(rules, topic.state as TopicState, to)
   if (!path.length)
     throw new AppError('TOPIC_TRANSITION_INVALID', {
       from: topic.state,

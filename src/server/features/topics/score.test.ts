@@ -6,11 +6,25 @@ import { STALENESS_CAP_MONTHS, score, staleness } from './score.ts'
 describe('agenda score', () => {
   test('is the sum of weight × value, every part shown (hand-computed)', () => {
     const s = score(
-      { strategic: 5.5, consultation_demand: 3, developing_demand: 2, supports: 4, staleness: 7 },
-      { strategic: 3, consultation_demand: 2, developing_demand: 2, supports: 1, staleness: 0.5 },
+      {
+        strategic: 5.5,
+        consultation_demand: 3,
+        developing_demand: 2,
+        supports: 4,
+        open_actions: 2,
+        staleness: 7,
+      },
+      {
+        strategic: 3,
+        consultation_demand: 2,
+        developing_demand: 2,
+        supports: 1,
+        open_actions: 1.5,
+        staleness: 0.5,
+      },
     )
-    // 5.5×3 + 3×2 + 2×2 + 4×1 + 7×0.5 = 16.5 + 6 + 4 + 4 + 3.5 = 34
-    assert.equal(s.total, 34)
+    // 5.5×3 + 3×2 + 2×2 + 4×1 + 2×1.5 + 7×0.5 = 16.5 + 6 + 4 + 4 + 3 + 3.5 = 37
+    assert.equal(s.total, 37)
     assert.deepEqual(
       s.parts.map((p) => [p.component, p.value, p.weight, p.points]),
       [
@@ -18,6 +32,7 @@ describe('agenda score', () => {
         ['consultation_demand', 3, 2, 6],
         ['developing_demand', 2, 2, 4],
         ['supports', 4, 1, 4],
+        ['open_actions', 2, 1.5, 3],
         ['staleness', 7, 0.5, 3.5],
       ],
     )
@@ -25,8 +40,22 @@ describe('agenda score', () => {
 
   test('a weight of zero removes a component; parts are rounded to cents and add up to the total', () => {
     const s = score(
-      { strategic: 1, consultation_demand: 1, developing_demand: 1, supports: 1, staleness: 1 },
-      { strategic: 0.333, consultation_demand: 0.333, developing_demand: 0.333, supports: 0, staleness: 0 },
+      {
+        strategic: 1,
+        consultation_demand: 1,
+        developing_demand: 1,
+        supports: 1,
+        open_actions: 1,
+        staleness: 1,
+      },
+      {
+        strategic: 0.333,
+        consultation_demand: 0.333,
+        developing_demand: 0.333,
+        supports: 0,
+        open_actions: 0,
+        staleness: 0,
+      },
     )
     assert.equal(s.total, 0.99)
     assert.equal(s.parts.find((p) => p.component === 'supports')!.points, 0)

@@ -8,6 +8,7 @@ export const SCORE_COMPONENTS = [
   'consultation_demand',
   'developing_demand',
   'supports',
+  'open_actions',
   'staleness',
 ] as const
 export type ScoreComponent = (typeof SCORE_COMPONENTS)[number]

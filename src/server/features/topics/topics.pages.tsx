@@ -33,6 +33,7 @@ import {
   pick,
 } from '../../i18n/i18n.ts'
 import { deny, isAdmin, isStaff, isUser } from '../auth/auth.policy.ts'
+import { listGroups } from '../directory/directory.service.ts'
 import { searchMeetings } from '../meetings/meetings.service.ts'
 import { ActionStatus } from './follow-up.pages.tsx'
 import * as followUp from './follow-up.service.ts'
@@ -110,12 +111,13 @@ topicPages.get('/topics', async (c) => {
   const parsed = TopicQuerySchema.safeParse(c.req.query())
   const q = parsed.success ? parsed.data : TopicQuerySchema.parse({})
   const db = c.get('deps').database.db
-  const [result, priorities, speakable] = await Promise.all([
+  const [result, priorities, speakable, groups] = await Promise.all([
     topics.listTopics(db, ctx.actor, q, ctx.lang),
     topics.listPriorities(db, ctx.actor, ctx.lang),
     topics.speakableOrganizations(db, ctx.actor),
+    listGroups(db, ctx.actor, ctx.lang),
   ])
-  const filtered = !!(q.q || q.state || q.source || q.priorityId || q.studyGroup || q.year)
+  const filtered = !!(q.q || q.state || q.source || q.priorityId || q.studyGroup || q.year || q.groupId)
   const canPropose = isStaff(ctx.actor) || speakable.size > 0
   const nf = new Intl.NumberFormat(ctx.lang)
   const thisYear = new Date().getUTCFullYear()
@@ -161,6 +163,14 @@ topicPages.get('/topics', async (c) => {
           empty={t('filter.all')}
         />
         <TextField ctx={ctx} name="studyGroup" label={t('topics.study_group')} value={q.studyGroup} />
+        <SelectField
+          ctx={ctx}
+          name="groupId"
+          label={t('topics.group')}
+          value={q.groupId}
+          options={groups.map((g) => ({ value: g.id, label: g.name }))}
+          empty={t('filter.all')}
+        />
         <SelectField
           ctx={ctx}
           name="year"

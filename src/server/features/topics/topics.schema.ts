@@ -171,6 +171,8 @@ export const TopicQuerySchema = z.object({
   source: z.preprocess(blank, z.enum(TOPIC_SOURCES).optional()),
   priorityId: z.preprocess(blank, z.uuid().optional()),
   studyGroup: z.preprocess(blank, z.string().trim().max(40).optional()),
+  /** Topics that were on a published agenda of a meeting of this group. */
+  groupId: z.preprocess(blank, z.uuid().optional()),
   /** Topics created in this year (the board's period filter). */
   year: z.preprocess(blank, z.coerce.number().int().min(2000).max(2200).optional()),
   includeMerged: z.preprocess((v) => v === 'true' || v === true, z.boolean()).default(false),

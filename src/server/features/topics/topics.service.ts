@@ -17,6 +17,7 @@ import {
   isUser,
   representedOrganizationIds,
 } from '../auth/auth.policy.ts'
+import { canMove, type TransitionRules } from './lifecycle.ts'
 import {
   type Priority,
   type PriorityInput,
@@ -59,8 +60,6 @@ async function speakableOrganizations(db: Db, actor: Actor): Promise<Set<string>
 }
 
 // ---------------------------------------------------------------- lifecycle
-
-export type TransitionRules = Map<TopicState, TopicState[]>
 
 export async function transitionRules(db: Db): Promise<TransitionRules> {
   const rows = await db.selectFrom('topic_transition_rule').selectAll().execute()
@@ -232,6 +231,21 @@ export async function listTopics(
   let query = db.selectFrom('topic')
   if (!q.includeMerged) query = query.where('topic.merged_into', 'is', null)
   if (q.source) query = query.where('topic.source', '=', q.source)
+  if (q.groupId) {
+    const groupId = q.groupId
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('agenda_item')
+          .innerJoin('agenda', 'agenda.id', 'agenda_item.agenda_id')
+          .innerJoin('meeting', 'meeting.id', 'agenda.meeting_id')
+          .select('agenda_item.id')
+          .whereRef('agenda_item.topic_id', '=', 'topic.id')
+          .where('agenda.status', '=', 'published')
+          .where('meeting.group_id', '=', groupId),
+      ),
+    )
+  }
   if (q.year)
     query = query
       .where('topic.created_at', '>=', new Date(Date.UTC(q.year, 0, 1)))
@@ -514,10 +528,9 @@ export async function transitionTopic(
   assertStaffWrite(actor)
   await inTransaction(db, async (trx) => {
     const before = await lockTopic(trx, id, input.version)
-    const allowed = before.merged_into
-      ? []
-      : ((await transitionRules(trx)).get(before.state as TopicState) ?? [])
-    if (!allowed.includes(input.to))
+    const rules = await transitionRules(trx)
+    const allowed = before.merged_into ? [] : (rules.get(before.state as TopicState) ?? [])
+    if (before.merged_into || !canMove(rules, before.state as TopicState, input.to))
       throw new AppError('TOPIC_TRANSITION_INVALID', { from: before.state, to: input.to, allowed })
     if (
       input.meetingId &&
