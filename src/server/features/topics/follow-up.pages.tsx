@@ -16,13 +16,65 @@ import {
   SelectField,
   TextField,
 } from '../../http/layout.tsx'
-import { formatDate, formatDateTime } from '../../i18n/i18n.ts'
+import {
+  direction,
+  formatDate,
+  formatDateTime,
+  LANGUAGE_NAMES,
+  LANGUAGES,
+  type Language,
+} from '../../i18n/i18n.ts'
 import { deny, isStaff, isUser } from '../auth/auth.policy.ts'
 import { ActionInputSchema, ActionUpdateSchema, BodyName, ConclusionInputSchema } from './follow-up.routes.ts'
 import * as followUp from './follow-up.service.ts'
 import { TOPIC_STATES } from './topics.schema.ts'
 
 export const followUpPages = new Hono<AppEnv>()
+
+/** A text in the six languages: English first (required), the others folded away. */
+const MultiText: FC<{ ctx: PageCtx; name: string; idPrefix: string; label: string; multiline?: boolean }> = ({
+  ctx,
+  name,
+  idPrefix,
+  label,
+  multiline,
+}) => {
+  const field = (l: Language, required: boolean) => (
+    <div class="field">
+      <label for={`${idPrefix}-${l}`} class={required ? 'required' : undefined}>
+        {`${label} (${LANGUAGE_NAMES[l]})`}
+      </label>
+      {multiline ? (
+        <textarea
+          id={`${idPrefix}-${l}`}
+          name={`${name}.${l}`}
+          lang={l}
+          dir={direction(l)}
+          rows={3}
+          required={required}
+        />
+      ) : (
+        <input
+          id={`${idPrefix}-${l}`}
+          name={`${name}.${l}`}
+          lang={l}
+          dir={direction(l)}
+          maxlength={300}
+          required={required}
+        />
+      )}
+    </div>
+  )
+  return (
+    <div class="localized">
+      {field('en', true)}
+      <details>
+        <summary>{ctx.t('follow_up.other_languages')}</summary>
+        {LANGUAGES.filter((l) => l !== 'en').map((l) => field(l, false))}
+      </details>
+    </div>
+  )
+}
 
 export const ActionStatus: FC<{ ctx: PageCtx; a: followUp.ActionView }> = ({ ctx, a }) => (
   <>
@@ -109,13 +161,7 @@ export const MeetingConclusions: FC<{
                 <Csrf ctx={ctx} />
                 <input type="hidden" name="meetingId" value={meetingId} />
                 <div class="grid-2">
-                  <TextField
-                    ctx={ctx}
-                    name="what.en"
-                    label={t('follow_up.what_en')}
-                    required
-                    maxlength={300}
-                  />
+                  <MultiText ctx={ctx} name="what" idPrefix={`f-what-${c.id}`} label={t('follow_up.what')} />
                   <TextField
                     ctx={ctx}
                     name="ownerBody"
@@ -171,12 +217,13 @@ export const MeetingConclusions: FC<{
                 empty={t('follow_up.leave_state')}
               />
             </div>
-            <div class="field">
-              <label for="f-texts-en" class="required">
-                {t('follow_up.text_en')}
-              </label>
-              <textarea id="f-texts-en" name="texts.en" rows={4} required />
-            </div>
+            <MultiText
+              ctx={ctx}
+              name="texts"
+              idPrefix="f-conclusion"
+              label={t('follow_up.conclusion_text')}
+              multiline
+            />
             <button type="submit">{t('follow_up.record')}</button>
           </form>
         </details>

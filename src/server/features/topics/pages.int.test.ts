@@ -140,6 +140,37 @@ describe('topic pages', () => {
     ])
     assert.equal(ok.status, 303)
     assert.match(await (await h.request('/priorities', { as: sec })).text(), /Quantum/)
+    const list = await (await h.request('/api/v1/priorities', { as: sec })).json()
+    const quantum = (list as { id: string; title: string; version: number }[]).find(
+      (x) => x.title === 'Quantum',
+    )!
+    const editPage = await (await h.request(`/priorities/${quantum.id}/edit`, { as: sec })).text()
+    assert.match(editPage, /value="Quantum"/)
+    const edited = await post(`/priorities/${quantum.id}/edit`, sec, [
+      ['titles.en', 'Quantum technologies'],
+      ['titles.fr', 'Technologies quantiques'],
+      ['kind', 'emerging_technology'],
+      ['weight', '6'],
+      ['periodStart', '2026-01-01'],
+      ['version', String(quantum.version)],
+    ])
+    assert.equal(edited.status, 303)
+    const stale = await post(`/priorities/${quantum.id}/edit`, sec, [
+      ['titles.en', 'Quantum'],
+      ['kind', 'emerging_technology'],
+      ['weight', '1'],
+      ['periodStart', '2026-01-01'],
+      ['version', String(quantum.version)],
+    ])
+    assert.equal(stale.status, 409, 'an edit on an old reading')
+    const after = (await (await h.request('/api/v1/priorities', { as: sec })).json()) as {
+      id: string
+      weight: number
+      titles: Record<string, string>
+    }[]
+    const q = after.find((x) => x.id === quantum.id)!
+    assert.equal(q.weight, 6)
+    assert.equal(q.titles.fr, 'Technologies quantiques')
     const focal = await h.user([{ role: 'focal_point', countryCode: 'FR' }])
     assert.equal(
       (await post('/priorities', focal, [['titles.en', 'X']])).status,

@@ -910,6 +910,63 @@ for (const [path, support] of [
 
 // ---------------------------------------------------------------- strategic priorities
 
+const PriorityForm: FC<{
+  ctx: PageCtx
+  action: string
+  values?: Record<string, string> | undefined
+  errors?: FormErrors | undefined
+  submit: string
+}> = ({ ctx, action, values, errors, submit }) => {
+  const { t } = ctx
+  const titles = Object.fromEntries(LANGUAGES.map((l) => [l, values?.[`titles.${l}`]]))
+  return (
+    <form method="post" action={action} novalidate>
+      <Csrf ctx={ctx} />
+      {values?.version ? <input type="hidden" name="version" value={values.version} /> : null}
+      <Localized6 ctx={ctx} name="titles" legend={t('topics.title')} value={titles} errors={errors} />
+      <div class="grid-2">
+        <SelectField
+          ctx={ctx}
+          name="kind"
+          label={t('topics.kind')}
+          value={values?.kind}
+          options={enumOptions(ctx, 'topics.priority_kinds', PRIORITY_KINDS)}
+          required
+          errors={errors}
+        />
+        <TextField
+          ctx={ctx}
+          name="weight"
+          label={t('topics.weight')}
+          type="number"
+          value={values?.weight ?? '1'}
+          hint={t('topics.weight_hint')}
+          required
+          errors={errors}
+        />
+        <TextField
+          ctx={ctx}
+          name="periodStart"
+          label={t('topics.period_start')}
+          type="date"
+          value={values?.periodStart}
+          required
+          errors={errors}
+        />
+        <TextField
+          ctx={ctx}
+          name="periodEnd"
+          label={t('topics.period_end')}
+          type="date"
+          value={values?.periodEnd}
+          errors={errors}
+        />
+      </div>
+      <button type="submit">{submit}</button>
+    </form>
+  )
+}
+
 async function prioritiesPage(c: Context<AppEnv>, errors?: FormErrors, values?: Record<string, string>) {
   const ctx = pageCtx(c)
   const { t } = ctx
@@ -956,6 +1013,7 @@ async function prioritiesPage(c: Context<AppEnv>, errors?: FormErrors, values?: 
                 </td>
                 {isStaff(ctx.actor) ? (
                   <td>
+                    <a href={`/priorities/${p.id}/edit`}>{t('action.edit')}</a>{' '}
                     {!p.archived ? (
                       <ConfirmButton
                         ctx={ctx}
@@ -975,56 +1033,13 @@ async function prioritiesPage(c: Context<AppEnv>, errors?: FormErrors, values?: 
         <section aria-labelledby="add-priority-h">
           <h2 id="add-priority-h">{t('topics.add_priority')}</h2>
           <ErrorSummary ctx={ctx} errors={errors} />
-          <form method="post" action="/priorities" novalidate>
-            <Csrf ctx={ctx} />
-            <div class="grid-2">
-              <TextField
-                ctx={ctx}
-                name="titles.en"
-                label={t('topics.title_en')}
-                value={values?.['titles.en']}
-                required
-                errors={errors}
-              />
-              <SelectField
-                ctx={ctx}
-                name="kind"
-                label={t('topics.kind')}
-                value={values?.kind}
-                options={enumOptions(ctx, 'topics.priority_kinds', PRIORITY_KINDS)}
-                required
-                errors={errors}
-              />
-              <TextField
-                ctx={ctx}
-                name="weight"
-                label={t('topics.weight')}
-                type="number"
-                value={values?.weight ?? '1'}
-                hint={t('topics.weight_hint')}
-                required
-                errors={errors}
-              />
-              <TextField
-                ctx={ctx}
-                name="periodStart"
-                label={t('topics.period_start')}
-                type="date"
-                value={values?.periodStart}
-                required
-                errors={errors}
-              />
-              <TextField
-                ctx={ctx}
-                name="periodEnd"
-                label={t('topics.period_end')}
-                type="date"
-                value={values?.periodEnd}
-                errors={errors}
-              />
-            </div>
-            <button type="submit">{t('topics.add_priority')}</button>
-          </form>
+          <PriorityForm
+            ctx={ctx}
+            action="/priorities"
+            values={values}
+            errors={errors}
+            submit={t('topics.add_priority')}
+          />
         </section>
       ) : null}
     </Layout>
@@ -1041,6 +1056,70 @@ topicPages.post('/priorities', async (c) => {
   if (!v.ok) return c.html(await prioritiesPage(c, v.errors, values), 422)
   await topics.savePriority(c.get('deps').database.db, ctx.actor, null, v.data, ctx.lang)
   return c.redirect('/priorities?notice=created', 303)
+})
+
+async function priorityEditPage(
+  c: Context<AppEnv>,
+  values?: Record<string, string>,
+  errors?: FormErrors,
+  code?: string,
+) {
+  const ctx = pageCtx(c)
+  const { t } = ctx
+  if (!isStaff(ctx.actor)) deny(ctx.actor)
+  const id = uuidParam(c, 'id')
+  const p = (await topics.listPriorities(c.get('deps').database.db, ctx.actor, ctx.lang, true)).find(
+    (x) => x.id === id,
+  )
+  if (!p) throw new AppError('PRIORITY_NOT_FOUND')
+  const current: Record<string, string> = values ?? {
+    ...Object.fromEntries(Object.entries(p.titles).map(([l, v]) => [`titles.${l}`, v])),
+    kind: p.kind,
+    weight: String(p.weight),
+    periodStart: p.periodStart,
+    periodEnd: p.periodEnd ?? '',
+    version: String(p.version),
+  }
+  return (
+    <Layout ctx={ctx} title={t('topics.edit_title', { title: p.title })}>
+      <p class="breadcrumb">
+        <a href="/priorities">{t('topics.priorities')}</a>
+      </p>
+      <h1>{t('topics.edit_title', { title: p.title })}</h1>
+      <ErrorSummary ctx={ctx} errors={errors} code={code} />
+      <PriorityForm
+        ctx={ctx}
+        action={`/priorities/${id}/edit`}
+        values={current}
+        errors={errors}
+        submit={t('action.save')}
+      />
+    </Layout>
+  )
+}
+
+topicPages.get('/priorities/:id/edit', async (c) => c.html(await priorityEditPage(c)))
+
+topicPages.post('/priorities/:id/edit', async (c) => {
+  const ctx = pageCtx(c)
+  if (!isStaff(ctx.actor)) deny(ctx.actor)
+  const values = await formFields(c)
+  const v = validate(PriorityInputSchema, nest(values))
+  if (!v.ok) return c.html(await priorityEditPage(c, values, v.errors), 422)
+  try {
+    await topics.savePriority(
+      c.get('deps').database.db,
+      ctx.actor,
+      uuidParam(c, 'id'),
+      { ...v.data, version: Number(values.version) || undefined },
+      ctx.lang,
+    )
+  } catch (error) {
+    if (error instanceof AppError && error.status === 409)
+      return c.html(await priorityEditPage(c, values, undefined, error.code), 409)
+    throw error
+  }
+  return c.redirect('/priorities?notice=saved', 303)
 })
 
 topicPages.post('/priorities/:id/archive', async (c) => {
