@@ -100,7 +100,7 @@ describe('one topic from a member proposal to a completed action, in Chromium', 
 
     await member.getByRole('link', { name: 'Topics and their lifecycle' }).click()
     await member.getByRole('link', { name: 'Propose a topic' }).click()
-    await member.getByLabel('English').first().fill(TOPIC)
+    await member.getByLabel('Title (English)').fill(TOPIC)
     await member.getByLabel('Study groups').fill('SG13, SG20')
     await member.getByRole('button', { name: 'Propose' }).click()
     await member.waitForURL(/\/topics\/[0-9a-f-]{36}\?notice=created/)

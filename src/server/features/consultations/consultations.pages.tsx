@@ -21,15 +21,8 @@ import {
   SortHeader,
   TextField,
 } from '../../http/layout.tsx'
-import {
-  direction,
-  formatDateTime,
-  LANGUAGE_NAMES,
-  LANGUAGES,
-  type Language,
-  type Localized,
-  pick,
-} from '../../i18n/i18n.ts'
+import { LocalizedInputs } from '../../http/localized-inputs.tsx'
+import { direction, formatDateTime, LANGUAGES, type Localized, pick } from '../../i18n/i18n.ts'
 import { deny, isStaff, isUser } from '../auth/auth.policy.ts'
 import { SESSION_ABSOLUTE_HOURS } from '../auth/auth.service.ts'
 import { CATEGORIES, COUNTRY_TAGS, DEVELOPMENT_STATUSES, ITU_REGIONS } from '../directory/directory.schema.ts'
@@ -352,70 +345,6 @@ const Checkboxes: FC<{
     ))}
   </fieldset>
 )
-
-/** Six language fields; the reader's language and English first, the others folded away. */
-const LocalizedInputs: FC<{
-  ctx: PageCtx
-  name: string
-  label: string
-  value: Localized
-  errors?: FormErrors | undefined
-  multiline?: boolean
-  required?: boolean
-  hint?: string
-  focus?: string | undefined
-}> = ({ ctx, name, label, value, errors, multiline, required, hint, focus }) => {
-  const err = errors?.[name]
-  const id = (l: string) => `f-${name.replace(/[^a-z0-9]+/gi, '-')}-${l}`
-  const first: Language[] = ctx.lang === 'en' ? ['en'] : [ctx.lang, 'en']
-  const rest = LANGUAGES.filter((l) => !first.includes(l))
-  const field = (l: Language) => (
-    <div class="field">
-      <label for={id(l)} class={required && l === first[0] ? 'required' : undefined}>
-        {`${label} (${LANGUAGE_NAMES[l]})`}
-      </label>
-      {multiline ? (
-        <textarea
-          id={id(l)}
-          name={`${name}.${l}`}
-          lang={l}
-          dir={direction(l)}
-          rows={3}
-          aria-invalid={err ? 'true' : undefined}
-          autofocus={focus === `${name}.${l}` ? true : undefined}
-        >
-          {value[l] ?? ''}
-        </textarea>
-      ) : (
-        <input
-          id={id(l)}
-          name={`${name}.${l}`}
-          value={value[l] ?? ''}
-          lang={l}
-          dir={direction(l)}
-          aria-invalid={err ? 'true' : undefined}
-          autofocus={focus === `${name}.${l}` ? true : undefined}
-        />
-      )}
-    </div>
-  )
-  const filled = rest.filter((l) => value[l]).length
-  return (
-    <div class={`localized${err ? ' has-error' : ''}`} id={`f-${name.replace(/[^a-z0-9]+/gi, '-')}`}>
-      {hint ? <p class="hint">{hint}</p> : null}
-      {first.map(field)}
-      <details open={filled > 0 && filled < rest.length ? true : undefined}>
-        <summary>
-          {ctx.t('consultations.builder.translations', { count: filled, total: rest.length })}
-        </summary>
-        {rest.map(field)}
-      </details>
-      {err ? (
-        <p class="field-error">{err.map((e) => ctx.t(`validation.${e}`, { defaultValue: e })).join(' ')}</p>
-      ) : null}
-    </div>
-  )
-}
 
 const QuestionEditor: FC<{
   ctx: PageCtx

@@ -16,65 +16,14 @@ import {
   SelectField,
   TextField,
 } from '../../http/layout.tsx'
-import {
-  direction,
-  formatDate,
-  formatDateTime,
-  LANGUAGE_NAMES,
-  LANGUAGES,
-  type Language,
-} from '../../i18n/i18n.ts'
+import { LocalizedInputs } from '../../http/localized-inputs.tsx'
+import { formatDate, formatDateTime } from '../../i18n/i18n.ts'
 import { deny, isStaff, isUser } from '../auth/auth.policy.ts'
 import { ActionInputSchema, ActionUpdateSchema, BodyName, ConclusionInputSchema } from './follow-up.routes.ts'
 import * as followUp from './follow-up.service.ts'
 import { TOPIC_STATES } from './topics.schema.ts'
 
 export const followUpPages = new Hono<AppEnv>()
-
-/** A text in the six languages: English first (required), the others folded away. */
-const MultiText: FC<{ ctx: PageCtx; name: string; idPrefix: string; label: string; multiline?: boolean }> = ({
-  ctx,
-  name,
-  idPrefix,
-  label,
-  multiline,
-}) => {
-  const field = (l: Language, required: boolean) => (
-    <div class="field">
-      <label for={`${idPrefix}-${l}`} class={required ? 'required' : undefined}>
-        {`${label} (${LANGUAGE_NAMES[l]})`}
-      </label>
-      {multiline ? (
-        <textarea
-          id={`${idPrefix}-${l}`}
-          name={`${name}.${l}`}
-          lang={l}
-          dir={direction(l)}
-          rows={3}
-          required={required}
-        />
-      ) : (
-        <input
-          id={`${idPrefix}-${l}`}
-          name={`${name}.${l}`}
-          lang={l}
-          dir={direction(l)}
-          maxlength={300}
-          required={required}
-        />
-      )}
-    </div>
-  )
-  return (
-    <div class="localized">
-      {field('en', true)}
-      <details>
-        <summary>{ctx.t('follow_up.other_languages')}</summary>
-        {LANGUAGES.filter((l) => l !== 'en').map((l) => field(l, false))}
-      </details>
-    </div>
-  )
-}
 
 export const ActionStatus: FC<{ ctx: PageCtx; a: followUp.ActionView }> = ({ ctx, a }) => (
   <>
@@ -161,7 +110,15 @@ export const MeetingConclusions: FC<{
                 <Csrf ctx={ctx} />
                 <input type="hidden" name="meetingId" value={meetingId} />
                 <div class="grid-2">
-                  <MultiText ctx={ctx} name="what" idPrefix={`f-what-${c.id}`} label={t('follow_up.what')} />
+                  <LocalizedInputs
+                    ctx={ctx}
+                    name="what"
+                    idPrefix={`f-what-${c.id}`}
+                    label={t('follow_up.what')}
+                    value={{}}
+                    required
+                    maxlength={300}
+                  />
                   <TextField
                     ctx={ctx}
                     name="ownerBody"
@@ -217,12 +174,14 @@ export const MeetingConclusions: FC<{
                 empty={t('follow_up.leave_state')}
               />
             </div>
-            <MultiText
+            <LocalizedInputs
               ctx={ctx}
               name="texts"
               idPrefix="f-conclusion"
               label={t('follow_up.conclusion_text')}
+              value={{}}
               multiline
+              required
             />
             <button type="submit">{t('follow_up.record')}</button>
           </form>

@@ -23,15 +23,8 @@ import {
   TextField,
   withQuery,
 } from '../../http/layout.tsx'
-import {
-  direction,
-  formatDate,
-  formatDateTime,
-  LANGUAGE_NAMES,
-  LANGUAGES,
-  type Localized,
-  pick,
-} from '../../i18n/i18n.ts'
+import { LocalizedInputs } from '../../http/localized-inputs.tsx'
+import { direction, formatDate, formatDateTime, LANGUAGES, type Localized, pick } from '../../i18n/i18n.ts'
 import { deny, isAdmin, isStaff, isUser } from '../auth/auth.policy.ts'
 import { listGroups } from '../directory/directory.service.ts'
 import { searchMeetings } from '../meetings/meetings.service.ts'
@@ -59,47 +52,6 @@ export const topicPages = new Hono<AppEnv>()
 
 export const StateBadge: FC<{ ctx: PageCtx; state: string }> = ({ ctx, state }) => (
   <span class={`badge topic-${state}`}>{ctx.t(`topics.states.${state}`)}</span>
-)
-
-const Localized6: FC<{
-  ctx: PageCtx
-  name: string
-  legend: string
-  value: Record<string, string | undefined>
-  errors?: FormErrors | undefined
-  multiline?: boolean
-}> = ({ ctx, name, legend, value, errors, multiline }) => (
-  <fieldset id={`f-${name}`}>
-    <legend>{legend}</legend>
-    {errors?.[name] ? (
-      <p class="field-error">
-        {errors[name].map((e) => ctx.t(`validation.${e}`, { defaultValue: e })).join(' ')}
-      </p>
-    ) : null}
-    <div class="grid-2">
-      {LANGUAGES.map((l) =>
-        multiline ? (
-          <div class="field">
-            <label for={`f-${name}-${l}`}>{LANGUAGE_NAMES[l]}</label>
-            <textarea id={`f-${name}-${l}`} name={`${name}.${l}`} lang={l} dir={direction(l)} rows={3}>
-              {value[l] ?? ''}
-            </textarea>
-          </div>
-        ) : (
-          <TextField
-            ctx={ctx}
-            name={`${name}.${l}`}
-            label={LANGUAGE_NAMES[l]}
-            value={value[l]}
-            lang={l}
-            dir={direction(l)}
-            maxlength={300}
-            errors={errors}
-          />
-        ),
-      )}
-    </div>
-  </fieldset>
 )
 
 // ---------------------------------------------------------------- list and board
@@ -302,11 +254,19 @@ async function topicFormPage(
         {existing ? (
           <input type="hidden" name="version" value={v.version ?? String(existing.version)} />
         ) : null}
-        <Localized6 ctx={ctx} name="titles" legend={t('topics.title')} value={v.titles} errors={errors} />
-        <Localized6
+        <LocalizedInputs
+          ctx={ctx}
+          name="titles"
+          label={t('topics.title')}
+          value={v.titles}
+          errors={errors}
+          required
+          maxlength={300}
+        />
+        <LocalizedInputs
           ctx={ctx}
           name="descriptions"
-          legend={t('topics.description')}
+          label={t('topics.description')}
           value={v.descriptions}
           errors={errors}
           multiline
@@ -923,7 +883,15 @@ const PriorityForm: FC<{
     <form method="post" action={action} novalidate>
       <Csrf ctx={ctx} />
       {values?.version ? <input type="hidden" name="version" value={values.version} /> : null}
-      <Localized6 ctx={ctx} name="titles" legend={t('topics.title')} value={titles} errors={errors} />
+      <LocalizedInputs
+        ctx={ctx}
+        name="titles"
+        label={t('topics.title')}
+        value={titles}
+        errors={errors}
+        required
+        maxlength={300}
+      />
       <div class="grid-2">
         <SelectField
           ctx={ctx}
