@@ -35,6 +35,7 @@ import type { AppEnv, Deps } from './http/context.ts'
 import { renderErrorPage } from './http/error-page.tsx'
 import { AppError, type ErrorCode, fromDatabaseError } from './http/errors.ts'
 import { authenticate, csrfProtection, securityHeaders, withDeps } from './http/middleware.ts'
+import { reportPages } from './reports/reports.pages.tsx'
 
 const staticDir = join(dirname(fileURLToPath(import.meta.url)), 'http/static')
 const STATIC: Record<string, { body: string; type: string }> = {
@@ -154,6 +155,7 @@ export function createApp(deps: Deps) {
   app.route('/', agendaPages)
   app.route('/', followUpPages)
   app.route('/', topicPages)
+  app.route('/', reportPages)
 
   app.route('/api/v1', directoryApi)
   app.route('/api/v1', authApi)

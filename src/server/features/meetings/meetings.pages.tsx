@@ -515,6 +515,11 @@ async function detailPage(
           <a class="button secondary" href={`/api/v1/meetings/${m.id}/calendar.ics`}>
             {t('meeting.add_to_calendar')}
           </a>
+          {manage ? (
+            <a class="button secondary" href={`/meetings/${m.id}/report`}>
+              {t('reports.preview')}
+            </a>
+          ) : null}
           {manage && m.status !== 'concluded' && m.status !== 'cancelled' ? (
             <a class="button" href={`/meetings/${m.id}/edit`}>
               {t('action.edit')}
