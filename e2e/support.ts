@@ -19,7 +19,15 @@ async function freePort(): Promise<number> {
   })
 }
 
-export type RunningApp = { url: string; dataDir: string; env: NodeJS.ProcessEnv; stop: () => Promise<void> }
+export type RunningApp = {
+  url: string
+  dataDir: string
+  env: NodeJS.ProcessEnv
+  /** Stops the server and keeps its data directory (so the command line can open it). */
+  halt: () => Promise<void>
+  /** Stops the server and removes its data directory. */
+  stop: () => Promise<void>
+}
 
 /** Runs the engage command line against the app's data directory (only while the server is stopped). */
 export function cli(app: Pick<RunningApp, 'env'>, args: string[]): string {
@@ -56,16 +64,20 @@ export async function startApp(prepare?: (env: NodeJS.ProcessEnv) => void): Prom
     if (Date.now() > deadline) throw new Error('server did not start within 60 s')
     await new Promise((r) => setTimeout(r, 200))
   }
+  const halt = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      await exited
+    }
+  }
   return {
     url,
     dataDir,
     env,
+    halt,
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r))
-        child.kill('SIGTERM')
-        await exited
-      }
+      await halt()
       rmSync(dataDir, { recursive: true, force: true })
     },
   }

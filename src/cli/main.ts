@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { DataDirLockedError } from '../server/db/database.ts'
 import { readEnv } from '../server/env.ts'
@@ -16,6 +16,9 @@ import {
   importCsv,
 } from '../server/features/directory/import/directory.import.ts'
 import { AppError } from '../server/http/errors.ts'
+import { isLanguage, LANGUAGES } from '../server/i18n/i18n.ts'
+import { meetingReport } from '../server/reports/meeting-report.ts'
+import { reportDocx, reportHtmlDocument, reportJson } from '../server/reports/render.ts'
 import { openReadyDatabase } from '../server/setup/bootstrap.ts'
 import { loadDemo } from './demo.ts'
 
@@ -29,6 +32,8 @@ Commands:
                                          import a CSV (all-or-nothing; --dry-run writes nothing)
   export countries|organizations|people [--format csv|json]
                                          print the data to standard output
+  report meeting --meeting ID [--format docx|html|json] [--lang en] [--as-of YYYY-MM-DD] --out FILE
+                                         write the report to TSAG on a meeting (other kinds: issue 6)
   demo                                   load the synthetic demonstration dataset
   migrate                                create or update the database schema
 
@@ -51,6 +56,10 @@ async function main(argv: string[]): Promise<void> {
       days: { type: 'string' },
       format: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      meeting: { type: 'string' },
+      lang: { type: 'string' },
+      'as-of': { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -137,6 +146,29 @@ async function main(argv: string[]): Promise<void> {
           await exportPeople(db, COMMAND_LINE, PersonQuerySchema.parse({ archived: 'include' }), format),
         )
       else fail('export needs countries, organizations or people')
+    } else if (command === 'report') {
+      if (sub !== 'meeting')
+        fail('report needs a kind: meeting (follow-up, wtsa, workshop and communique are not built yet)')
+      if (!values.meeting || !/^[0-9a-f-]{36}$/i.test(values.meeting))
+        fail('report meeting needs --meeting ID')
+      if (!values.out) fail('report needs --out FILE')
+      const lang = values.lang ?? 'en'
+      if (!isLanguage(lang)) fail(`--lang must be one of ${LANGUAGES.join(', ')}`)
+      const asOf = values['as-of']
+      if (asOf && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) fail('--as-of must be a date, YYYY-MM-DD')
+      const report = await meetingReport(
+        db,
+        COMMAND_LINE,
+        values.meeting.toLowerCase(),
+        lang,
+        asOf ? new Date(`${asOf}T23:59:59.999Z`) : new Date(),
+      )
+      const format = values.format ?? 'docx'
+      if (format === 'docx') writeFileSync(values.out, await reportDocx(report))
+      else if (format === 'html') writeFileSync(values.out, reportHtmlDocument(report))
+      else if (format === 'json') writeFileSync(values.out, reportJson(report))
+      else fail('--format must be docx, html or json')
+      console.log(`Report written to ${values.out}`)
     } else if (command === 'demo') {
       const r = await loadDemo(db)
       console.log(
