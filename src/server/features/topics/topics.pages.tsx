@@ -231,18 +231,10 @@ async function topicFormPage(
   const ctx = pageCtx(c)
   const { t } = ctx
   const db = c.get('deps').database.db
-  const [priorities, speakable] = await Promise.all([
+  const [priorities, orgs] = await Promise.all([
     topics.listPriorities(db, ctx.actor, ctx.lang),
-    topics.speakableOrganizations(db, ctx.actor),
+    topics.speakableOrganizationChoices(db, ctx.actor),
   ])
-  const orgs = speakable.size
-    ? await db
-        .selectFrom('organization')
-        .select(['id', 'name', 'country_code'])
-        .where('id', 'in', [...speakable])
-        .orderBy('name')
-        .execute()
-    : []
   const staff = isStaff(ctx.actor)
   const title = existing ? t('topics.edit_title', { title: existing.title }) : t('topics.new')
   return (
@@ -495,9 +487,9 @@ async function topicPage(
   const id = uuidParam(c, 'id')
   const topic = await topics.getTopic(db, ctx.actor, id, ctx.lang)
   const staff = isStaff(ctx.actor)
-  const [timeline, speakable, meetingList, others, conclusions, actions, agendaRows] = await Promise.all([
+  const [timeline, orgs, meetingList, others, conclusions, actions, agendaRows] = await Promise.all([
     topics.topicTimeline(db, ctx.actor, id, ctx.lang),
-    topics.speakableOrganizations(db, ctx.actor),
+    topics.speakableOrganizationChoices(db, ctx.actor),
     staff
       ? searchMeetings(db, ctx.actor, { when: 'all', page: 1, pageSize: 100 }, ctx.lang)
       : Promise.resolve(null),
@@ -520,14 +512,7 @@ async function topicPage(
       .where('agenda.status', '=', 'published')
       .execute(),
   ])
-  const orgs = speakable.size
-    ? await db
-        .selectFrom('organization')
-        .select(['id', 'name'])
-        .where('id', 'in', [...speakable])
-        .orderBy('name')
-        .execute()
-    : []
+  const speakable = new Set(orgs.map((o) => o.id))
   const errorsFor = (s: string) => (opts.section === s ? opts.errors : undefined)
   const codeFor = (s: string) => (opts.section === s ? opts.code : undefined)
   const values = opts.values ?? {}

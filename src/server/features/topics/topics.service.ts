@@ -59,6 +59,18 @@ async function speakableOrganizations(db: Db, actor: Actor): Promise<Set<string>
   return ids
 }
 
+/** The organizations an actor speaks for, named, for the propose and support forms. */
+export async function speakableOrganizationChoices(db: Db, actor: Actor) {
+  const ids = await speakableOrganizations(db, actor)
+  if (!ids.size) return []
+  return db
+    .selectFrom('organization')
+    .select(['id', 'name', 'country_code'])
+    .where('id', 'in', [...ids])
+    .orderBy('name')
+    .execute()
+}
+
 // ---------------------------------------------------------------- lifecycle
 
 export async function transitionRules(db: Db): Promise<TransitionRules> {
@@ -107,9 +119,8 @@ export async function setTransitionRules(
 
 // ---------------------------------------------------------------- reading
 
-type TopicRow = Awaited<ReturnType<typeof topicRows>>[number]
-
-function topicRows(db: Db) {
+/** A topic with who proposed it and its number of supports. */
+function topicQuery(db: Db) {
   return db
     .selectFrom('topic')
     .leftJoin('organization', 'organization.id', 'topic.proposed_by_organization_id')
@@ -125,8 +136,8 @@ function topicRows(db: Db) {
           .whereRef('topic_support.topic_id', '=', 'topic.id')
           .as('supports'),
     ])
-    .execute()
 }
+type TopicRow = NonNullable<Awaited<ReturnType<ReturnType<typeof topicQuery>['executeTakeFirst']>>>
 
 function proposedBy(r: TopicRow, lang: Language): Topic['proposedBy'] {
   if (!r.proposed_by_organization_id && !r.proposed_by_country_code) return null
@@ -141,23 +152,7 @@ function proposedBy(r: TopicRow, lang: Language): Topic['proposedBy'] {
 
 export async function getTopic(db: Db, actor: Actor, id: string, lang: Language): Promise<Topic> {
   assertReader(actor)
-  const row = await db
-    .selectFrom('topic')
-    .leftJoin('organization', 'organization.id', 'topic.proposed_by_organization_id')
-    .leftJoin('country', 'country.code', 'topic.proposed_by_country_code')
-    .selectAll('topic')
-    .select([
-      'organization.name as organization_name',
-      'country.names as country_names',
-      (eb) =>
-        eb
-          .selectFrom('topic_support')
-          .select(eb.fn.countAll<number>().as('n'))
-          .whereRef('topic_support.topic_id', '=', 'topic.id')
-          .as('supports'),
-    ])
-    .where('topic.id', '=', id)
-    .executeTakeFirst()
+  const row = await topicQuery(db).where('topic.id', '=', id).executeTakeFirst()
   if (!row) throw new AppError('TOPIC_NOT_FOUND')
   const [priorities, mine, rules] = await Promise.all([
     db
@@ -191,7 +186,7 @@ export async function getTopic(db: Db, actor: Actor, id: string, lang: Language)
     studyGroups: row.study_groups,
     source: row.source as Topic['source'],
     state: row.state as TopicState,
-    proposedBy: proposedBy(row as unknown as TopicRow, lang),
+    proposedBy: proposedBy(row, lang),
     consultationId: row.consultation_id,
     mergedInto: row.merged_into,
     splitFrom: row.split_from,
