@@ -85,6 +85,8 @@ export async function candidates(
   actor: Actor,
   meetingId: string,
   lang: Language,
+  /** Score only this topic (adding one item need not rank them all). */
+  onlyTopicId?: string,
 ): Promise<Candidate[]> {
   if (!isStaff(actor)) deny(actor)
   const meeting = await meetingOf(db, meetingId)
@@ -123,7 +125,8 @@ export async function candidates(
         (SELECT count(*) FROM follow_up_action a WHERE a.topic_id = t.id AND a.status IN ('open','in_progress'))::int AS open_actions,
         (SELECT max(e.at) FROM topic_event e WHERE e.topic_id = t.id AND e.kind = 'transition' AND e.to_state = 'discussed') AS last_discussed
       FROM topic t
-      WHERE t.merged_into IS NULL AND t.state IN (${sql.join(SCHEDULABLE)})`.execute(db),
+      WHERE t.merged_into IS NULL AND t.state IN (${sql.join(SCHEDULABLE)})
+        ${onlyTopicId ? sql`AND t.id = ${onlyTopicId}` : sql``}`.execute(db),
     draftAgenda(db, meetingId),
   ])
   const onDraft = new Set(draft ? (await itemsOf(db, draft.id)).map((i) => i.topic_id) : [])
@@ -343,7 +346,7 @@ export async function editAgenda(
   assertStaffWrite(actor)
   const reasons =
     edit.kind === 'add_topic'
-      ? (await candidates(db, actor, meetingId, lang)).find((c) => c.topicId === edit.topicId)?.score
+      ? (await candidates(db, actor, meetingId, lang, edit.topicId))[0]?.score
       : undefined
   await inTransaction(db, async (trx) => {
     const draft = await lockDraft(trx, meetingId, lockVersion)
