@@ -2,6 +2,7 @@ import { barChart } from '../charts/charts.ts'
 import type { Db } from '../db/database.ts'
 import { type Actor, assertStaff } from '../features/auth/auth.policy.ts'
 import { consultationsForMeeting } from '../features/consultations/consultations.service.ts'
+import { invitationsText, rateText } from '../features/consultations/invitations.ts'
 import { figures, getMeeting } from '../features/meetings/meetings.service.ts'
 import { meetingAgendas } from '../features/topics/agendas.service.ts'
 import { actions, conclusions } from '../features/topics/follow-up.service.ts'
@@ -123,23 +124,8 @@ export async function meetingReport(
       kind: 'facts',
       rows: [
         [t('consultations.purpose'), t(`consultations.purposes.${c.purpose}`)],
-        [
-          t('consultations.invitations'),
-          c.invitations?.firstSentAt
-            ? t('consultations.invitations_summary', {
-                targets: c.invitations.targetsInvited,
-                people: c.invitations.peopleInvited,
-                when: formatDateTime(c.invitations.firstSentAt, lang),
-                reminded: c.invitations.reminded,
-              })
-            : t('consultations.invitations_none'),
-        ],
-        [
-          t('consultations.response_rate'),
-          c.targets
-            ? `${new Intl.NumberFormat(lang, { style: 'percent' }).format(c.submitted / c.targets)} (${c.submitted}/${c.targets})`
-            : '—',
-        ],
+        [t('consultations.invitations'), invitationsText(t, lang, c.invitations)],
+        [t('consultations.response_rate'), rateText(lang, c.submitted, c.targets)],
         [
           t('consultations.lead_time'),
           c.leadDays === null

@@ -50,7 +50,7 @@ import {
   PURPOSES,
 } from './consultations.schema.ts'
 import * as consultations from './consultations.service.ts'
-import { inspectLink, type LinkInfo, useLink } from './invitations.ts'
+import { inspectLink, invitationsText, type LinkInfo, rateText, useLink } from './invitations.ts'
 import { QUESTION_TYPES, type Questionnaire, QuestionnaireSchema } from './questionnaire.ts'
 import { consultationResults, MIN_CELL_SIZE } from './results.ts'
 
@@ -77,27 +77,11 @@ const InvitationFacts: FC<{ ctx: PageCtx; invitations: NonNullable<Consultation[
 }) => (
   <>
     <dt>{ctx.t('consultations.invitations')}</dt>
-    <dd>
-      {i.firstSentAt
-        ? ctx.t('consultations.invitations_summary', {
-            targets: i.targetsInvited,
-            people: i.peopleInvited,
-            when: formatDateTime(i.firstSentAt, ctx.lang),
-            reminded: i.reminded,
-          })
-        : ctx.t('consultations.invitations_none')}
-    </dd>
+    <dd>{invitationsText(ctx.t, ctx.lang, i)}</dd>
   </>
 )
 
-function rate(ctx: PageCtx, part: number, whole: number): string {
-  if (!whole) return '—'
-  const pct = new Intl.NumberFormat(ctx.lang, { style: 'percent', maximumFractionDigits: 0 }).format(
-    part / whole,
-  )
-  const nf = new Intl.NumberFormat(ctx.lang)
-  return `${pct} (${nf.format(part)}/${nf.format(whole)})`
-}
+const rate = (ctx: PageCtx, part: number, whole: number) => rateText(ctx.lang, part, whole)
 
 // ---------------------------------------------------------------- list
 

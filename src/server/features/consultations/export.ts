@@ -4,6 +4,7 @@ import { AppError } from '../../http/errors.ts'
 import { type Language, type Localized, pick, translator } from '../../i18n/i18n.ts'
 import { type Actor, isStaff, isUser } from '../auth/auth.policy.ts'
 import { toCsv } from '../directory/import/csv.ts'
+import type { Consultation } from './consultations.schema.ts'
 import { getConsultation, respondentsMayRead, targetsFor } from './consultations.service.ts'
 import { type Question, QuestionnaireSchema } from './questionnaire.ts'
 import { consultationResults } from './results.ts'
@@ -107,12 +108,9 @@ export async function responsesTable(db: Db, actor: Actor, consultationId: strin
 }
 
 /** The summary of results as the actor may see it (published aggregates hide small cells). */
-export async function summaryTable(db: Db, actor: Actor, consultationId: string, lang: Language) {
+export async function summaryTable(db: Db, actor: Actor, consultation: Consultation, lang: Language) {
   const t = translator(lang)
-  const [consultation, results] = await Promise.all([
-    getConsultation(db, actor, consultationId, lang),
-    consultationResults(db, actor, consultationId),
-  ])
+  const results = await consultationResults(db, actor, consultation.id)
   const questions = new Map(
     QuestionnaireSchema.parse(consultation.questionnaire)
       .sections.flatMap((s) => s.questions)
@@ -169,7 +167,7 @@ export async function exportTables(
   const responses = isUser(actor) ? await responsesTable(db, actor, consultationId, lang) : undefined
   const summary =
     isStaff(actor) || consultation.confidentiality === 'aggregated_public'
-      ? await summaryTable(db, actor, consultationId, lang)
+      ? await summaryTable(db, actor, consultation, lang)
       : undefined
   const out = { ...(responses?.rows.length ? { responses } : {}), ...(summary ? { summary } : {}) }
   if (!out.responses && !out.summary) throw new AppError('CONSULTATION_NOT_FOUND')

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
-import { formatDateTime, type Language, type Localized, pick, translator } from '../../i18n/i18n.ts'
+import { formatDateTime, type Language, type Localized, pick, type T, translator } from '../../i18n/i18n.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { digest, newSecret } from '../auth/auth.crypto.ts'
 import { type Actor, isStaff, type UserActor } from '../auth/auth.policy.ts'
@@ -273,4 +273,24 @@ export async function invitationSummary(db: Db, actor: Actor, consultationId: st
     reminded: Number(row.reminded),
   }
   return summary
+}
+
+/** "Invited from …: n countries or organizations, m people. Reminders sent: r." (pages and reports). */
+export function invitationsText(t: T, lang: Language, i: InvitationSummary | null): string {
+  return i?.firstSentAt
+    ? t('consultations.invitations_summary', {
+        targets: i.targetsInvited,
+        people: i.peopleInvited,
+        when: formatDateTime(i.firstSentAt, lang),
+        reminded: i.reminded,
+      })
+    : t('consultations.invitations_none')
+}
+
+/** "40% (2/5)", or "—" when nobody was asked (pages and reports). */
+export function rateText(lang: Language, part: number, whole: number): string {
+  if (!whole) return '—'
+  const pct = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(part / whole)
+  const nf = new Intl.NumberFormat(lang)
+  return `${pct} (${nf.format(part)}/${nf.format(whole)})`
 }
