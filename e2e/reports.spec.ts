@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -72,6 +73,48 @@ describe('the report to TSAG on a meeting', () => {
     assert.match(xml, /Rapport au GCNT/, 'the report is in French, TSAG named as in French documents')
   })
 
+  test('the report to WTSA: generated in the background, findings edited, downloaded and issued', async () => {
+    await page.goto(app.url)
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click()
+    await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor()
+    await page.getByLabel('Report', { exact: true }).selectOption('wtsa')
+    await page.getByLabel('From', { exact: true }).fill('2022-01-01')
+    await page.getByLabel('To', { exact: true }).fill('2025-12-31')
+    await page.getByRole('button', { name: 'Generate', exact: true }).click()
+    await page.waitForURL(/\/reports\/jobs\//)
+    // The page follows the progress by itself and shows the report when it is done.
+    await page.getByRole('link', { name: 'Word document (DOCX)' }).waitFor({ timeout: 60_000 })
+    const main = await page.locator('main').innerText()
+    assert.match(main, /Report to WTSA on the engagement of industry/)
+    assert.match(main, /Participation by year/)
+    await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa'])
+      .analyze()
+      .then((r) => {
+        assert.deepEqual(
+          r.violations.map((v) => v.id),
+          [],
+        )
+      })
+    await page
+      .getByLabel('Findings on whether to continue or enhance the process')
+      .fill('The process works.\n\nThe secretariat proposes to continue it.')
+    await page.getByRole('button', { name: 'Save the findings' }).click()
+    await page.getByText('The findings were saved').waitFor()
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Word document (DOCX)' }).click(),
+    ])
+    const xml = docxText(new Uint8Array(readFileSync(await download.path())))
+    assert.match(xml, /Report to WTSA on the engagement of industry/)
+    assert.match(xml, /The secretariat proposes to continue it\./, 'the edited findings are in the document')
+    await page.getByLabel('Document number').fill('WTSA-24/TD 1')
+    page.once('dialog', (d) => void d.accept())
+    await page.getByRole('button', { name: 'Issue', exact: true }).click()
+    await page.waitForURL(/\/reports\/issued\//)
+    assert.match(await page.locator('main').innerText(), /matches the stored report/)
+  })
+
   test('the command line writes the same report, on the embedded database', async () => {
     await app.halt()
     const dir = mkdtempSync(join(tmpdir(), 'engage-report-'))
@@ -94,6 +137,36 @@ describe('the report to TSAG on a meeting', () => {
     const html = join(dir, 'report.html')
     cli(app, ['report', 'meeting', '--meeting', meetingId, '--format', 'html', '--out', html])
     assert.match(readFileSync(html, 'utf8'), /<h2>Report to TSAG on/)
+    // The report to WTSA over four years of the demo data, in Arabic; LibreOffice must open the DOCX.
+    const wtsa = join(dir, 'wtsa.docx')
+    const done = cli(app, [
+      'report',
+      'wtsa',
+      '--from',
+      '2022-01-01',
+      '--to',
+      '2025-12-31',
+      '--lang',
+      'ar',
+      '--out',
+      wtsa,
+    ])
+    assert.match(done, /Report written/)
+    execFileSync('soffice', ['--headless', '--convert-to', 'pdf', '--outdir', dir, wtsa], {
+      stdio: 'pipe',
+      timeout: 120_000,
+      env: { ...process.env, HOME: dir },
+    })
+    const pdf = readFileSync(join(dir, 'wtsa.pdf'))
+    assert.equal(pdf.subarray(0, 5).toString(), '%PDF-')
+    assert.ok(pdf.length > 20_000, 'a real document, with its tables and charts')
+    for (const kind of ['follow-up', 'workshop', 'communique']) {
+      const args =
+        kind === 'follow-up' ? ['--from', '2025-01-01', '--to', '2025-12-31'] : ['--meeting', meetingId]
+      const out = join(dir, `${kind}.json`)
+      cli(app, ['report', kind, ...args, '--format', 'json', '--out', out])
+      assert.equal(JSON.parse(readFileSync(out, 'utf8')).kind, kind)
+    }
   })
 
   test('no page logged an error', () => {

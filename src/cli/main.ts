@@ -16,9 +16,16 @@ import {
   importCsv,
 } from '../server/features/directory/import/directory.import.ts'
 import { AppError } from '../server/http/errors.ts'
-import { isLanguage, LANGUAGES } from '../server/i18n/i18n.ts'
-import { meetingReport } from '../server/reports/meeting-report.ts'
+import { LANGUAGES } from '../server/i18n/i18n.ts'
+import { REPORT_KINDS } from '../server/reports/model.ts'
 import { reportDocx, reportHtmlDocument, reportJson } from '../server/reports/render.ts'
+import {
+  asOfDate,
+  buildReport,
+  paramsOf,
+  type ReportRequest,
+  ReportRequestSchema,
+} from '../server/reports/reports.service.ts'
 import { openReadyDatabase } from '../server/setup/bootstrap.ts'
 import { loadDemo } from './demo.ts'
 
@@ -32,8 +39,10 @@ Commands:
                                          import a CSV (all-or-nothing; --dry-run writes nothing)
   export countries|organizations|people [--format csv|json]
                                          print the data to standard output
-  report meeting --meeting ID [--format docx|html|json] [--lang en] [--as-of YYYY-MM-DD] --out FILE
-                                         write the report to TSAG on a meeting (other kinds: issue 6)
+  report meeting|workshop|communique --meeting ID --out FILE [--format docx|html|json] [--lang en] [--as-of YYYY-MM-DD]
+  report follow-up|wtsa --from YYYY-MM-DD --to YYYY-MM-DD --out FILE [--format …] [--lang …] [--as-of …]
+                                         write a report: to TSAG on a meeting, a workshop report, a
+                                         communiqué, the follow-up report to TSAG, the report to WTSA
   demo                                   load the synthetic demonstration dataset
   migrate                                create or update the database schema
 
@@ -57,6 +66,8 @@ async function main(argv: string[]): Promise<void> {
       format: { type: 'string' },
       'dry-run': { type: 'boolean' },
       meeting: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       lang: { type: 'string' },
       'as-of': { type: 'string' },
       out: { type: 'string' },
@@ -67,6 +78,28 @@ async function main(argv: string[]): Promise<void> {
   if (values.help || !command) {
     console.log(USAGE)
     return
+  }
+  // A report's arguments are checked before the database is opened, so a typo fails at once.
+  let reportRequest: ReportRequest | undefined
+  if (command === 'report') {
+    if (!values.out) fail('report needs --out FILE')
+    const format = values.format ?? 'docx'
+    if (!['docx', 'html', 'json'].includes(format)) fail('--format must be docx, html or json')
+    const parsed = ReportRequestSchema.safeParse({
+      kind: sub,
+      meetingId: values.meeting?.toLowerCase(),
+      from: values.from,
+      to: values.to,
+      lang: values.lang ?? 'en',
+      asOf: values['as-of'],
+    })
+    if (!parsed.success)
+      fail(
+        `report: ${parsed.error.issues
+          .map((i) => `${i.path.join('.') || 'kind'} ${i.message}`)
+          .join('; ')}\nKinds: ${REPORT_KINDS.join(', ')}; --lang one of ${LANGUAGES.join(', ')}`,
+      )
+    reportRequest = parsed.data
   }
   const env = readEnv()
   let database: Awaited<ReturnType<typeof openReadyDatabase>>
@@ -146,29 +179,25 @@ async function main(argv: string[]): Promise<void> {
           await exportPeople(db, COMMAND_LINE, PersonQuerySchema.parse({ archived: 'include' }), format),
         )
       else fail('export needs countries, organizations or people')
-    } else if (command === 'report') {
-      if (sub !== 'meeting')
-        fail('report needs a kind: meeting (follow-up, wtsa, workshop and communique are not built yet)')
-      if (!values.meeting || !/^[0-9a-f-]{36}$/i.test(values.meeting))
-        fail('report meeting needs --meeting ID')
-      if (!values.out) fail('report needs --out FILE')
-      const lang = values.lang ?? 'en'
-      if (!isLanguage(lang)) fail(`--lang must be one of ${LANGUAGES.join(', ')}`)
-      const asOf = values['as-of']
-      if (asOf && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) fail('--as-of must be a date, YYYY-MM-DD')
-      const report = await meetingReport(
+    } else if (command === 'report' && reportRequest) {
+      const r = reportRequest
+      const report = await buildReport(
         db,
         COMMAND_LINE,
-        values.meeting.toLowerCase(),
-        lang,
-        asOf ? new Date(`${asOf}T23:59:59.999Z`) : new Date(),
+        r.kind,
+        paramsOf(r),
+        r.lang,
+        asOfDate(r.asOf),
+        async (step, fraction) => {
+          process.stderr.write(`${Math.round(fraction * 100)}% ${step}\n`)
+        },
       )
       const format = values.format ?? 'docx'
-      if (format === 'docx') writeFileSync(values.out, await reportDocx(report))
-      else if (format === 'html') writeFileSync(values.out, reportHtmlDocument(report))
-      else if (format === 'json') writeFileSync(values.out, reportJson(report))
-      else fail('--format must be docx, html or json')
-      console.log(`Report written to ${values.out}`)
+      const out = values.out!
+      if (format === 'docx') writeFileSync(out, await reportDocx(report))
+      else if (format === 'html') writeFileSync(out, reportHtmlDocument(report))
+      else writeFileSync(out, reportJson(report))
+      console.log(`Report written to ${out}`)
     } else if (command === 'demo') {
       const r = await loadDemo(db)
       console.log(

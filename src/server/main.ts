@@ -7,6 +7,7 @@ import { dispatchInvitations, sendConsultationReminders } from './features/consu
 import { dispatchOutbox, smtpMailer } from './features/mail/mail.service.ts'
 import { sendReminders } from './features/meetings/meetings.service.ts'
 import { sendActionReminders } from './features/topics/follow-up.service.ts'
+import { runReportJobs } from './reports/reports.service.ts'
 import { openReadyDatabase } from './setup/bootstrap.ts'
 
 const env = readEnv()
@@ -26,7 +27,7 @@ try {
 }
 
 const mailer = smtpMailer(env.smtpUrl)
-const app = createApp({ database, env, mailer })
+const app = createApp({ database, env, mailer, kickJobs: true })
 const server = serve({ fetch: app.fetch, port: env.port, hostname: env.host }, (info) => {
   log(
     `Engage listening on http://localhost:${info.port} (database: ${database.kind}${database.kind === 'embedded' ? `, ${env.dataDir}` : ''})`,
@@ -35,6 +36,10 @@ const server = serve({ fetch: app.fetch, port: env.port, hostname: env.host }, (
 
 // Background work runs in every instance; the outbox claim (SKIP LOCKED) keeps instances from doubling up.
 const timers = [
+  // Reports queued by any instance (or left by one that stopped mid-way) are generated here.
+  setInterval(() => {
+    runReportJobs(database.db).catch((e) => console.error('report jobs:', e))
+  }, 5_000),
   setInterval(() => {
     dispatchOutbox(database.db, mailer, env.mailFrom).catch((e) => console.error('outbox:', e))
   }, 10_000),

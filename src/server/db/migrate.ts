@@ -12,6 +12,7 @@ import * as m0009 from './migrations/2026_11_23_0009_topics.ts'
 import * as m0010 from './migrations/2026_11_23_0010_agendas.ts'
 import * as m0011 from './migrations/2026_11_23_0011_follow_up.ts'
 import * as m0012 from './migrations/2026_11_23_0012_score_open_actions.ts'
+import * as m0013 from './migrations/2026_11_23_0013_reports.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0010_agendas': m0010,
   '2026_11_23_0011_follow_up': m0011,
   '2026_11_23_0012_score_open_actions': m0012,
+  '2026_11_23_0013_reports': m0013,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -386,6 +386,41 @@ export interface RateLimit {
   window_start: Timestamp;
 }
 
+export interface ReportIssue {
+  as_of: Timestamp;
+  checksum: string;
+  document_number: string;
+  id: Generated<string>;
+  issued_at: Generated<Timestamp>;
+  issued_by: string | null;
+  issued_by_label: string;
+  job_id: string | null;
+  kind: string;
+  lang: string;
+  model: Json;
+  params: Json;
+  title: string;
+}
+
+export interface ReportJob {
+  as_of: Timestamp;
+  created_at: Generated<Timestamp>;
+  error: string | null;
+  findings_edited_at: Timestamp | null;
+  findings_edited_by: string | null;
+  finished_at: Timestamp | null;
+  id: Generated<string>;
+  kind: string;
+  lang: string;
+  model: Json | null;
+  params: Json;
+  progress: Generated<number>;
+  requested_by: string | null;
+  started_at: Timestamp | null;
+  status: Generated<string>;
+  step: Generated<string>;
+}
+
 export interface RoleAssignment {
   country_code: string | null;
   created_at: Generated<Timestamp>;
@@ -510,6 +545,8 @@ export interface DB {
   person: Person;
   questionnaire_version: QuestionnaireVersion;
   rate_limit: RateLimit;
+  report_issue: ReportIssue;
+  report_job: ReportJob;
   role_assignment: RoleAssignment;
   session: Session;
   strategic_priority: StrategicPriority;

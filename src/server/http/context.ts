@@ -9,6 +9,8 @@ export type Deps = {
   database: Database
   env: Env
   mailer: Mailer
+  /** Start queued background work (report generation) as soon as it is queued; tests run it themselves. */
+  kickJobs?: boolean
 }
 
 export type AppEnv = {

@@ -69,6 +69,8 @@ export type ErrorCode =
   | 'CONCLUSION_NOT_FOUND'
   | 'ACTION_NOT_FOUND'
   | 'ACTION_CONFLICT'
+  | 'REPORT_NOT_READY'
+  | 'REPORT_NOT_EDITABLE'
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   VALIDATION_FAILED: 422,
@@ -138,6 +140,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   CONCLUSION_NOT_FOUND: 404,
   ACTION_NOT_FOUND: 404,
   ACTION_CONFLICT: 409,
+  REPORT_NOT_READY: 409,
+  REPORT_NOT_EDITABLE: 409,
 }
 
 export type FieldErrors = Record<string, string[]>

@@ -107,6 +107,11 @@ export const Layout: FC<{ ctx: PageCtx; title: string; children: Child; status?:
                 {t('nav.countries')}
               </NavLink>
               {isStaff(actor) ? (
+                <NavLink href="/reports" current={path}>
+                  {t('nav.reports')}
+                </NavLink>
+              ) : null}
+              {isStaff(actor) ? (
                 <NavLink href="/import" current={path}>
                   {t('nav.import')}
                 </NavLink>

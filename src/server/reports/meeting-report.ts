@@ -6,15 +6,8 @@ import { invitationsText, rateText } from '../features/consultations/invitations
 import { figures, getMeeting } from '../features/meetings/meetings.service.ts'
 import { meetingAgendas } from '../features/topics/agendas.service.ts'
 import { actions, conclusions } from '../features/topics/follow-up.service.ts'
-import {
-  direction,
-  formatDate,
-  formatDateTime,
-  type Language,
-  type Localized,
-  pick,
-  translator,
-} from '../i18n/i18n.ts'
+import { formatDate, formatDateTime, type Language } from '../i18n/i18n.ts'
+import { reportKit } from './kit.ts'
 import type { Block, Report } from './model.ts'
 
 /**
@@ -31,8 +24,10 @@ export async function meetingReport(
   asOf = new Date(),
 ): Promise<Report> {
   assertStaff(actor)
-  const t = translator(lang)
+  const k = reportKit(lang)
+  const { t, nf, rtl } = k
   const m = await getMeeting(db, actor, meetingId, lang)
+  k.text(m.titles) // counts the title if it is not in the report's language
   const at = asOf.toISOString()
   const [fig, consultations, agendas, allConclusions, allActions] = await Promise.all([
     figures(db, meetingId),
@@ -44,8 +39,6 @@ export async function meetingReport(
   const here = allConclusions.filter((c) => c.createdAt <= at)
   const created = allActions.filter((a) => (a.updates[0]?.at ?? '') <= at)
   const agenda = agendas.published.find((a) => (a.publishedAt ?? '') <= at)
-  const nf = new Intl.NumberFormat(lang)
-  const rtl = direction(lang) === 'rtl'
   const blocks: Block[] = []
 
   blocks.push({ kind: 'heading', level: 1, text: t('reports.meeting.title', { meeting: m.title }) })
@@ -183,7 +176,7 @@ export async function meetingReport(
         .orderBy('em.starts_at')
         .execute(),
     ])
-    const titleOf = new Map(topicRows.map((r) => [r.id, pick(r.titles as Localized, lang)]))
+    const titleOf = new Map(topicRows.map((r) => [r.id, k.text(r.titles)]))
     for (const id of topicIds) {
       blocks.push({ kind: 'heading', level: 3, text: titleOf.get(id) ?? id })
       const mine = here.filter((c) => c.topicId === id)
@@ -215,10 +208,10 @@ export async function meetingReport(
           t('follow_up.conclusion_text'),
         ],
         rows: before.map((e) => [
-          pick(e.titles as Localized, lang),
+          k.text(e.titles),
           formatDate(e.starts_at.toISOString().slice(0, 10), lang),
           t(`follow_up.types.${e.type}`),
-          pick(e.texts as Localized, lang),
+          k.text(e.texts),
         ]),
         empty: t('reports.meeting.first_time'),
       })
@@ -248,24 +241,5 @@ export async function meetingReport(
     empty: t('follow_up.no_actions'),
   })
 
-  return {
-    kind: 'meeting',
-    lang,
-    asOf: at,
-    header: {
-      documentNumber: t('reports.draft_number'),
-      source: t('reports.source'),
-      title: t('reports.meeting.title', { meeting: m.title }),
-      contact: t('reports.contact'),
-      date: formatDate(at.slice(0, 10), lang),
-    },
-    labels: {
-      documentNumber: t('reports.header.document'),
-      source: t('reports.header.source'),
-      title: t('reports.header.title'),
-      contact: t('reports.header.contact'),
-      date: t('reports.header.date'),
-    },
-    blocks,
-  }
+  return k.finish('meeting', { meetingId }, t('reports.meeting.title', { meeting: m.title }), asOf, blocks)
 }

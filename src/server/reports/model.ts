@@ -13,6 +13,8 @@ export type Block =
   | { kind: 'list'; items: string[]; empty?: string }
   | { kind: 'table'; id: string; title: string; columns: string[]; rows: Cell[][]; empty: string }
   | { kind: 'chart'; title: string; svg: string | null; empty: string }
+  /** Findings drafted from the data; the secretariat edits them before the report is issued. */
+  | { kind: 'findings'; paragraphs: string[] }
 
 export type ReportHeader = {
   documentNumber: string
@@ -22,8 +24,16 @@ export type ReportHeader = {
   date: string
 }
 
+export const REPORT_KINDS = ['meeting', 'follow-up', 'wtsa', 'workshop', 'communique'] as const
+export type ReportKind = (typeof REPORT_KINDS)[number]
+/** Kinds about one meeting; the others cover a period. */
+export const MEETING_KINDS: readonly ReportKind[] = ['meeting', 'workshop', 'communique']
+
+export type ReportParams = { meetingId: string } | { from: string; to: string }
+
 export type Report = {
-  kind: 'meeting'
+  kind: ReportKind
+  params: ReportParams
   lang: string
   asOf: string
   header: ReportHeader

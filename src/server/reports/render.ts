@@ -44,6 +44,8 @@ function blockHtml(b: Block): string {
             .map((r) => `<tr>${r.map((v) => `<td>${esc(cell(v))}</td>`).join('')}</tr>`)
             .join('')}</tbody></table>`
         : `<p class="empty">${esc(b.title)}: ${esc(b.empty)}</p>`
+    case 'findings':
+      return `<section class="findings">${b.paragraphs.map((x) => `<p>${esc(x)}</p>`).join('')}</section>`
     case 'chart':
       // The SVG comes from the chart module, which escapes every text it draws.
       return b.svg
@@ -185,6 +187,8 @@ function blockDocx(b: Block, rtl: boolean): (Paragraph | Table)[] {
           ],
         }),
       ]
+    case 'findings':
+      return b.paragraphs.map((x) => para(x))
     case 'chart': {
       if (!b.svg) return [para(`${b.title}: ${b.empty}`, { italics: true })]
       const png = svgToPng(b.svg)

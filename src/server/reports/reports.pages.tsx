@@ -1,23 +1,52 @@
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
+import type { FC } from 'hono/jsx'
+import { sql } from 'kysely'
 import { assertStaff } from '../features/auth/auth.policy.ts'
 import type { AppEnv } from '../http/context.ts'
 import { AppError } from '../http/errors.ts'
-import { uuidParam } from '../http/forms.ts'
-import { Layout, pageCtx, SelectField, TextField } from '../http/layout.tsx'
-import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from '../i18n/i18n.ts'
-import { meetingReport } from './meeting-report.ts'
+import { formFields, uuidParam, validate } from '../http/forms.ts'
+import {
+  Csrf,
+  ErrorSummary,
+  type FormErrors,
+  Layout,
+  type PageCtx,
+  Pagination,
+  pageCtx,
+  SelectField,
+  SortHeader,
+  TextField,
+} from '../http/layout.tsx'
+import {
+  formatDate,
+  formatDateTime,
+  isLanguage,
+  LANGUAGE_NAMES,
+  LANGUAGES,
+  type Language,
+  pick,
+} from '../i18n/i18n.ts'
+import { MEETING_KINDS, REPORT_KINDS, type Report, type ReportKind, reportTables } from './model.ts'
 import { reportBodyHtml, reportCsv, reportDocx, reportHtmlDocument, reportJson } from './render.ts'
+import {
+  asOfDate,
+  buildReport,
+  compareReports,
+  editFindings,
+  getIssue,
+  getJob,
+  ISSUE_SORTS,
+  issueReport,
+  listIssues,
+  listJobs,
+  type ReportJob,
+  ReportRequestSchema,
+  requestReport,
+  runReportJobs,
+  verifyIssue,
+} from './reports.service.ts'
 
 export const reportPages = new Hono<AppEnv>()
-
-/** "as of" a date: the end of that day (UTC); nothing or garbage means now. */
-function asOfDate(v: string | undefined): Date {
-  if (v && /^\d{4}-\d{2}-\d{2}$/.test(v)) {
-    const d = new Date(`${v}T23:59:59.999Z`)
-    if (!Number.isNaN(d.getTime())) return d
-  }
-  return new Date()
-}
 
 const download = (body: string | Uint8Array<ArrayBuffer>, type: string, name: string) =>
   new Response(body, {
@@ -25,18 +54,14 @@ const download = (body: string | Uint8Array<ArrayBuffer>, type: string, name: st
     headers: { 'Content-Type': type, 'Content-Disposition': `attachment; filename="${name}"` },
   })
 
-reportPages.get('/meetings/:id/report', async (c) => {
-  const ctx = pageCtx(c)
-  const { t } = ctx
-  assertStaff(ctx.actor)
-  const id = uuidParam(c, 'id')
-  const q = c.req.query()
-  // The report's language is chosen apart from the page's (a French report from an English screen).
-  const lang: Language = isLanguage(q.in) ? q.in : ctx.lang
-  const asOf = asOfDate(q.asOf)
-  const report = await meetingReport(c.get('deps').database.db, ctx.actor, id, lang, asOf)
-  const name = `engage-meeting-report-${id.slice(0, 8)}-${lang}`
-  switch (q.format) {
+/** The same report in the format asked for, or undefined for the HTML preview. */
+async function downloadAs(
+  report: Report,
+  format: string | undefined,
+  table: string | undefined,
+  name: string,
+) {
+  switch (format) {
     case 'docx':
       return download(
         new Uint8Array(await reportDocx(report)),
@@ -48,19 +73,700 @@ reportPages.get('/meetings/:id/report', async (c) => {
     case 'json':
       return download(reportJson(report), 'application/json; charset=utf-8', `${name}.json`)
     case 'csv': {
-      const csv = reportCsv(report, q.table ?? '')
+      const csv = reportCsv(report, table ?? '')
       if (csv === undefined) throw new AppError('NOT_FOUND')
-      return download(csv, 'text/csv; charset=utf-8', `${name}-${q.table}.csv`)
+      return download(csv, 'text/csv; charset=utf-8', `${name}-${table}.csv`)
     }
   }
-  const self = `/meetings/${id}/report?in=${lang}${q.asOf ? `&asOf=${q.asOf}` : ''}`
+  return undefined
+}
+
+const fileName = (kind: ReportKind, lang: string, id: string) =>
+  `engage-${kind}-report-${id.slice(0, 8)}-${lang}`
+
+/** Links to every format of a report, and one CSV per table. */
+const Downloads: FC<{ ctx: PageCtx; base: string; report: Report }> = ({ ctx, base, report }) => {
+  const { t } = ctx
+  const sep = base.includes('?') ? '&' : '?'
+  const tables = reportTables(report)
+  return (
+    <section aria-labelledby="downloads">
+      <h2 id="downloads">{t('reports.downloads')}</h2>
+      <p class="actions">
+        <a class="button" href={`${base}${sep}format=docx`} download>
+          {t('reports.download_docx')}
+        </a>
+        <a class="button secondary" href={`${base}${sep}format=html`} download>
+          {t('reports.download_html')}
+        </a>
+        <a class="button secondary" href={`${base}${sep}format=json`} download>
+          {t('reports.download_json')}
+        </a>
+      </p>
+      {tables.length ? (
+        <details>
+          <summary>{t('reports.download_csv', { count: tables.length })}</summary>
+          <ul>
+            {tables.map((x) => (
+              <li>
+                <a href={`${base}${sep}format=csv&table=${encodeURIComponent(x.id)}`} download>
+                  {x.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </section>
+  )
+}
+
+const Preview: FC<{ report: Report }> = ({ report }) => (
+  <div
+    class="report-preview"
+    lang={report.lang}
+    dir={report.lang === 'ar' ? 'rtl' : 'ltr'}
+    dangerouslySetInnerHTML={{ __html: reportBodyHtml(report) }}
+  />
+)
+
+function subject(
+  ctx: PageCtx,
+  job: { kind: ReportKind; params: ReportJob['params'] },
+  titles: Map<string, string>,
+) {
+  if ('meetingId' in job.params) return titles.get(job.params.meetingId) ?? '—'
+  return `${formatDate(job.params.from, ctx.lang)} – ${formatDate(job.params.to, ctx.lang)}`
+}
+
+async function meetingTitles(c: Context<AppEnv>, ids: string[]) {
+  if (!ids.length) return new Map<string, string>()
+  const rows = await c
+    .get('deps')
+    .database.db.selectFrom('meeting')
+    .select(['id', 'titles'])
+    .where('id', 'in', ids)
+    .execute()
+  return new Map(rows.map((r) => [r.id, pick(r.titles as Record<string, string>, c.get('lang'))]))
+}
+
+// ---------------------------------------------------------------- the reports page
+
+async function reportsPage(
+  c: Context<AppEnv>,
+  form: Record<string, string> = {},
+  errors?: FormErrors,
+  code?: string,
+) {
+  const ctx = pageCtx(c)
+  const { t } = ctx
+  assertStaff(ctx.actor)
+  const db = c.get('deps').database.db
+  const q = c.req.query()
+  const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1)
+  const sort = (ISSUE_SORTS as readonly string[]).includes(q.sort ?? '') ? q.sort! : 'issued'
+  const kindFilter = (REPORT_KINDS as readonly string[]).includes(q.kind ?? '')
+    ? (q.kind as ReportKind)
+    : undefined
+  const search = (q.q ?? '').trim().slice(0, 200) || undefined
+  const [jobs, issues, meetings] = await Promise.all([
+    listJobs(db, ctx.actor),
+    listIssues(db, ctx.actor, { kind: kindFilter, search, sort, page, pageSize: 20 }),
+    db
+      .selectFrom('meeting')
+      .select(['id', 'titles', 'starts_at', 'kind'])
+      .where('status', '<>', 'draft')
+      .orderBy('starts_at', 'desc')
+      .limit(500)
+      .execute(),
+  ])
+  const titles = await meetingTitles(
+    c,
+    jobs.flatMap((j) => ('meetingId' in j.params ? [j.params.meetingId] : [])),
+  )
+  const kindOptions = REPORT_KINDS.map((k) => ({ value: k, label: t(`reports.kinds.${k}`) }))
+  return c.html(
+    <Layout ctx={ctx} title={t('reports.title')}>
+      <h1>{t('reports.title')}</h1>
+      <p class="lead">{t('reports.intro')}</p>
+      <section aria-labelledby="new-report">
+        <h2 id="new-report">{t('reports.new')}</h2>
+        <ErrorSummary ctx={ctx} errors={errors} code={code} />
+        <form method="post" action="/reports" class="stack" novalidate>
+          <Csrf ctx={ctx} />
+          <SelectField
+            ctx={ctx}
+            name="kind"
+            label={t('reports.kind')}
+            value={form.kind ?? 'meeting'}
+            options={kindOptions}
+            errors={errors}
+            required
+          />
+          <fieldset>
+            <legend>{t('reports.for_meeting')}</legend>
+            <p class="hint">{t('reports.for_meeting_hint')}</p>
+            <SelectField
+              ctx={ctx}
+              name="meetingId"
+              label={t('reports.meeting.meeting')}
+              value={form.meetingId}
+              empty={t('reports.choose_meeting')}
+              options={meetings.map((m) => ({
+                value: m.id,
+                label: `${pick(m.titles as Record<string, string>, ctx.lang)} (${formatDate(m.starts_at.toISOString().slice(0, 10), ctx.lang)})`,
+              }))}
+              errors={errors}
+            />
+          </fieldset>
+          <fieldset>
+            <legend>{t('reports.for_period')}</legend>
+            <p class="hint">{t('reports.for_period_hint')}</p>
+            <div class="field-row">
+              <TextField
+                ctx={ctx}
+                name="from"
+                type="date"
+                label={t('reports.from')}
+                value={form.from}
+                errors={errors}
+              />
+              <TextField
+                ctx={ctx}
+                name="to"
+                type="date"
+                label={t('reports.to')}
+                value={form.to}
+                errors={errors}
+              />
+            </div>
+          </fieldset>
+          <div class="field-row">
+            <SelectField
+              ctx={ctx}
+              name="lang"
+              label={t('reports.language')}
+              value={form.lang ?? ctx.lang}
+              options={LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] }))}
+              errors={errors}
+            />
+            <TextField
+              ctx={ctx}
+              name="asOf"
+              type="date"
+              label={t('reports.as_of')}
+              hint={t('reports.as_of_hint')}
+              value={form.asOf}
+              errors={errors}
+            />
+          </div>
+          <button type="submit">{t('reports.generate_report')}</button>
+        </form>
+      </section>
+
+      <section aria-labelledby="drafts">
+        <h2 id="drafts">{t('reports.drafts')}</h2>
+        {jobs.length ? (
+          <table class="data">
+            <thead>
+              <tr>
+                <th scope="col">{t('reports.kind')}</th>
+                <th scope="col">{t('reports.subject')}</th>
+                <th scope="col">{t('reports.language')}</th>
+                <th scope="col">{t('reports.requested')}</th>
+                <th scope="col">{t('field.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {jobs.map((j) => (
+                <tr>
+                  <td>
+                    <a href={`/reports/jobs/${j.id}`}>{t(`reports.kinds.${j.kind}`)}</a>
+                  </td>
+                  <td>{subject(ctx, j, titles)}</td>
+                  <td>{LANGUAGE_NAMES[j.lang]}</td>
+                  <td>
+                    {formatDateTime(j.createdAt, ctx.lang)}
+                    {j.requestedBy ? `, ${j.requestedBy}` : ''}
+                  </td>
+                  <td>
+                    {t(`reports.job_status.${j.status}`)}
+                    {j.status === 'running'
+                      ? ` (${new Intl.NumberFormat(ctx.lang).format(j.progress)} %)`
+                      : ''}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p class="empty">{t('reports.no_drafts')}</p>
+        )}
+      </section>
+
+      <section aria-labelledby="issued">
+        <h2 id="issued">{t('reports.issued')}</h2>
+        <form method="get" class="filters" aria-label={t('reports.issued')}>
+          <TextField ctx={ctx} name="q" label={t('action.search')} value={search} type="search" />
+          <SelectField
+            ctx={ctx}
+            name="kind"
+            label={t('reports.kind')}
+            value={kindFilter}
+            empty={t('reports.all_kinds')}
+            options={kindOptions}
+          />
+          <div class="filter-actions">
+            <button type="submit">{t('action.filter')}</button>
+          </div>
+        </form>
+        {issues.items.length ? (
+          <>
+            <table class="data">
+              <thead>
+                <tr>
+                  <SortHeader
+                    ctx={ctx}
+                    column="number"
+                    label={t('reports.header.document')}
+                    sort={sort}
+                    dir="asc"
+                  />
+                  <th scope="col">{t('reports.header.title')}</th>
+                  <SortHeader ctx={ctx} column="kind" label={t('reports.kind')} sort={sort} dir="asc" />
+                  <th scope="col">{t('reports.language')}</th>
+                  <SortHeader
+                    ctx={ctx}
+                    column="issued"
+                    label={t('reports.issued_at')}
+                    sort={sort}
+                    dir="desc"
+                  />
+                </tr>
+              </thead>
+              <tbody>
+                {issues.items.map((i) => (
+                  <tr>
+                    <td>
+                      <a href={`/reports/issued/${i.id}`}>{i.documentNumber}</a>
+                    </td>
+                    <td>{i.title}</td>
+                    <td>{t(`reports.kinds.${i.kind}`)}</td>
+                    <td>{LANGUAGE_NAMES[i.lang]}</td>
+                    <td>
+                      {formatDateTime(i.issuedAt, ctx.lang)}, {i.issuedBy}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <Pagination ctx={ctx} page={page} pageSize={20} total={issues.total} />
+          </>
+        ) : (
+          <p class="empty">{search || kindFilter ? t('reports.no_issued_match') : t('reports.no_issued')}</p>
+        )}
+      </section>
+    </Layout>,
+    errors || code ? 422 : 200,
+  )
+}
+
+reportPages.get('/reports', (c) => reportsPage(c))
+
+/** Queues a report and starts generating it at once; the job page shows the progress. */
+reportPages.post('/reports', async (c) => {
+  const ctx = pageCtx(c)
+  assertStaff(ctx.actor, true)
+  const form = await formFields(c)
+  const parsed = validate(ReportRequestSchema, form)
+  if (!parsed.ok) return reportsPage(c, form, parsed.errors)
+  const db = c.get('deps').database.db
+  let job: ReportJob
+  try {
+    job = await requestReport(db, ctx.actor, parsed.data)
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'VALIDATION_FAILED' && error.fieldErrors)
+      return reportsPage(c, form, error.fieldErrors)
+    throw error
+  }
+  kick(c)
+  return c.redirect(`/reports/jobs/${job.id}`, 303)
+})
+
+/** Runs the queue in the background of this instance; the timer in main.ts catches anything left. */
+function kick(c: Context<AppEnv>) {
+  if (!c.get('deps').kickJobs) return
+  const db = c.get('deps').database.db
+  setImmediate(() => {
+    runReportJobs(db).catch((e) => console.error('report jobs:', e))
+  })
+}
+
+// ---------------------------------------------------------------- one generated report (a draft)
+
+async function jobPage(c: Context<AppEnv>, job: ReportJob, errors?: FormErrors, code?: string) {
+  const ctx = pageCtx(c)
+  const { t } = ctx
+  const db = c.get('deps').database.db
+  const titles = await meetingTitles(c, 'meetingId' in job.params ? [job.params.meetingId] : [])
+  const heading = `${t(`reports.kinds.${job.kind}`)}: ${subject(ctx, job, titles)}`
+  const pending = job.status === 'queued' || job.status === 'running'
+  const earlier =
+    job.status === 'done'
+      ? await db
+          .selectFrom('report_issue')
+          .select(['id', 'document_number', 'issued_at'])
+          .where('kind', '=', job.kind)
+          .where('lang', '=', job.lang)
+          .where(sql<boolean>`params @> ${JSON.stringify(job.params)}::jsonb`)
+          .orderBy('issued_at', 'desc')
+          .limit(10)
+          .execute()
+      : []
+  const findings = job.model?.blocks.find((b) => b.kind === 'findings')
+  return c.html(
+    <Layout ctx={ctx} title={heading}>
+      <p class="breadcrumb">
+        <a href="/reports">{t('reports.title')}</a>
+      </p>
+      <h1>{heading}</h1>
+      <dl class="facts">
+        <dt>{t('reports.language')}</dt>
+        <dd>{LANGUAGE_NAMES[job.lang]}</dd>
+        <dt>{t('reports.as_of')}</dt>
+        <dd>{formatDateTime(job.asOf, ctx.lang)}</dd>
+        <dt>{t('reports.requested')}</dt>
+        <dd>
+          {formatDateTime(job.createdAt, ctx.lang)}
+          {job.requestedBy ? `, ${job.requestedBy}` : ''}
+        </dd>
+      </dl>
+      {pending ? (
+        <section aria-labelledby="progress" data-refresh="2">
+          <h2 id="progress">{t(`reports.job_status.${job.status}`)}</h2>
+          <p role="status">
+            <label for="job-progress">{job.step || t('reports.waiting')}</label>{' '}
+            <progress id="job-progress" max={100} value={job.progress}>
+              {job.progress} %
+            </progress>
+          </p>
+          <p class="hint">
+            {t('reports.progress_hint')} <a href={`/reports/jobs/${job.id}`}>{t('reports.refresh')}</a>
+          </p>
+        </section>
+      ) : null}
+      {job.status === 'failed' ? (
+        <div class="error-summary" role="alert">
+          <h2>{t('reports.job_status.failed')}</h2>
+          <p>{t(`errors.${job.error ?? 'INTERNAL'}`)}</p>
+        </div>
+      ) : null}
+      {job.status === 'done' && job.model ? (
+        <>
+          <ErrorSummary ctx={ctx} errors={errors} code={code} />
+          <Downloads ctx={ctx} base={`/reports/jobs/${job.id}/download`} report={job.model} />
+          <section aria-labelledby="issue">
+            <h2 id="issue">{t('reports.issue')}</h2>
+            <p class="hint">{t('reports.issue_hint')}</p>
+            <form
+              method="post"
+              action={`/reports/jobs/${job.id}/issue`}
+              class="inline-form"
+              data-confirm={t('reports.issue_confirm')}
+              novalidate
+            >
+              <Csrf ctx={ctx} />
+              <TextField
+                ctx={ctx}
+                name="documentNumber"
+                label={t('reports.document_number')}
+                hint={t('reports.document_number_hint')}
+                maxlength={60}
+                errors={errors}
+                required
+              />
+              <button type="submit">{t('reports.issue_button')}</button>
+            </form>
+            {earlier.length ? (
+              <>
+                <h3>{t('reports.compare_with')}</h3>
+                <ul>
+                  {earlier.map((e) => (
+                    <li>
+                      <a href={`/reports/issued/${e.id}/compare?job=${job.id}`}>
+                        {t('reports.compare_link', {
+                          number: e.document_number,
+                          date: formatDateTime(e.issued_at.toISOString(), ctx.lang),
+                        })}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+          </section>
+          {findings ? (
+            <section aria-labelledby="findings">
+              <h2 id="findings">{t('reports.edit_findings')}</h2>
+              <p class="hint">
+                {job.findingsEditedBy
+                  ? t('reports.findings_edited', {
+                      by: job.findingsEditedBy,
+                      at: formatDateTime(job.findingsEditedAt!, ctx.lang),
+                    })
+                  : t('reports.findings_drafted')}
+              </p>
+              <form method="post" action={`/reports/jobs/${job.id}/findings`} class="stack">
+                <Csrf ctx={ctx} />
+                <div class={`field${errors?.findings ? ' has-error' : ''}`}>
+                  <label for="f-findings">{t('reports.findings_label')}</label>
+                  <textarea
+                    id="f-findings"
+                    name="findings"
+                    rows={14}
+                    lang={job.lang}
+                    dir={job.lang === 'ar' ? 'rtl' : 'ltr'}
+                  >
+                    {findings.paragraphs.join('\n\n')}
+                  </textarea>
+                </div>
+                <button type="submit" class="secondary">
+                  {t('reports.save_findings')}
+                </button>
+              </form>
+            </section>
+          ) : null}
+          <section aria-labelledby="preview">
+            <h2 id="preview">{t('reports.preview_heading')}</h2>
+            <Preview report={job.model} />
+          </section>
+        </>
+      ) : null}
+    </Layout>,
+    errors || code ? 422 : 200,
+  )
+}
+
+reportPages.get('/reports/jobs/:id', async (c) => {
+  const ctx = pageCtx(c)
+  const job = await getJob(c.get('deps').database.db, ctx.actor, uuidParam(c, 'id'))
+  return jobPage(c, job)
+})
+
+/** For the progress script: status and percentage only. */
+reportPages.get('/reports/jobs/:id/status', async (c) => {
+  const ctx = pageCtx(c)
+  const job = await getJob(c.get('deps').database.db, ctx.actor, uuidParam(c, 'id'))
+  return c.json({ status: job.status, progress: job.progress, step: job.step })
+})
+
+reportPages.get('/reports/jobs/:id/download', async (c) => {
+  const ctx = pageCtx(c)
+  const job = await getJob(c.get('deps').database.db, ctx.actor, uuidParam(c, 'id'))
+  if (job.status !== 'done' || !job.model) throw new AppError('REPORT_NOT_READY')
+  const q = c.req.query()
+  const res = await downloadAs(job.model, q.format, q.table, fileName(job.kind, job.lang, job.id))
+  if (!res) throw new AppError('NOT_FOUND')
+  return res
+})
+
+reportPages.post('/reports/jobs/:id/findings', async (c) => {
+  const ctx = pageCtx(c)
+  const id = uuidParam(c, 'id')
+  const form = await formFields(c)
+  const db = c.get('deps').database.db
+  try {
+    await editFindings(db, ctx.actor, id, form.findings ?? '')
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
+      return jobPage(c, await getJob(db, ctx.actor, id), error.fieldErrors)
+    throw error
+  }
+  return c.redirect(`/reports/jobs/${id}?notice=findings_saved#findings`, 303)
+})
+
+reportPages.post('/reports/jobs/:id/issue', async (c) => {
+  const ctx = pageCtx(c)
+  const id = uuidParam(c, 'id')
+  const form = await formFields(c)
+  const db = c.get('deps').database.db
+  try {
+    const issue = await issueReport(db, ctx.actor, id, form.documentNumber ?? '')
+    return c.redirect(`/reports/issued/${issue.id}?notice=report_issued`, 303)
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
+      return jobPage(c, await getJob(db, ctx.actor, id), error.fieldErrors)
+    throw error
+  }
+})
+
+// ---------------------------------------------------------------- issued reports
+
+reportPages.get('/reports/issued/:id', async (c) => {
+  const ctx = pageCtx(c)
+  const { t } = ctx
+  const issue = await getIssue(c.get('deps').database.db, ctx.actor, uuidParam(c, 'id'))
+  const intact = verifyIssue(issue)
+  return c.html(
+    <Layout ctx={ctx} title={`${issue.documentNumber}: ${issue.title}`}>
+      <p class="breadcrumb">
+        <a href="/reports">{t('reports.title')}</a>
+      </p>
+      <h1>
+        {issue.documentNumber}: {issue.title}
+      </h1>
+      <dl class="facts">
+        <dt>{t('reports.kind')}</dt>
+        <dd>{t(`reports.kinds.${issue.kind}`)}</dd>
+        <dt>{t('reports.language')}</dt>
+        <dd>{LANGUAGE_NAMES[issue.lang]}</dd>
+        <dt>{t('reports.as_of')}</dt>
+        <dd>{formatDateTime(issue.asOf, ctx.lang)}</dd>
+        <dt>{t('reports.issued_by')}</dt>
+        <dd>
+          {issue.issuedBy}, {formatDateTime(issue.issuedAt, ctx.lang)}
+        </dd>
+        <dt>{t('reports.checksum')}</dt>
+        <dd>
+          <code>{issue.checksum}</code> {intact ? t('reports.checksum_ok') : t('reports.checksum_bad')}
+        </dd>
+      </dl>
+      {issue.model ? (
+        <Downloads ctx={ctx} base={`/reports/issued/${issue.id}/download`} report={issue.model} />
+      ) : null}
+      <section aria-labelledby="compare">
+        <h2 id="compare">{t('reports.compare')}</h2>
+        <p class="hint">{t('reports.compare_hint')}</p>
+        <form method="post" action="/reports" class="inline-form">
+          <Csrf ctx={ctx} />
+          <input type="hidden" name="kind" value={issue.kind} />
+          <input type="hidden" name="lang" value={issue.lang} />
+          {'meetingId' in issue.params ? (
+            <input type="hidden" name="meetingId" value={issue.params.meetingId} />
+          ) : (
+            <>
+              <input type="hidden" name="from" value={issue.params.from} />
+              <input type="hidden" name="to" value={issue.params.to} />
+            </>
+          )}
+          <button type="submit" class="secondary">
+            {t('reports.new_draft')}
+          </button>
+        </form>
+      </section>
+      {issue.model ? (
+        <section aria-labelledby="preview">
+          <h2 id="preview">{t('reports.preview_heading')}</h2>
+          <Preview report={issue.model} />
+        </section>
+      ) : null}
+    </Layout>,
+  )
+})
+
+reportPages.get('/reports/issued/:id/download', async (c) => {
+  const ctx = pageCtx(c)
+  const issue = await getIssue(c.get('deps').database.db, ctx.actor, uuidParam(c, 'id'))
+  const q = c.req.query()
+  const safe = issue.documentNumber.replace(/[^A-Za-z0-9._-]+/g, '-')
+  const res = issue.model
+    ? await downloadAs(issue.model, q.format, q.table, `${safe}-${issue.lang}`)
+    : undefined
+  if (!res) throw new AppError('NOT_FOUND')
+  return res
+})
+
+reportPages.get('/reports/issued/:id/compare', async (c) => {
+  const ctx = pageCtx(c)
+  const { t } = ctx
+  const db = c.get('deps').database.db
+  const issue = await getIssue(db, ctx.actor, uuidParam(c, 'id'))
+  const jobId = c.req.query('job') ?? ''
+  if (!/^[0-9a-f-]{36}$/i.test(jobId)) throw new AppError('NOT_FOUND')
+  const job = await getJob(db, ctx.actor, jobId.toLowerCase())
+  if (job.status !== 'done' || !job.model || !issue.model) throw new AppError('REPORT_NOT_READY')
+  const diff = compareReports(issue.model, job.model)
+  return c.html(
+    <Layout ctx={ctx} title={t('reports.compare')}>
+      <p class="breadcrumb">
+        <a href="/reports">{t('reports.title')}</a> ›{' '}
+        <a href={`/reports/issued/${issue.id}`}>{issue.documentNumber}</a>
+      </p>
+      <h1>{t('reports.compare_title', { number: issue.documentNumber })}</h1>
+      <p>
+        {t('reports.compare_between', {
+          issued: formatDateTime(issue.issuedAt, ctx.lang),
+          draft: formatDateTime(job.createdAt, ctx.lang),
+        })}{' '}
+        <a href={`/reports/jobs/${job.id}`}>{t('reports.open_draft')}</a>
+      </p>
+      {diff.length ? (
+        <table class="data diff">
+          <caption>{t('reports.differences', { count: diff.length })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('reports.change')}</th>
+              <th scope="col">{t('reports.text')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {diff.map((d) => (
+              <tr class={d.change}>
+                <td>{t(`reports.changes.${d.change}`)}</td>
+                <td>{d.line}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p class="notice" role="status">
+          {t('reports.no_differences')}
+        </p>
+      )}
+    </Layout>,
+  )
+})
+
+// ---------------------------------------------------------------- a meeting's reports, previewed at once
+
+/** A meeting's reports are quick to make: previewed on request, and prepared for issue through a job. */
+reportPages.get('/meetings/:id/report', async (c) => {
+  const ctx = pageCtx(c)
+  const { t } = ctx
+  assertStaff(ctx.actor)
+  const id = uuidParam(c, 'id')
+  const q = c.req.query()
+  const kind: ReportKind = (MEETING_KINDS as readonly string[]).includes(q.kind ?? '')
+    ? (q.kind as ReportKind)
+    : 'meeting'
+  // The report's language is chosen apart from the page's (a French report from an English screen).
+  const lang: Language = isLanguage(q.in) ? q.in : ctx.lang
+  const asOf = q.asOf && /^\d{4}-\d{2}-\d{2}$/.test(q.asOf) ? q.asOf : undefined
+  const report = await buildReport(
+    c.get('deps').database.db,
+    ctx.actor,
+    kind,
+    { meetingId: id },
+    lang,
+    asOfDate(asOf),
+  )
+  const res = await downloadAs(report, q.format, q.table, fileName(kind, lang, id))
+  if (res) return res
+  const self = `/meetings/${id}/report?kind=${kind}&in=${lang}${asOf ? `&asOf=${asOf}` : ''}`
   return c.html(
     <Layout ctx={ctx} title={report.header.title}>
       <p class="breadcrumb">
-        <a href={`/meetings/${id}`}>{report.header.title}</a>
+        <a href={`/meetings/${id}`}>{t('reports.back_to_meeting')}</a>
       </p>
-      <h1>{t('reports.preview')}</h1>
-      <form method="get" class="filters" aria-label={t('reports.preview')}>
+      <h1>{t(`reports.kinds.${kind}`)}</h1>
+      <form method="get" class="filters" aria-label={t('reports.kinds.meeting')}>
+        <SelectField
+          ctx={ctx}
+          name="kind"
+          label={t('reports.kind')}
+          value={kind}
+          options={MEETING_KINDS.map((k) => ({ value: k, label: t(`reports.kinds.${k}`) }))}
+        />
         <SelectField
           ctx={ctx}
           name="in"
@@ -68,27 +774,23 @@ reportPages.get('/meetings/:id/report', async (c) => {
           value={lang}
           options={LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] }))}
         />
-        <TextField ctx={ctx} name="asOf" label={t('reports.as_of')} type="date" value={q.asOf} />
+        <TextField ctx={ctx} name="asOf" label={t('reports.as_of')} type="date" value={asOf} />
         <div class="filter-actions">
           <button type="submit">{t('reports.generate')}</button>
         </div>
       </form>
-      <p class="actions">
-        <a class="button" href={`${self}&format=docx`} download>
-          {t('reports.download_docx')}
-        </a>
-        <a class="button secondary" href={`${self}&format=html`} download>
-          {t('reports.download_html')}
-        </a>
-        <a class="button secondary" href={`${self}&format=json`} download>
-          {t('reports.download_json')}
-        </a>
-      </p>
-      <div
-        lang={lang}
-        dir={lang === 'ar' ? 'rtl' : 'ltr'}
-        dangerouslySetInnerHTML={{ __html: reportBodyHtml(report) }}
-      />
+      <Downloads ctx={ctx} base={self} report={report} />
+      <form method="post" action="/reports" class="inline-form">
+        <Csrf ctx={ctx} />
+        <input type="hidden" name="kind" value={kind} />
+        <input type="hidden" name="meetingId" value={id} />
+        <input type="hidden" name="lang" value={lang} />
+        {asOf ? <input type="hidden" name="asOf" value={asOf} /> : null}
+        <button type="submit" class="secondary">
+          {t('reports.prepare_issue')}
+        </button>
+      </form>
+      <Preview report={report} />
     </Layout>,
   )
 })

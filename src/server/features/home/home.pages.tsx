@@ -109,6 +109,9 @@ homePages.get('/', async (c) => {
                   <a href="/priorities">{t('topics.priorities')}</a>
                 </li>
                 <li>
+                  <a href="/reports">{t('home.reports')}</a>
+                </li>
+                <li>
                   <a href="/organizations/new">{t('org.new')}</a>
                 </li>
                 <li>

@@ -46,3 +46,24 @@ document.addEventListener('change', (event) => {
   if (event.target instanceof HTMLSelectElement && event.target.hasAttribute('data-question-type'))
     applyQuestionType(event.target)
 })
+// Reports being generated: follow the progress without reloading, then show the finished report.
+document.addEventListener('DOMContentLoaded', () => {
+  const section = document.querySelector('[data-refresh]')
+  if (!(section instanceof HTMLElement)) return
+  const bar = section.querySelector('progress')
+  const label = section.querySelector('label')
+  const every = Number(section.dataset.refresh) * 1000
+  const poll = async () => {
+    try {
+      const res = await fetch(`${location.pathname}/status`, { headers: { Accept: 'application/json' } })
+      if (res.ok) {
+        const job = await res.json()
+        if (job.status === 'done' || job.status === 'failed') return location.reload()
+        if (bar) bar.value = job.progress
+        if (label && job.step) label.textContent = job.step
+      }
+    } catch {}
+    setTimeout(poll, every)
+  }
+  setTimeout(poll, every)
+})

@@ -1,0 +1,558 @@
+import { createHash } from 'node:crypto'
+import { z } from '@hono/zod-openapi'
+import { sql } from 'kysely'
+import type { Db } from '../db/database.ts'
+import { recordAudit } from '../features/audit/audit.service.ts'
+import { type Actor, actorLabel, actorUserId, assertStaff } from '../features/auth/auth.policy.ts'
+import { AppError } from '../http/errors.ts'
+import { LANGUAGES, type Language } from '../i18n/i18n.ts'
+import { followUpReport } from './follow-up-report.ts'
+import type { Progress } from './kit.ts'
+import { meetingReport } from './meeting-report.ts'
+import { MEETING_KINDS, REPORT_KINDS, type Report, type ReportKind, type ReportParams } from './model.ts'
+import { communique, workshopReport } from './workshop-report.ts'
+import { wtsaReport } from './wtsa-report.ts'
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+const blank = (v: unknown) => (v === '' ? undefined : v)
+const day = z.preprocess(
+  blank,
+  z
+    .string()
+    .regex(DATE, { error: 'date_invalid' })
+    .refine((v) => !Number.isNaN(new Date(`${v}T00:00:00Z`).getTime()), { error: 'date_invalid' })
+    .optional(),
+)
+
+/** What a user asks for: a kind, a meeting or a period, a language and a date "as of". */
+export const ReportRequestSchema = z
+  .object({
+    kind: z.enum(REPORT_KINDS, { error: 'choice_invalid' }),
+    meetingId: z.preprocess(blank, z.uuid({ error: 'meeting_unknown' }).optional()),
+    from: day,
+    to: day,
+    lang: z.enum(LANGUAGES, { error: 'choice_invalid' }),
+    asOf: day,
+  })
+  .superRefine((v, ctx) => {
+    if (MEETING_KINDS.includes(v.kind)) {
+      if (!v.meetingId) ctx.addIssue({ code: 'custom', path: ['meetingId'], message: 'required' })
+      return
+    }
+    if (!v.from) ctx.addIssue({ code: 'custom', path: ['from'], message: 'required' })
+    if (!v.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'required' })
+    if (v.from && v.to && v.to < v.from)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'end_before_start' })
+    if (v.from && v.to && Number(v.to.slice(0, 4)) - Number(v.from.slice(0, 4)) > 20)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'period_too_long' })
+  })
+  .openapi('ReportRequest')
+export type ReportRequest = z.infer<typeof ReportRequestSchema>
+
+/** "As of" a date means the end of that day (UTC); no date means now. */
+export function asOfDate(v: string | undefined | null): Date {
+  return v ? new Date(`${v}T23:59:59.999Z`) : new Date()
+}
+
+export function paramsOf(r: ReportRequest): ReportParams {
+  return MEETING_KINDS.includes(r.kind) ? { meetingId: r.meetingId! } : { from: r.from!, to: r.to! }
+}
+
+/** Builds any kind of report. Meeting kinds are quick; period kinds report progress as they go. */
+export async function buildReport(
+  db: Db,
+  actor: Actor,
+  kind: ReportKind,
+  params: ReportParams,
+  lang: Language,
+  asOf: Date,
+  progress?: Progress,
+): Promise<Report> {
+  if ('meetingId' in params) {
+    if (kind === 'workshop') return workshopReport(db, actor, params.meetingId, lang, asOf)
+    if (kind === 'communique') return communique(db, actor, params.meetingId, lang, asOf)
+    return meetingReport(db, actor, params.meetingId, lang, asOf)
+  }
+  if (kind === 'wtsa') return wtsaReport(db, actor, params, lang, asOf, progress)
+  return followUpReport(db, actor, params, lang, asOf, progress)
+}
+
+// ---------------------------------------------------------------- jobs
+
+export type ReportJob = {
+  id: string
+  kind: ReportKind
+  params: ReportParams
+  lang: Language
+  asOf: string
+  status: 'queued' | 'running' | 'done' | 'failed'
+  progress: number
+  step: string
+  error: string | null
+  model: Report | null
+  findingsEditedBy: string | null
+  findingsEditedAt: string | null
+  requestedBy: string | null
+  createdAt: string
+  finishedAt: string | null
+}
+
+const jobColumns = [
+  'j.id',
+  'j.kind',
+  'j.params',
+  'j.lang',
+  'j.as_of',
+  'j.status',
+  'j.progress',
+  'j.step',
+  'j.error',
+  'j.findings_edited_by',
+  'j.findings_edited_at',
+  'j.created_at',
+  'j.finished_at',
+  'u.name as requested_by',
+] as const
+
+type JobRow = {
+  id: string
+  kind: string
+  params: unknown
+  lang: string
+  as_of: Date
+  status: string
+  progress: number
+  step: string
+  error: string | null
+  findings_edited_by: string | null
+  findings_edited_at: Date | null
+  created_at: Date
+  finished_at: Date | null
+  requested_by: string | null
+  model?: unknown
+}
+
+function toJob(r: JobRow): ReportJob {
+  return {
+    id: r.id,
+    kind: r.kind as ReportKind,
+    params: r.params as ReportParams,
+    lang: r.lang as Language,
+    asOf: r.as_of.toISOString(),
+    status: r.status as ReportJob['status'],
+    progress: r.progress,
+    step: r.step,
+    error: r.error,
+    model: (r.model as Report | undefined) ?? null,
+    findingsEditedBy: r.findings_edited_by,
+    findingsEditedAt: r.findings_edited_at?.toISOString() ?? null,
+    requestedBy: r.requested_by,
+    createdAt: r.created_at.toISOString(),
+    finishedAt: r.finished_at?.toISOString() ?? null,
+  }
+}
+
+/** Queues a report. The meeting must exist (checked now, so the user hears at once, not from a failed job). */
+export async function requestReport(db: Db, actor: Actor, input: ReportRequest): Promise<ReportJob> {
+  assertStaff(actor, true)
+  const params = paramsOf(input)
+  if ('meetingId' in params) {
+    const m = await db
+      .selectFrom('meeting')
+      .select('id')
+      .where('id', '=', params.meetingId)
+      .executeTakeFirst()
+    if (!m) throw new AppError('VALIDATION_FAILED', {}, { meetingId: ['meeting_unknown'] })
+  }
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('report_job')
+      .values({
+        kind: input.kind,
+        params: JSON.stringify(params),
+        lang: input.lang,
+        as_of: asOfDate(input.asOf),
+        requested_by: actorUserId(actor),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, actor, {
+      action: 'create',
+      entityType: 'report_job',
+      entityId: row.id,
+      summary: `${input.kind} report requested`,
+      after: { kind: input.kind, params, lang: input.lang, asOf: input.asOf ?? null },
+    })
+    return getJob(trx, actor, row.id)
+  })
+}
+
+export async function getJob(db: Db, actor: Actor, id: string): Promise<ReportJob> {
+  assertStaff(actor)
+  const row = await db
+    .selectFrom('report_job as j')
+    .leftJoin('app_user as u', 'u.id', 'j.requested_by')
+    .select([...jobColumns, 'j.model'])
+    .where('j.id', '=', id)
+    .executeTakeFirst()
+  if (!row) throw new AppError('NOT_FOUND')
+  return toJob(row)
+}
+
+export async function listJobs(db: Db, actor: Actor, limit = 20): Promise<ReportJob[]> {
+  assertStaff(actor)
+  const rows = await db
+    .selectFrom('report_job as j')
+    .leftJoin('app_user as u', 'u.id', 'j.requested_by')
+    .select(jobColumns)
+    .orderBy('j.created_at', 'desc')
+    .limit(limit)
+    .execute()
+  return rows.map(toJob)
+}
+
+const REPORT_JOB: Actor = { kind: 'system', label: 'report generation' }
+/** A job whose instance died mid-way is taken up again after this long. */
+const STALE_MINUTES = 10
+
+/**
+ * Runs queued report jobs one after another until none is left. Every instance runs this; the claim
+ * (FOR UPDATE SKIP LOCKED) gives each job to one of them. Each step of a report is a few short queries, so
+ * the embedded database serves other requests between them; progress is written after each step.
+ */
+export async function runReportJobs(db: Db): Promise<number> {
+  let ran = 0
+  for (;;) {
+    const { rows } = await sql<{ id: string; kind: string; params: unknown; lang: string; as_of: Date }>`
+      UPDATE report_job SET status = 'running', started_at = now(), progress = 0, step = ''
+      WHERE id = (
+        SELECT id FROM report_job
+        WHERE status = 'queued'
+           OR (status = 'running' AND started_at < now() - make_interval(mins => ${STALE_MINUTES}))
+        ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING id, kind, params, lang, as_of`.execute(db)
+    const job = rows[0]
+    if (!job) return ran
+    ran++
+    const progress: Progress = async (step, fraction) => {
+      await db
+        .updateTable('report_job')
+        .set({ step, progress: Math.round(Math.min(1, Math.max(0, fraction)) * 100) })
+        .where('id', '=', job.id)
+        .execute()
+    }
+    try {
+      const report = await buildReport(
+        db,
+        REPORT_JOB,
+        job.kind as ReportKind,
+        job.params as ReportParams,
+        job.lang as Language,
+        job.as_of,
+        progress,
+      )
+      await db
+        .updateTable('report_job')
+        .set({ status: 'done', progress: 100, model: JSON.stringify(report), finished_at: new Date() })
+        .where('id', '=', job.id)
+        .execute()
+    } catch (error) {
+      // A report that cannot be made (its meeting deleted since) says why; a bug is logged as well.
+      const code = error instanceof AppError ? error.code : 'INTERNAL'
+      if (!(error instanceof AppError)) console.error('report job', job.id, error)
+      await db
+        .updateTable('report_job')
+        .set({ status: 'failed', error: code, finished_at: new Date() })
+        .where('id', '=', job.id)
+        .execute()
+    }
+  }
+}
+
+/** Replaces the drafted findings of a generated report with the secretariat's text (paragraphs split on blank lines). */
+export async function editFindings(db: Db, actor: Actor, id: string, text: string): Promise<ReportJob> {
+  assertStaff(actor, true)
+  const paragraphs = text
+    .split(/\r?\n\s*\r?\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+  if (!paragraphs.length) throw new AppError('VALIDATION_FAILED', {}, { findings: ['required'] })
+  if (text.length > 20_000) throw new AppError('VALIDATION_FAILED', {}, { findings: ['too_long'] })
+  return db.transaction().execute(async (trx) => {
+    const job = await getJob(trx, actor, id)
+    const findings = job.model?.blocks.find((b) => b.kind === 'findings')
+    if (job.status !== 'done' || !job.model || !findings) throw new AppError('REPORT_NOT_EDITABLE')
+    const before = findings.paragraphs
+    findings.paragraphs = paragraphs
+    await trx
+      .updateTable('report_job')
+      .set({
+        model: JSON.stringify(job.model),
+        findings_edited_by: actorLabel(actor),
+        findings_edited_at: new Date(),
+      })
+      .where('id', '=', id)
+      .execute()
+    await recordAudit(trx, actor, {
+      action: 'update',
+      entityType: 'report_job',
+      entityId: id,
+      summary: 'findings edited',
+      before: { findings: before },
+      after: { findings: paragraphs },
+    })
+    return getJob(trx, actor, id)
+  })
+}
+
+// ---------------------------------------------------------------- issued reports
+
+export type IssuedReport = {
+  id: string
+  jobId: string | null
+  kind: ReportKind
+  params: ReportParams
+  lang: Language
+  asOf: string
+  documentNumber: string
+  title: string
+  checksum: string
+  issuedBy: string
+  issuedAt: string
+  model: Report | null
+}
+
+/** A stable JSON text of the model (keys sorted), so the checksum depends on the content alone. */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`
+  return JSON.stringify(value)
+}
+
+export const checksumOf = (report: Report) => createHash('sha256').update(canonical(report)).digest('hex')
+
+/** Issues a generated report under a document number: the model is frozen with who, when and a checksum. */
+export async function issueReport(
+  db: Db,
+  actor: Actor,
+  jobId: string,
+  documentNumber: string,
+): Promise<IssuedReport> {
+  assertStaff(actor, true)
+  const number = documentNumber.trim()
+  if (!number) throw new AppError('VALIDATION_FAILED', {}, { documentNumber: ['required'] })
+  if (number.length > 60) throw new AppError('VALIDATION_FAILED', {}, { documentNumber: ['too_long'] })
+  return db.transaction().execute(async (trx) => {
+    const job = await getJob(trx, actor, jobId)
+    if (job.status !== 'done' || !job.model) throw new AppError('REPORT_NOT_READY')
+    const model: Report = { ...job.model, header: { ...job.model.header, documentNumber: number } }
+    const checksum = checksumOf(model)
+    const row = await trx
+      .insertInto('report_issue')
+      .values({
+        job_id: jobId,
+        kind: job.kind,
+        params: JSON.stringify(job.params),
+        lang: job.lang,
+        as_of: new Date(job.asOf),
+        document_number: number,
+        title: model.header.title,
+        model: JSON.stringify(model),
+        checksum,
+        issued_by: actorUserId(actor),
+        issued_by_label: actorLabel(actor),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, actor, {
+      action: 'create',
+      entityType: 'report_issue',
+      entityId: row.id,
+      summary: `${job.kind} report issued as ${number}`,
+      after: { documentNumber: number, checksum, jobId },
+    })
+    return getIssue(trx, actor, row.id)
+  })
+}
+
+const issueColumns = [
+  'id',
+  'job_id',
+  'kind',
+  'params',
+  'lang',
+  'as_of',
+  'document_number',
+  'title',
+  'checksum',
+  'issued_by_label',
+  'issued_at',
+] as const
+
+function toIssue(r: {
+  id: string
+  job_id: string | null
+  kind: string
+  params: unknown
+  lang: string
+  as_of: Date
+  document_number: string
+  title: string
+  checksum: string
+  issued_by_label: string
+  issued_at: Date
+  model?: unknown
+}): IssuedReport {
+  return {
+    id: r.id,
+    jobId: r.job_id,
+    kind: r.kind as ReportKind,
+    params: r.params as ReportParams,
+    lang: r.lang as Language,
+    asOf: r.as_of.toISOString(),
+    documentNumber: r.document_number,
+    title: r.title,
+    checksum: r.checksum,
+    issuedBy: r.issued_by_label,
+    issuedAt: r.issued_at.toISOString(),
+    model: (r.model as Report | undefined) ?? null,
+  }
+}
+
+export async function getIssue(db: Db, actor: Actor, id: string): Promise<IssuedReport> {
+  assertStaff(actor)
+  const row = await db
+    .selectFrom('report_issue')
+    .select([...issueColumns, 'model'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+  if (!row) throw new AppError('NOT_FOUND')
+  return toIssue(row)
+}
+
+export const ISSUE_SORTS = ['issued', 'kind', 'number'] as const
+
+export async function listIssues(
+  db: Db,
+  actor: Actor,
+  q: {
+    kind?: ReportKind | undefined
+    search?: string | undefined
+    sort?: string
+    page: number
+    pageSize: number
+  },
+): Promise<{ items: IssuedReport[]; total: number }> {
+  assertStaff(actor)
+  let base = db.selectFrom('report_issue')
+  if (q.kind) base = base.where('kind', '=', q.kind)
+  if (q.search) {
+    const like = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    base = base.where((eb) => eb.or([eb('title', 'ilike', like), eb('document_number', 'ilike', like)]))
+  }
+  const [rows, count] = await Promise.all([
+    base
+      .select(issueColumns)
+      .orderBy(
+        q.sort === 'kind' ? 'kind' : q.sort === 'number' ? 'document_number' : 'issued_at',
+        q.sort === 'kind' || q.sort === 'number' ? 'asc' : 'desc',
+      )
+      .orderBy('issued_at', 'desc')
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize)
+      .execute(),
+    base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ])
+  return { items: rows.map(toIssue), total: Number(count.n) }
+}
+
+/** Does the stored model still match the checksum taken when it was issued? */
+export function verifyIssue(issue: IssuedReport): boolean {
+  return !!issue.model && checksumOf(issue.model) === issue.checksum
+}
+
+// ---------------------------------------------------------------- comparing two versions
+
+/** A report as lines of text: what a reader would see, in order (tables one line per row). */
+export function reportLines(report: Report): string[] {
+  const out: string[] = []
+  for (const b of report.blocks) {
+    switch (b.kind) {
+      case 'heading':
+      case 'paragraph':
+      case 'notice':
+        out.push(b.text)
+        break
+      case 'facts':
+        for (const [k, v] of b.rows) out.push(`${k}: ${v}`)
+        break
+      case 'list':
+        out.push(...(b.items.length ? b.items : [b.empty ?? '']))
+        break
+      case 'table':
+        if (!b.rows.length) out.push(`${b.title}: ${b.empty}`)
+        for (const r of b.rows)
+          out.push(`${b.title} | ${r.map((c) => (c === null ? '—' : String(c))).join(' | ')}`)
+        break
+      case 'chart':
+        break
+      case 'findings':
+        out.push(...b.paragraphs)
+        break
+    }
+  }
+  return out
+}
+
+export type Difference = { change: 'added' | 'removed'; line: string }
+
+/**
+ * The lines only in the issued version (removed) and only in the later draft (added), in the order of
+ * each document: a longest-common-subsequence diff, so moved or repeated lines are reported faithfully.
+ */
+export function compareReports(issued: Report, draft: Report): Difference[] {
+  const a = reportLines(issued)
+  const b = reportLines(draft)
+  // Reports are a few thousand lines at most; trim the common head and tail before the quadratic part.
+  let head = 0
+  while (head < a.length && head < b.length && a[head] === b[head]) head++
+  let tail = 0
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+  )
+    tail++
+  const x = a.slice(head, a.length - tail)
+  const y = b.slice(head, b.length - tail)
+  if (x.length * y.length > 25_000_000) {
+    const inY = new Set(y)
+    const inX = new Set(x)
+    return [
+      ...x.filter((l) => !inY.has(l)).map((line) => ({ change: 'removed' as const, line })),
+      ...y.filter((l) => !inX.has(l)).map((line) => ({ change: 'added' as const, line })),
+    ]
+  }
+  const lcs = Array.from({ length: x.length + 1 }, () => new Uint32Array(y.length + 1))
+  for (let i = x.length - 1; i >= 0; i--)
+    for (let j = y.length - 1; j >= 0; j--)
+      lcs[i]![j] = x[i] === y[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!)
+  const out: Difference[] = []
+  let i = 0
+  let j = 0
+  while (i < x.length && j < y.length) {
+    if (x[i] === y[j]) {
+      i++
+      j++
+    } else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) out.push({ change: 'removed', line: x[i++]! })
+    else out.push({ change: 'added', line: y[j++]! })
+  }
+  while (i < x.length) out.push({ change: 'removed', line: x[i++]! })
+  while (j < y.length) out.push({ change: 'added', line: y[j++]! })
+  return out
+}

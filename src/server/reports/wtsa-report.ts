@@ -1,0 +1,769 @@
+import { sql } from 'kysely'
+import { barChart, percentChart } from '../charts/charts.ts'
+import type { Db } from '../db/database.ts'
+import { type Actor, assertStaff } from '../features/auth/auth.policy.ts'
+import type { Language } from '../i18n/i18n.ts'
+import { actionsAsOf } from './follow-up-report.ts'
+import { type Kit, noProgress, type Progress, periodBounds, reportKit } from './kit.ts'
+import type { Block, Cell, Report } from './model.ts'
+
+const EXECUTIVE = ['cto_meeting', 'cxo_meeting'] as const
+const HELD = ['held', 'concluded'] as const
+
+/** What the findings are drafted from; exported so tests can check the numbers behind each sentence. */
+export type WtsaFigures = {
+  executiveMeetings: number
+  workshops: number
+  organizations: number
+  countries: number
+  developingShareFirst: { year: number; share: number } | null
+  developingShareLast: { year: number; share: number } | null
+  retention: number | null
+  principalOrAlternate: number | null
+  consulted: number
+  consultable: number
+  topics: number
+  reachedWorkItem: number
+  reachedStandard: number
+  actions: number
+  actionsDone: number
+  actionsDropped: number
+  actionsOverdue: number
+}
+
+/**
+ * The report to the world assembly (Resolution 68, resolves 12): what the industry-engagement process
+ * achieved over a study period, and whether to continue or enhance it. Everything is counted from
+ * Engage's records as they stood at `asOf`; the findings are drafted from those counts and edited by the
+ * secretariat before the report is issued.
+ */
+export async function wtsaReport(
+  db: Db,
+  actor: Actor,
+  period: { from: string; to: string },
+  lang: Language,
+  asOf = new Date(),
+  progress: Progress = noProgress,
+): Promise<Report> {
+  assertStaff(actor)
+  const k = reportKit(lang)
+  const { t, nf } = k
+  const { start } = periodBounds(period)
+  const periodEnd = periodBounds(period).end
+  // Nothing after the report's date counts, even inside the period.
+  const end = periodEnd < asOf ? periodEnd : asOf
+  const title = t('reports.wtsa.title', { from: k.day(period.from), to: k.day(period.to) })
+  const blocks: Block[] = [{ kind: 'heading', level: 1, text: title }]
+  const fig = {} as WtsaFigures
+
+  // ------------------------------------------------------------ meetings held
+  await progress(t('reports.steps.meetings'), 0.05)
+  const meetings = await db
+    .selectFrom('meeting as m')
+    .leftJoin('country as c', 'c.code', 'm.country_code')
+    .select((eb) => [
+      'm.id',
+      'm.kind',
+      'm.titles',
+      'm.starts_at',
+      'm.format',
+      'm.city',
+      'c.names as country_names',
+      eb
+        .selectFrom('meeting_attendance as a')
+        .whereRef('a.meeting_id', '=', 'm.id')
+        .select(sql<number>`count(DISTINCT a.organization_id)::int`.as('n'))
+        .as('organizations'),
+      eb
+        .selectFrom('meeting_attendance as a')
+        .whereRef('a.meeting_id', '=', 'm.id')
+        .select(sql<number>`count(DISTINCT a.person_id)::int`.as('n'))
+        .as('people'),
+    ])
+    .where('m.status', 'in', HELD)
+    .where('m.starts_at', '>=', start)
+    .where('m.starts_at', '<=', end)
+    .orderBy('m.starts_at')
+    .execute()
+  fig.executiveMeetings = meetings.filter((m) => (EXECUTIVE as readonly string[]).includes(m.kind)).length
+  fig.workshops = meetings.filter((m) => m.kind === 'workshop').length
+
+  const [totals] = (
+    await sql<{ organizations: number; people: number; countries: number }>`
+      SELECT count(DISTINCT a.organization_id)::int AS organizations, count(DISTINCT a.person_id)::int AS people,
+             count(DISTINCT o.country_code)::int AS countries
+      FROM meeting_attendance a
+      JOIN meeting m ON m.id = a.meeting_id
+      JOIN organization o ON o.id = a.organization_id
+      WHERE m.status IN ('held', 'concluded') AND m.starts_at >= ${start} AND m.starts_at <= ${end}`.execute(
+      db,
+    )
+  ).rows
+  fig.organizations = Number(totals?.organizations ?? 0)
+  fig.countries = Number(totals?.countries ?? 0)
+
+  blocks.push({
+    kind: 'facts',
+    rows: [
+      [t('reports.period'), `${k.day(period.from)} – ${k.day(period.to)}`],
+      [t('reports.as_of'), k.day(asOf)],
+      [t('reports.wtsa.executive_meetings'), nf.format(fig.executiveMeetings)],
+      [t('reports.wtsa.workshops'), nf.format(fig.workshops)],
+      [t('reports.wtsa.other_meetings'), nf.format(meetings.length - fig.executiveMeetings - fig.workshops)],
+      [t('reports.organizations'), nf.format(fig.organizations)],
+      [t('reports.people'), nf.format(Number(totals?.people ?? 0))],
+      [t('reports.wtsa.countries'), nf.format(fig.countries)],
+    ],
+  })
+  if (!meetings.length) blocks.push({ kind: 'notice', text: t('reports.wtsa.no_meetings') })
+
+  blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.meetings_held') })
+  blocks.push({
+    kind: 'table',
+    id: 'meetings',
+    title: t('reports.wtsa.meetings_held'),
+    columns: [
+      t('reports.meeting.meeting'),
+      t('field.kind'),
+      t('reports.date'),
+      t('reports.meeting.where'),
+      t('reports.organizations'),
+      t('reports.people'),
+    ],
+    rows: meetings.map((m) => [
+      k.text(m.titles),
+      t(`meeting_kind.${m.kind}`),
+      k.day(m.starts_at),
+      m.format === 'online'
+        ? t('meeting_format.online')
+        : [m.city, m.country_names ? k.text(m.country_names) : null].filter(Boolean).join(', ') || '—',
+      m.organizations ?? 0,
+      m.people ?? 0,
+    ]),
+    empty: t('reports.wtsa.no_meetings'),
+  })
+
+  // ------------------------------------------------------------ participation trends
+  await progress(t('reports.steps.participation'), 0.2)
+  await participation(db, k, blocks, fig, start, end)
+
+  // ------------------------------------------------------------ stability and retention
+  await progress(t('reports.steps.stability'), 0.35)
+  await stability(db, k, blocks, fig, period, start, end)
+
+  // ------------------------------------------------------------ consultation coverage
+  await progress(t('reports.steps.consultations'), 0.5)
+  await consultationCoverage(db, k, blocks, fig, start, end)
+
+  // ------------------------------------------------------------ topics and outcomes
+  await progress(t('reports.steps.topics'), 0.6)
+  await topicOutcomes(db, k, blocks, fig, start, end)
+
+  // ------------------------------------------------------------ follow-up completion
+  await progress(t('reports.steps.actions'), 0.75)
+  const created = (await actionsAsOf(db, k, asOf)).filter((a) => a.createdAt >= start && a.createdAt <= end)
+  fig.actions = created.length
+  fig.actionsDone = created.filter((a) => a.status === 'done').length
+  fig.actionsDropped = created.filter((a) => a.status === 'dropped').length
+  fig.actionsOverdue = created.filter((a) => a.overdue).length
+  blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.follow_up') })
+  blocks.push({
+    kind: 'paragraph',
+    text: t('reports.wtsa.follow_up_summary', {
+      count: fig.actions,
+      n: nf.format(fig.actions),
+      done: nf.format(fig.actionsDone),
+      dropped: nf.format(fig.actionsDropped),
+      overdue: nf.format(fig.actionsOverdue),
+      rate: k.percent(fig.actionsDone, fig.actions - fig.actionsDropped),
+    }),
+  })
+  const bodies = [...new Set(created.map((a) => a.body))].sort()
+  blocks.push({
+    kind: 'table',
+    id: 'follow_up_by_body',
+    title: t('reports.wtsa.follow_up_by_body'),
+    columns: [
+      t('follow_up.body'),
+      t('reports.wtsa.actions_created'),
+      t('follow_up.statuses.done'),
+      t('follow_up.statuses.dropped'),
+      t('reports.wtsa.still_open'),
+      t('follow_up.overdue'),
+      t('reports.wtsa.completion'),
+    ],
+    rows: bodies.map((b) => {
+      const of = created.filter((a) => a.body === b)
+      const done = of.filter((a) => a.status === 'done').length
+      const dropped = of.filter((a) => a.status === 'dropped').length
+      return [
+        b,
+        of.length,
+        done,
+        dropped,
+        of.length - done - dropped,
+        of.filter((a) => a.overdue).length,
+        k.percent(done, of.length - dropped),
+      ]
+    }),
+    empty: t('reports.wtsa.no_actions'),
+  })
+
+  // ------------------------------------------------------------ workshops
+  await progress(t('reports.steps.workshops'), 0.85)
+  blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.workshop_outcomes') })
+  const workshops = meetings.filter((m) => m.kind === 'workshop')
+  if (!workshops.length) blocks.push({ kind: 'paragraph', text: t('reports.wtsa.no_workshops') })
+  if (workshops.length) {
+    const points = await db
+      .selectFrom('conclusion as c')
+      .leftJoin('follow_up_action as a', 'a.conclusion_id', 'c.id')
+      .select(['c.id', 'c.meeting_id', 'c.texts', 'c.type', 'a.owner_body'])
+      .where(
+        'c.meeting_id',
+        'in',
+        workshops.map((w) => w.id),
+      )
+      .where('c.created_at', '<=', asOf)
+      .orderBy('c.created_at')
+      .execute()
+    for (const w of workshops) {
+      const mine = points.filter((p) => p.meeting_id === w.id)
+      const conclusions = [...new Map(mine.map((p) => [p.id, p])).values()]
+      blocks.push({ kind: 'heading', level: 3, text: k.text(w.titles) })
+      blocks.push({
+        kind: 'paragraph',
+        text: t('reports.wtsa.workshop_summary', {
+          date: k.day(w.starts_at),
+          organizations: nf.format(w.organizations ?? 0),
+          points: nf.format(conclusions.length),
+          actions: nf.format(mine.filter((p) => p.owner_body).length),
+        }),
+      })
+      blocks.push({
+        kind: 'list',
+        items: conclusions.map((c) => `${t(`follow_up.types.${c.type}`)}: ${k.text(c.texts)}`),
+        empty: t('reports.wtsa.no_points'),
+      })
+    }
+  }
+
+  // ------------------------------------------------------------ action plan
+  blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.action_plan') })
+  blocks.push({ kind: 'notice', text: t('reports.wtsa.action_plan_missing') })
+
+  // ------------------------------------------------------------ findings
+  await progress(t('reports.steps.findings'), 0.95)
+  blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.findings') })
+  blocks.push({ kind: 'findings', paragraphs: draftFindings(k, fig) })
+
+  await progress(t('reports.steps.done'), 1)
+  return k.finish('wtsa', period, title, asOf, blocks)
+}
+
+async function participation(db: Db, k: Kit, blocks: Block[], fig: WtsaFigures, start: Date, end: Date) {
+  const { t, nf } = k
+  const { rows } = await sql<{
+    year: number
+    dimension: string
+    key: string | null
+    organizations: number
+    people: number
+    records: number
+  }>`
+    WITH a AS (
+      SELECT extract(year FROM m.starts_at)::int AS year, ma.organization_id, ma.person_id, ma.attended_as,
+             c.itu_region, c.development_status, o.category, o.sme::text AS sme, p.seniority
+      FROM meeting_attendance ma
+      JOIN meeting m ON m.id = ma.meeting_id
+      JOIN organization o ON o.id = ma.organization_id
+      JOIN country c ON c.code = o.country_code
+      LEFT JOIN person p ON p.id = ma.person_id
+      WHERE m.status IN ('held', 'concluded') AND m.starts_at >= ${start} AND m.starts_at <= ${end}
+    ),
+    dims AS (
+      SELECT year, 'total' AS dimension, NULL::text AS key, organization_id, person_id FROM a
+      UNION ALL SELECT year, 'region', itu_region, organization_id, person_id FROM a
+      UNION ALL SELECT year, 'development_status', development_status, organization_id, person_id FROM a
+      UNION ALL SELECT year, 'category', category, organization_id, person_id FROM a
+      UNION ALL SELECT year, 'sme', sme, organization_id, person_id FROM a
+      UNION ALL SELECT year, 'seniority', seniority, organization_id, person_id FROM a WHERE person_id IS NOT NULL
+      UNION ALL SELECT year, 'attended_as', attended_as, organization_id, person_id FROM a
+    )
+    SELECT year, dimension, key, count(DISTINCT organization_id)::int AS organizations,
+           count(DISTINCT person_id)::int AS people, count(*)::int AS records
+    FROM dims GROUP BY year, dimension, key ORDER BY year, dimension, key`.execute(db)
+  const years = [...new Set(rows.map((r) => Number(r.year)))].sort()
+  const get = (year: number, dimension: string, key: string | null) =>
+    rows.find((r) => Number(r.year) === year && r.dimension === dimension && r.key === key)
+  blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.participation') })
+  if (!years.length) {
+    blocks.push({ kind: 'paragraph', text: t('reports.no_attendance') })
+    fig.developingShareFirst = null
+    fig.developingShareLast = null
+    return
+  }
+  const total = (y: number) => Number(get(y, 'total', null)?.organizations ?? 0)
+  const totalRecords = (y: number) => Number(get(y, 'total', null)?.records ?? 0)
+  const share = (y: number, dimension: string, key: string) =>
+    total(y) ? Number(get(y, dimension, key)?.organizations ?? 0) / total(y) : 0
+  fig.developingShareFirst = { year: years[0]!, share: share(years[0]!, 'development_status', 'developing') }
+  fig.developingShareLast = {
+    year: years.at(-1)!,
+    share: share(years.at(-1)!, 'development_status', 'developing'),
+  }
+  const yearCols = years.map(String)
+  blocks.push({
+    kind: 'table',
+    id: 'participation_by_year',
+    title: t('reports.wtsa.by_year'),
+    columns: [
+      t('reports.wtsa.year'),
+      t('reports.organizations'),
+      t('reports.people'),
+      t('reports.wtsa.developing_share'),
+      t('reports.wtsa.sme_share'),
+      t('reports.wtsa.executive_share'),
+      t('reports.wtsa.principal_alternate_share'),
+    ],
+    rows: years.map((y) => {
+      const people = Number(get(y, 'total', null)?.people ?? 0)
+      const execs =
+        Number(get(y, 'seniority', 'c_level')?.people ?? 0) +
+        Number(get(y, 'seniority', 'senior_executive')?.people ?? 0)
+      const pa =
+        Number(get(y, 'attended_as', 'principal')?.records ?? 0) +
+        Number(get(y, 'attended_as', 'alternate')?.records ?? 0)
+      return [
+        String(y),
+        total(y),
+        people,
+        k.percent(Number(get(y, 'development_status', 'developing')?.organizations ?? 0), total(y)),
+        k.percent(Number(get(y, 'sme', 'true')?.organizations ?? 0), total(y)),
+        k.percent(execs, people),
+        k.percent(pa, totalRecords(y)),
+      ]
+    }),
+    empty: t('reports.no_attendance'),
+  })
+  const peopleTitle = t('reports.wtsa.people_per_year')
+  blocks.push({
+    kind: 'chart',
+    title: peopleTitle,
+    svg: barChart({
+      title: peopleTitle,
+      bars: years.map((y) => ({ label: String(y), value: Number(get(y, 'total', null)?.people ?? 0) })),
+      format: nf.format,
+      rtl: k.rtl,
+    }),
+    empty: t('reports.no_attendance'),
+  })
+  const devTitle = t('reports.wtsa.developing_share_chart')
+  blocks.push({
+    kind: 'chart',
+    title: devTitle,
+    svg: percentChart(
+      devTitle,
+      years.map((y) => ({
+        label: String(y),
+        part: Number(get(y, 'development_status', 'developing')?.organizations ?? 0),
+        whole: total(y),
+      })),
+      { rtl: k.rtl, locale: k.lang },
+    ),
+    empty: t('reports.no_attendance'),
+  })
+  // One table per breakdown: organizations per year for each value.
+  const breakdowns = [
+    ['region', 'region', 'dimension_region'],
+    ['development_status', 'development', 'dimension_development_status'],
+    ['category', 'category', 'dimension_category'],
+  ] as const
+  for (const [dimension, prefix, label] of breakdowns) {
+    const keys = [...new Set(rows.filter((r) => r.dimension === dimension).map((r) => r.key))]
+    blocks.push({
+      kind: 'table',
+      id: `trend_${dimension}`,
+      title: t(`reports.meeting.by_${dimension}`),
+      columns: [t(`reports.meeting.${label}`), ...yearCols],
+      rows: keys.map((key): Cell[] => [
+        key ? t(`${prefix}.${key}`, { defaultValue: key }) : t('reports.not_stated'),
+        ...years.map((y) => Number(get(y, dimension, key)?.organizations ?? 0)),
+      ]),
+      empty: t('reports.no_attendance'),
+    })
+  }
+}
+
+async function stability(
+  db: Db,
+  k: Kit,
+  blocks: Block[],
+  fig: WtsaFigures,
+  period: { from: string; to: string },
+  start: Date,
+  end: Date,
+) {
+  const { t, nf } = k
+  blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.stability') })
+  const { rows: perMeeting } = await sql<{
+    group_names: unknown
+    titles: unknown
+    starts_at: Date
+    has_previous: boolean
+    organizations: number
+    returning: number
+    principal_alternate: number
+  }>`
+    WITH gm AS (
+      SELECT m.id, m.group_id, m.titles, m.starts_at,
+             lag(m.id) OVER (PARTITION BY m.group_id ORDER BY m.starts_at) AS previous_id
+      FROM meeting m
+      WHERE m.group_id IS NOT NULL AND m.status IN ('held', 'concluded') AND m.starts_at <= ${end}
+        AND m.kind IN ('cto_meeting', 'cxo_meeting')
+    )
+    SELECT g.names AS group_names, gm.titles, gm.starts_at, gm.previous_id IS NOT NULL AS has_previous,
+      (SELECT count(DISTINCT a.organization_id) FROM meeting_attendance a WHERE a.meeting_id = gm.id)::int AS organizations,
+      (SELECT count(DISTINCT a.organization_id) FROM meeting_attendance a
+        WHERE a.meeting_id = gm.id AND EXISTS (
+          SELECT 1 FROM meeting_attendance b WHERE b.meeting_id = gm.previous_id AND b.organization_id = a.organization_id))::int AS returning,
+      (SELECT count(DISTINCT a.organization_id) FROM meeting_attendance a
+        WHERE a.meeting_id = gm.id AND a.attended_as IN ('principal', 'alternate'))::int AS principal_alternate
+    FROM gm JOIN engagement_group g ON g.id = gm.group_id
+    WHERE gm.starts_at >= ${start}
+    ORDER BY gm.starts_at`.execute(db)
+  const withPrevious = perMeeting.filter((r) => r.has_previous && r.organizations > 0)
+  const sum = (rows: typeof perMeeting, f: (r: (typeof perMeeting)[number]) => number) =>
+    rows.reduce((s, r) => s + Number(f(r)), 0)
+  fig.retention = withPrevious.length
+    ? sum(withPrevious, (r) => r.returning) / sum(withPrevious, (r) => r.organizations)
+    : null
+  const attended = perMeeting.filter((r) => r.organizations > 0)
+  fig.principalOrAlternate = attended.length
+    ? sum(attended, (r) => r.principal_alternate) / sum(attended, (r) => r.organizations)
+    : null
+  blocks.push({
+    kind: 'table',
+    id: 'retention',
+    title: t('reports.wtsa.retention_table'),
+    columns: [
+      t('reports.meeting.meeting'),
+      t('reports.meeting.group'),
+      t('reports.date'),
+      t('reports.organizations'),
+      t('reports.wtsa.returning'),
+      t('reports.wtsa.principal_alternate'),
+    ],
+    rows: perMeeting.map((r) => [
+      k.text(r.titles),
+      k.text(r.group_names),
+      k.day(r.starts_at),
+      r.organizations,
+      r.has_previous ? k.percent(r.returning, r.organizations) : '—',
+      k.percent(r.principal_alternate, r.organizations),
+    ]),
+    empty: t('reports.wtsa.no_group_meetings'),
+  })
+
+  // The composition: members at the start and at the end of the period, and the changes between.
+  const { rows: composition } = await sql<{
+    names: unknown
+    at_start: number
+    at_end: number
+    stayed: number
+    representative_changes: number
+  }>`
+    WITH s AS (
+      SELECT group_id, organization_id FROM group_membership
+      WHERE start_date <= ${period.from}::date AND (end_date IS NULL OR end_date >= ${period.from}::date)
+    ), e AS (
+      SELECT group_id, organization_id FROM group_membership
+      WHERE start_date <= ${period.to}::date AND (end_date IS NULL OR end_date >= ${period.to}::date)
+    )
+    SELECT g.names,
+      (SELECT count(DISTINCT organization_id) FROM s WHERE s.group_id = g.id)::int AS at_start,
+      (SELECT count(DISTINCT organization_id) FROM e WHERE e.group_id = g.id)::int AS at_end,
+      (SELECT count(DISTINCT s.organization_id) FROM s JOIN e ON e.group_id = s.group_id AND e.organization_id = s.organization_id
+        WHERE s.group_id = g.id)::int AS stayed,
+      (SELECT count(*) FROM group_membership gm2
+        WHERE gm2.group_id = g.id AND gm2.start_date > ${period.from}::date AND gm2.start_date <= ${period.to}::date
+          AND EXISTS (SELECT 1 FROM group_membership gm3 WHERE gm3.group_id = gm2.group_id
+            AND gm3.organization_id = gm2.organization_id AND gm3.start_date < gm2.start_date))::int AS representative_changes
+    FROM engagement_group g
+    WHERE g.archived_at IS NULL OR g.archived_at >= ${start}
+    ORDER BY g.kind`.execute(db)
+  blocks.push({
+    kind: 'table',
+    id: 'composition',
+    title: t('reports.wtsa.composition'),
+    columns: [
+      t('reports.meeting.group'),
+      t('reports.wtsa.members_start'),
+      t('reports.wtsa.members_end'),
+      t('reports.wtsa.stayed'),
+      t('reports.wtsa.representative_changes'),
+    ],
+    rows: composition
+      .filter((c) => c.at_start || c.at_end)
+      .map((c) => [
+        k.text(c.names),
+        c.at_start,
+        c.at_end,
+        c.at_start ? `${nf.format(c.stayed)} (${k.percent(c.stayed, c.at_start)})` : '—',
+        c.representative_changes,
+      ]),
+    empty: t('reports.wtsa.no_groups'),
+  })
+}
+
+async function consultationCoverage(
+  db: Db,
+  k: Kit,
+  blocks: Block[],
+  fig: WtsaFigures,
+  start: Date,
+  end: Date,
+) {
+  const { t } = k
+  blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.consultations') })
+  const { rows: coverage } = await sql<{ consultable: number; consulted: number }>`
+    SELECT count(*)::int AS consultable,
+      count(*) FILTER (WHERE EXISTS (
+        SELECT 1 FROM consultation c WHERE c.meeting_id = m.id AND c.status <> 'draft' AND c.closes_at <= m.starts_at))::int AS consulted
+    FROM meeting m
+    WHERE m.kind IN ('cto_meeting', 'cxo_meeting') AND m.status IN ('held', 'concluded')
+      AND m.starts_at >= ${start} AND m.starts_at <= ${end}`.execute(db)
+  fig.consultable = Number(coverage[0]?.consultable ?? 0)
+  fig.consulted = Number(coverage[0]?.consulted ?? 0)
+  blocks.push({
+    kind: 'paragraph',
+    text: t('reports.wtsa.coverage', {
+      consulted: k.nf.format(fig.consulted),
+      count: fig.consultable,
+      n: k.nf.format(fig.consultable),
+      share: k.percent(fig.consulted, fig.consultable),
+    }),
+  })
+  const { rows } = await sql<{
+    titles: unknown
+    meeting_titles: unknown
+    purpose: string
+    closes_at: Date
+    targets: number
+    responded: number
+    developing_targets: number
+    developing_responded: number
+  }>`
+    WITH t AS (
+      SELECT ct.id, ct.consultation_id, coalesce(c1.development_status, c2.development_status) AS development_status,
+             (r.state = 'submitted' AND r.submitted_at <= ${end}) AS responded
+      FROM consultation_target ct
+      LEFT JOIN country c1 ON c1.code = ct.country_code
+      LEFT JOIN organization o ON o.id = ct.organization_id
+      LEFT JOIN country c2 ON c2.code = o.country_code
+      LEFT JOIN consultation_response r ON r.target_id = ct.id
+    )
+    SELECT c.titles, m.titles AS meeting_titles, c.purpose, c.closes_at,
+      count(t.id)::int AS targets,
+      count(t.id) FILTER (WHERE t.responded)::int AS responded,
+      count(t.id) FILTER (WHERE t.development_status = 'developing')::int AS developing_targets,
+      count(t.id) FILTER (WHERE t.development_status = 'developing' AND t.responded)::int AS developing_responded
+    FROM consultation c
+    LEFT JOIN meeting m ON m.id = c.meeting_id
+    LEFT JOIN t ON t.consultation_id = c.id
+    WHERE c.status <> 'draft' AND c.opens_at >= ${start} AND c.opens_at <= ${end}
+    GROUP BY c.id, c.titles, m.titles, c.purpose, c.closes_at
+    ORDER BY c.closes_at`.execute(db)
+  blocks.push({
+    kind: 'table',
+    id: 'consultations',
+    title: t('reports.wtsa.consultations_table'),
+    columns: [
+      t('reports.wtsa.consultation'),
+      t('reports.meeting.meeting'),
+      t('consultations.purpose'),
+      t('reports.wtsa.closed'),
+      t('consultations.response_rate'),
+      t('reports.wtsa.developing_rate'),
+    ],
+    rows: rows.map((r) => [
+      k.text(r.titles),
+      r.meeting_titles ? k.text(r.meeting_titles) : '—',
+      t(`consultations.purposes.${r.purpose}`),
+      k.day(r.closes_at),
+      `${k.percent(r.responded, r.targets)} (${k.nf.format(r.responded)}/${k.nf.format(r.targets)})`,
+      r.developing_targets
+        ? `${k.percent(r.developing_responded, r.developing_targets)} (${k.nf.format(r.developing_responded)}/${k.nf.format(r.developing_targets)})`
+        : '—',
+    ]),
+    empty: t('reports.wtsa.no_consultations'),
+  })
+}
+
+async function topicOutcomes(db: Db, k: Kit, blocks: Block[], fig: WtsaFigures, start: Date, end: Date) {
+  const { t, nf } = k
+  blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.topics') })
+  const [events, concluded] = await Promise.all([
+    db
+      .selectFrom('topic_event as e')
+      .innerJoin('topic as tp', 'tp.id', 'e.topic_id')
+      .select(['e.topic_id', 'tp.titles', 'tp.created_at', 'e.to_state', 'e.at'])
+      .where('e.kind', '=', 'transition')
+      .where('e.at', '<=', end)
+      .orderBy('e.topic_id')
+      .orderBy('e.id')
+      .execute(),
+    db
+      .selectFrom('conclusion as c')
+      .innerJoin('meeting as m', 'm.id', 'c.meeting_id')
+      .innerJoin('topic as tp', 'tp.id', 'c.topic_id')
+      .select(['c.topic_id', 'tp.titles', 'tp.created_at', 'c.meeting_id'])
+      .where('m.starts_at', '>=', start)
+      .where('m.starts_at', '<=', end)
+      .execute(),
+  ])
+  type Row = { titles: unknown; before: string; after: string; moved: string[]; meetings: Set<string> }
+  const topics = new Map<string, Row>()
+  const of = (id: string, titles: unknown) => {
+    let r = topics.get(id)
+    if (!r) {
+      r = { titles, before: 'proposed', after: 'proposed', moved: [], meetings: new Set() }
+      topics.set(id, r)
+    }
+    return r
+  }
+  for (const e of events) {
+    const r = of(e.topic_id, e.titles)
+    if (!e.to_state) continue
+    if (e.at < start) r.before = e.to_state
+    r.after = e.to_state
+    if (e.at >= start) r.moved.push(e.to_state)
+  }
+  for (const c of concluded) if (c.topic_id) of(c.topic_id, c.titles).meetings.add(c.meeting_id)
+  const active = [...topics.values()].filter((r) => r.moved.length || r.meetings.size)
+  fig.topics = active.length
+  fig.reachedWorkItem = active.filter((r) => r.moved.includes('work_item')).length
+  fig.reachedStandard = active.filter((r) => r.moved.includes('standard_approved')).length
+  blocks.push({
+    kind: 'paragraph',
+    text: t('reports.wtsa.topics_summary', {
+      count: fig.topics,
+      n: nf.format(fig.topics),
+      work_items: nf.format(fig.reachedWorkItem),
+      standards: nf.format(fig.reachedStandard),
+    }),
+  })
+  const states = [...new Set(active.map((r) => r.after))]
+  const stateTitle = t('reports.wtsa.topics_by_state')
+  blocks.push({
+    kind: 'chart',
+    title: stateTitle,
+    svg: states.length
+      ? barChart({
+          title: stateTitle,
+          bars: states.map((s) => ({
+            label: t(`topics.states.${s}`),
+            value: active.filter((r) => r.after === s).length,
+          })),
+          format: nf.format,
+          rtl: k.rtl,
+        })
+      : null,
+    empty: t('reports.wtsa.no_topics'),
+  })
+  blocks.push({
+    kind: 'table',
+    id: 'topics',
+    title: t('reports.wtsa.topics_table'),
+    columns: [
+      t('topics.title'),
+      t('reports.wtsa.state_start'),
+      t('reports.wtsa.state_end'),
+      t('reports.wtsa.meetings_concluding'),
+    ],
+    rows: active
+      .map((r) => ({ ...r, title: k.text(r.titles) }))
+      .sort((a, b) => a.title.localeCompare(b.title, k.lang))
+      .map((r) => [r.title, t(`topics.states.${r.before}`), t(`topics.states.${r.after}`), r.meetings.size]),
+    empty: t('reports.wtsa.no_topics'),
+  })
+}
+
+/**
+ * The findings, one paragraph per question the assembly asks, and a closing proposal: continue the process,
+ * and enhance it where a figure falls short. Thresholds are written here, next to the sentences they trigger.
+ */
+export function draftFindings(k: Kit, f: WtsaFigures): string[] {
+  const { t, nf, pf } = k
+  const out: string[] = []
+  const enhance: string[] = []
+  out.push(
+    t('reports.wtsa.finding_activity', {
+      meetings: nf.format(f.executiveMeetings),
+      workshops: nf.format(f.workshops),
+      organizations: nf.format(f.organizations),
+      countries: nf.format(f.countries),
+    }),
+  )
+  if (f.developingShareFirst && f.developingShareLast) {
+    out.push(
+      t('reports.wtsa.finding_developing', {
+        first: pf.format(f.developingShareFirst.share),
+        firstYear: String(f.developingShareFirst.year),
+        last: pf.format(f.developingShareLast.share),
+        lastYear: String(f.developingShareLast.year),
+      }),
+    )
+    if (f.developingShareLast.share < f.developingShareFirst.share)
+      enhance.push(t('reports.wtsa.enhance_developing'))
+  }
+  if (f.retention !== null || f.principalOrAlternate !== null)
+    out.push(
+      t('reports.wtsa.finding_stability', {
+        retention: f.retention === null ? '—' : pf.format(f.retention),
+        principal: f.principalOrAlternate === null ? '—' : pf.format(f.principalOrAlternate),
+      }),
+    )
+  // Resolves 6 asks for regular participation by the principal or the alternate.
+  if (f.principalOrAlternate !== null && f.principalOrAlternate < 0.75)
+    enhance.push(t('reports.wtsa.enhance_stability'))
+  if (f.consultable) {
+    out.push(
+      t('reports.wtsa.finding_consultation', {
+        consulted: nf.format(f.consulted),
+        count: f.consultable,
+        n: nf.format(f.consultable),
+      }),
+    )
+    // Resolves 2: consult the membership and developing countries before each meeting.
+    if (f.consulted < f.consultable) enhance.push(t('reports.wtsa.enhance_consultation'))
+  }
+  out.push(
+    t('reports.wtsa.finding_topics', {
+      count: f.topics,
+      n: nf.format(f.topics),
+      work_items: nf.format(f.reachedWorkItem),
+      standards: nf.format(f.reachedStandard),
+    }),
+  )
+  if (f.actions) {
+    const rate = f.actions - f.actionsDropped > 0 ? f.actionsDone / (f.actions - f.actionsDropped) : 0
+    out.push(
+      t('reports.wtsa.finding_follow_up', {
+        rate: pf.format(rate),
+        overdue: nf.format(f.actionsOverdue),
+        count: f.actions,
+        n: nf.format(f.actions),
+      }),
+    )
+    if (rate < 0.6 || f.actionsOverdue > 0) enhance.push(t('reports.wtsa.enhance_follow_up'))
+  }
+  if (!f.executiveMeetings && !f.workshops) out.push(t('reports.wtsa.finding_nothing'))
+  else
+    out.push(
+      enhance.length
+        ? t('reports.wtsa.proposal_enhance', { points: enhance.join(' ') })
+        : t('reports.wtsa.proposal_continue'),
+    )
+  return out
+}
