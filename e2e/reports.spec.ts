@@ -77,7 +77,7 @@ describe('the report to TSAG on a meeting', () => {
     await page.goto(app.url)
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click()
     await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor()
-    await page.getByLabel('Report', { exact: true }).selectOption('wtsa')
+    await page.locator('#f-kind').selectOption('wtsa')
     await page.getByLabel('From', { exact: true }).fill('2022-01-01')
     await page.getByLabel('To', { exact: true }).fill('2025-12-31')
     await page.getByRole('button', { name: 'Generate', exact: true }).click()

@@ -201,7 +201,7 @@ async function main(argv: string[]): Promise<void> {
     } else if (command === 'demo') {
       const r = await loadDemo(db)
       console.log(
-        `Demo data loaded: ${r.organizations} organizations, ${r.people} people, ${r.groups} groups, ${r.memberships} memberships, ${r.meetings} meetings, ${r.attendance} attendance records.`,
+        `Demo data loaded: ${r.organizations} organizations, ${r.people} people, ${r.groups} groups, ${r.memberships} memberships, ${r.meetings} meetings, ${r.attendance} attendance records, ${r.topics} topics, ${r.conclusions} conclusions, ${r.actions} follow-up actions, ${r.consultations} consultations.`,
       )
     } else {
       fail(USAGE)

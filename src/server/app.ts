@@ -24,6 +24,7 @@ import { outboxPages } from './features/mail/outbox.pages.tsx'
 import { contentApi } from './features/meetings/content/content.routes.ts'
 import { meetingPages } from './features/meetings/meetings.pages.tsx'
 import { meetingsApi } from './features/meetings/meetings.routes.ts'
+import { planPages } from './features/plan/plan.pages.tsx'
 import { agendaPages } from './features/topics/agendas.pages.tsx'
 import { agendasApi } from './features/topics/agendas.routes.ts'
 import { followUpPages } from './features/topics/follow-up.pages.tsx'
@@ -155,6 +156,7 @@ export function createApp(deps: Deps) {
   app.route('/', agendaPages)
   app.route('/', followUpPages)
   app.route('/', topicPages)
+  app.route('/', planPages)
   app.route('/', reportPages)
 
   app.route('/api/v1', directoryApi)

@@ -13,6 +13,7 @@ import * as m0010 from './migrations/2026_11_23_0010_agendas.ts'
 import * as m0011 from './migrations/2026_11_23_0011_follow_up.ts'
 import * as m0012 from './migrations/2026_11_23_0012_score_open_actions.ts'
 import * as m0013 from './migrations/2026_11_23_0013_reports.ts'
+import * as m0014 from './migrations/2026_11_23_0014_action_plan.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0011_follow_up': m0011,
   '2026_11_23_0012_score_open_actions': m0012,
   '2026_11_23_0013_reports': m0013,
+  '2026_11_23_0014_action_plan': m0014,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

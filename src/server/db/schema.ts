@@ -223,6 +223,36 @@ export interface GroupMembership {
   start_date: string;
 }
 
+export interface Indicator {
+  baseline_date: string | null;
+  baseline_value: Numeric | null;
+  code: string;
+  created_at: Generated<Timestamp>;
+  definition: Generated<string>;
+  direction: string;
+  id: Generated<string>;
+  item_code: string | null;
+  kind: string;
+  name: string;
+  query: string | null;
+  target_date: string | null;
+  target_value: Numeric | null;
+  unit: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface IndicatorMeasurement {
+  entered_at: Generated<Timestamp>;
+  entered_by: string;
+  evidence: Generated<string>;
+  id: Generated<string>;
+  indicator_id: string;
+  measured_on: string;
+  source: string;
+  value: Numeric;
+}
+
 export interface Meeting {
   capacity: number | null;
   city: string | null;
@@ -372,6 +402,81 @@ export interface Person {
   updated_at: Generated<Timestamp>;
 }
 
+export interface PlanAction {
+  action: string;
+  cite: Generated<string>;
+  code: string;
+  comments: string | null;
+  id: Generated<string>;
+  meeting_id: string | null;
+  owner_entity: Generated<string>;
+  point: string;
+  progress: number | null;
+  sessions: Generated<string[]>;
+  status: Generated<string>;
+  target_document: string | null;
+  target_items: Generated<string[]>;
+  targets: Generated<string[]>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  version_id: string;
+}
+
+export interface PlanItem {
+  cite: Generated<string>;
+  code: string;
+  enablers: string | null;
+  id: Generated<string>;
+  key_outcomes: Generated<Json>;
+  kois: Generated<Json>;
+  learning: string | null;
+  objective: string | null;
+  owner_entity: Generated<string>;
+  parent_code: string | null;
+  position: number;
+  progress: number | null;
+  retired_at: Timestamp | null;
+  services: string | null;
+  short_name: string | null;
+  status: Generated<string>;
+  strategies: string | null;
+  text: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  version_id: string;
+  weight: Generated<Numeric>;
+}
+
+export interface PlanMilestone {
+  action_id: string | null;
+  created_at: Generated<Timestamp>;
+  done_on: string | null;
+  due_date: string;
+  id: Generated<string>;
+  item_id: string | null;
+  title: string;
+}
+
+export interface PlanPillar {
+  cite: Generated<string>;
+  code: string;
+  id: Generated<string>;
+  items: Generated<string[]>;
+  position: number;
+  title: string;
+  version_id: string;
+}
+
+export interface PlanVersion {
+  based_on: string | null;
+  code: string;
+  created_at: Generated<Timestamp>;
+  current: Generated<boolean>;
+  id: Generated<string>;
+  source: Generated<string>;
+  title: string;
+}
+
 export interface QuestionnaireVersion {
   consultation_id: string;
   created_at: Generated<Timestamp>;
@@ -428,6 +533,13 @@ export interface RoleAssignment {
   organization_id: string | null;
   role: string;
   user_id: string;
+}
+
+export interface ScorecardThreshold {
+  clause: string;
+  met: Numeric;
+  partly: Numeric;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface Session {
@@ -532,6 +644,8 @@ export interface DB {
   engagement_group: EngagementGroup;
   follow_up_action: FollowUpAction;
   group_membership: GroupMembership;
+  indicator: Indicator;
+  indicator_measurement: IndicatorMeasurement;
   meeting: Meeting;
   meeting_attendance: MeetingAttendance;
   meeting_document: MeetingDocument;
@@ -543,11 +657,17 @@ export interface DB {
   organization: Organization;
   outbox_email: OutboxEmail;
   person: Person;
+  plan_action: PlanAction;
+  plan_item: PlanItem;
+  plan_milestone: PlanMilestone;
+  plan_pillar: PlanPillar;
+  plan_version: PlanVersion;
   questionnaire_version: QuestionnaireVersion;
   rate_limit: RateLimit;
   report_issue: ReportIssue;
   report_job: ReportJob;
   role_assignment: RoleAssignment;
+  scorecard_threshold: ScorecardThreshold;
   session: Session;
   strategic_priority: StrategicPriority;
   topic: Topic;

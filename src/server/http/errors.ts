@@ -71,6 +71,8 @@ export type ErrorCode =
   | 'ACTION_CONFLICT'
   | 'REPORT_NOT_READY'
   | 'REPORT_NOT_EDITABLE'
+  | 'PLAN_CONFLICT'
+  | 'THRESHOLD_INVALID'
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   VALIDATION_FAILED: 422,
@@ -142,6 +144,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   ACTION_CONFLICT: 409,
   REPORT_NOT_READY: 409,
   REPORT_NOT_EDITABLE: 409,
+  PLAN_CONFLICT: 409,
+  THRESHOLD_INVALID: 422,
 }
 
 export type FieldErrors = Record<string, string[]>

@@ -106,6 +106,11 @@ export const Layout: FC<{ ctx: PageCtx; title: string; children: Child; status?:
               <NavLink href="/countries" current={path}>
                 {t('nav.countries')}
               </NavLink>
+              {isUser(actor) ? (
+                <NavLink href="/plan" current={path}>
+                  {t('nav.plan')}
+                </NavLink>
+              ) : null}
               {isStaff(actor) ? (
                 <NavLink href="/reports" current={path}>
                   {t('nav.reports')}
@@ -259,8 +264,10 @@ export const SelectField: FC<{
   errors?: FormErrors | undefined
   required?: boolean
   empty?: string
-}> = ({ ctx, name, label, value, options, errors, required, empty }) => {
-  const id = `f-${name}`
+  /** When one page has two forms with a field of the same name. */
+  id?: string
+}> = ({ ctx, name, label, value, options, errors, required, empty, id: given }) => {
+  const id = given ?? `f-${name}`
   const err = errors?.[name]
   return (
     <div class={`field${err ? ' has-error' : ''}`}>

@@ -1,6 +1,7 @@
 import { barChart } from '../charts/charts.ts'
 import type { Db } from '../db/database.ts'
 import { type Actor, assertStaff } from '../features/auth/auth.policy.ts'
+import { reasonText } from '../features/topics/lifecycle.ts'
 import type { Language } from '../i18n/i18n.ts'
 import { type Kit, noProgress, type Progress, periodBounds, reportKit } from './kit.ts'
 import type { Block, Report } from './model.ts'
@@ -232,7 +233,7 @@ export async function followUpReport(
       e.to_state ? t(`topics.states.${e.to_state}`) : '—',
       k.day(e.at),
       e.meeting_titles ? k.text(e.meeting_titles) : '—',
-      e.reason ?? '',
+      e.reason ? reasonText(t, e.reason) : '',
     ]),
     empty: t('reports.follow_up.no_moves'),
   })

@@ -10,6 +10,7 @@ import {
   ErrorSummary,
   type FormErrors,
   Layout,
+  Notice,
   type PageCtx,
   Pagination,
   pageCtx,
@@ -192,7 +193,7 @@ async function reportsPage(
       <section aria-labelledby="new-report">
         <h2 id="new-report">{t('reports.new')}</h2>
         <ErrorSummary ctx={ctx} errors={errors} code={code} />
-        <form method="post" action="/reports" class="stack" novalidate>
+        <form method="post" action="/reports" class="stack" novalidate data-report-form>
           <Csrf ctx={ctx} />
           <SelectField
             ctx={ctx}
@@ -203,7 +204,7 @@ async function reportsPage(
             errors={errors}
             required
           />
-          <fieldset>
+          <fieldset data-for-kinds={MEETING_KINDS.join(' ')}>
             <legend>{t('reports.for_meeting')}</legend>
             <p class="hint">{t('reports.for_meeting_hint')}</p>
             <SelectField
@@ -219,7 +220,7 @@ async function reportsPage(
               errors={errors}
             />
           </fieldset>
-          <fieldset>
+          <fieldset data-for-kinds={REPORT_KINDS.filter((k) => !MEETING_KINDS.includes(k)).join(' ')}>
             <legend>{t('reports.for_period')}</legend>
             <p class="hint">{t('reports.for_period_hint')}</p>
             <div class="field-row">
@@ -310,6 +311,7 @@ async function reportsPage(
           <TextField ctx={ctx} name="q" label={t('action.search')} value={search} type="search" />
           <SelectField
             ctx={ctx}
+            id="f-issued-kind"
             name="kind"
             label={t('reports.kind')}
             value={kindFilter}
@@ -430,6 +432,7 @@ async function jobPage(c: Context<AppEnv>, job: ReportJob, errors?: FormErrors, 
         <a href="/reports">{t('reports.title')}</a>
       </p>
       <h1>{heading}</h1>
+      <Notice ctx={ctx} />
       <dl class="facts">
         <dt>{t('reports.language')}</dt>
         <dd>{LANGUAGE_NAMES[job.lang]}</dd>
@@ -615,6 +618,7 @@ reportPages.get('/reports/issued/:id', async (c) => {
       <h1>
         {issue.documentNumber}: {issue.title}
       </h1>
+      <Notice ctx={ctx} />
       <dl class="facts">
         <dt>{t('reports.kind')}</dt>
         <dd>{t(`reports.kinds.${issue.kind}`)}</dd>

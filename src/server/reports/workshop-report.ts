@@ -131,7 +131,34 @@ export async function workshopReport(
   })
 
   blocks.push({ kind: 'heading', level: 2, text: t('reports.workshop.action_plan') })
-  blocks.push({ kind: 'notice', text: t('reports.wtsa.action_plan_missing') })
+  const planActions = await db
+    .selectFrom('plan_action as a')
+    .innerJoin('plan_version as v', 'v.id', 'a.version_id')
+    .select(['a.code', 'a.point', 'a.sessions', 'a.action', 'a.targets', 'a.target_items'])
+    .where('v.current', '=', true)
+    .where('a.meeting_id', '=', meetingId)
+    .orderBy('a.code')
+    .execute()
+  blocks.push({
+    kind: 'table',
+    id: 'plan_actions',
+    title: t('reports.workshop.action_plan'),
+    columns: [
+      t('plan.point'),
+      t('plan.sessions'),
+      t('plan.action'),
+      t('plan.targets'),
+      t('plan.target_items'),
+    ],
+    rows: planActions.map((a) => [
+      `${a.code}: ${a.point}`,
+      a.sessions.join(', '),
+      a.action,
+      a.targets.join(', '),
+      a.target_items.join(', '),
+    ]),
+    empty: t('reports.workshop.no_plan_actions'),
+  })
 
   blocks.push({ kind: 'heading', level: 2, text: t('reports.workshop.evaluation') })
   const evaluations = consultations.filter((c) => c.status !== 'draft')

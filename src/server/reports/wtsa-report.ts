@@ -2,12 +2,14 @@ import { sql } from 'kysely'
 import { barChart, percentChart } from '../charts/charts.ts'
 import type { Db } from '../db/database.ts'
 import { type Actor, assertStaff } from '../features/auth/auth.policy.ts'
+import { getPlan, listIndicators, scorecard } from '../features/plan/plan.service.ts'
 import type { Language } from '../i18n/i18n.ts'
 import { actionsAsOf } from './follow-up-report.ts'
 import { type Kit, noProgress, type Progress, periodBounds, reportKit } from './kit.ts'
 import type { Block, Cell, Report } from './model.ts'
 
 const EXECUTIVE = ['cto_meeting', 'cxo_meeting'] as const
+const PLAN_READER: Actor = { kind: 'system', label: 'report generation' }
 const HELD = ['held', 'concluded'] as const
 
 /** What the findings are drafted from; exported so tests can check the numbers behind each sentence. */
@@ -29,6 +31,8 @@ export type WtsaFigures = {
   actionsDone: number
   actionsDropped: number
   actionsOverdue: number
+  clausesMet: number
+  clauses: number
 }
 
 /**
@@ -54,7 +58,7 @@ export async function wtsaReport(
   const end = periodEnd < asOf ? periodEnd : asOf
   const title = t('reports.wtsa.title', { from: k.day(period.from), to: k.day(period.to) })
   const blocks: Block[] = [{ kind: 'heading', level: 1, text: title }]
-  const fig = {} as WtsaFigures
+  const fig = { clausesMet: 0, clauses: 0 } as WtsaFigures
 
   // ------------------------------------------------------------ meetings held
   await progress(t('reports.steps.meetings'), 0.05)
@@ -248,9 +252,9 @@ export async function wtsaReport(
     }
   }
 
-  // ------------------------------------------------------------ action plan
-  blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.action_plan') })
-  blocks.push({ kind: 'notice', text: t('reports.wtsa.action_plan_missing') })
+  // ------------------------------------------------------------ action plan and scorecard
+  await progress(t('reports.steps.plan'), 0.9)
+  await actionPlan(db, k, blocks, fig, period, asOf)
 
   // ------------------------------------------------------------ findings
   await progress(t('reports.steps.findings'), 0.95)
@@ -259,6 +263,91 @@ export async function wtsaReport(
 
   await progress(t('reports.steps.done'), 1)
   return k.finish('wtsa', period, title, asOf, blocks)
+}
+
+async function actionPlan(
+  db: Db,
+  k: Kit,
+  blocks: Block[],
+  fig: WtsaFigures,
+  period: { from: string; to: string },
+  asOf: Date,
+) {
+  const { t } = k
+  blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.action_plan') })
+  const plan = await getPlan(db, PLAN_READER).catch(() => null)
+  if (!plan) {
+    blocks.push({ kind: 'notice', text: t('reports.wtsa.no_plan') })
+    return
+  }
+  // The plan's items carry no history of their progress: the table shows them as they stand today.
+  blocks.push({ kind: 'paragraph', text: t('reports.wtsa.plan_today', { version: plan.version.title }) })
+  blocks.push({
+    kind: 'table',
+    id: 'plan_items',
+    title: t('reports.wtsa.plan_items'),
+    columns: [t('plan.item'), t('plan.short_name'), t('plan.owner'), t('field.status'), t('plan.progress')],
+    rows: plan.items
+      .filter((i) => !i.retired)
+      .map((i) => [
+        i.code,
+        i.shortName ?? '',
+        i.ownerEntity,
+        t(`plan.statuses.${i.status}`),
+        `${i.rolledProgress} %`,
+      ]),
+    empty: t('reports.wtsa.no_plan'),
+  })
+  const day = asOf.toISOString().slice(0, 10)
+  const indicators = await listIndicators(db, PLAN_READER, period, day)
+  const value = (unit: string, v: number | null) =>
+    v === null
+      ? '—'
+      : `${new Intl.NumberFormat(k.lang, { maximumFractionDigits: 1 }).format(v)}${unit === 'percent' ? ' %' : ''}`
+  blocks.push({
+    kind: 'table',
+    id: 'indicators',
+    title: t('plan.indicators'),
+    columns: [
+      t('plan.indicator_name'),
+      t('plan.item'),
+      t('plan.latest'),
+      t('plan.baseline'),
+      t('plan.target'),
+      t('field.status'),
+    ],
+    rows: indicators.map((i) => [
+      i.name,
+      i.itemCode ?? '',
+      i.values.length ? value(i.unit, i.values.at(-1)!.value) : '—',
+      value(i.unit, i.baselineValue),
+      value(i.unit, i.targetValue),
+      t(`plan.indicator_status.${i.status}`),
+    ]),
+    empty: t('plan.no_values'),
+  })
+  blocks.push({ kind: 'paragraph', text: t('plan.status_rule') })
+  const rows = await scorecard(db, PLAN_READER, { from: period.from, to: period.to < day ? period.to : day })
+  fig.clausesMet = rows.filter((r) => r.status === 'met').length
+  fig.clauses = rows.length
+  blocks.push({ kind: 'heading', level: 2, text: t('plan.scorecard') })
+  blocks.push({
+    kind: 'table',
+    id: 'scorecard',
+    title: t('plan.scorecard'),
+    columns: [t('plan.clause'), t('plan.evidence'), t('plan.value'), t('field.status')],
+    rows: rows.map((r) => [
+      `${t(`plan.clauses.${r.clause}.label`)}: ${t(`plan.clauses.${r.clause}.text`)}`,
+      t(`plan.clauses.${r.clause}.evidence`),
+      r.value === null
+        ? '—'
+        : r.unit === 'share'
+          ? `${k.pf.format(r.value)} (${k.nf.format(r.part ?? 0)}/${k.nf.format(r.whole ?? 0)})`
+          : k.nf.format(r.value),
+      t(`plan.clause_status.${r.status}`),
+    ]),
+    empty: t('plan.no_values'),
+  })
 }
 
 async function participation(db: Db, k: Kit, blocks: Block[], fig: WtsaFigures, start: Date, end: Date) {
@@ -758,6 +847,8 @@ export function draftFindings(k: Kit, f: WtsaFigures): string[] {
     )
     if (rate < 0.6 || f.actionsOverdue > 0) enhance.push(t('reports.wtsa.enhance_follow_up'))
   }
+  if (f.clauses)
+    out.push(t('reports.wtsa.finding_scorecard', { met: nf.format(f.clausesMet), n: nf.format(f.clauses) }))
   if (!f.executiveMeetings && !f.workshops) out.push(t('reports.wtsa.finding_nothing'))
   else
     out.push(

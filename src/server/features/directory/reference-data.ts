@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { parse } from 'csv-parse/sync'
 import type { Db } from '../../db/database.ts'
 import { LANGUAGES } from '../../i18n/i18n.ts'
+import { ensureActionPlan } from '../plan/plan.service.ts'
 
 const file = join(dirname(fileURLToPath(import.meta.url)), '../../../../data/reference/countries.csv')
 
@@ -40,12 +41,17 @@ export async function ensureReferenceData(db: Db): Promise<number> {
     .selectFrom('country')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()
-  if (Number(existing.n) > 0) return 0
-  const rows = readReferenceCountries()
-  await db
-    .insertInto('country')
-    .values(rows)
-    .onConflict((oc) => oc.column('code').doNothing())
-    .execute()
-  return rows.length
+  let loaded = 0
+  if (Number(existing.n) === 0) {
+    const rows = readReferenceCountries()
+    await db
+      .insertInto('country')
+      .values(rows)
+      .onConflict((oc) => oc.column('code').doNothing())
+      .execute()
+    loaded = rows.length
+  }
+  // The published action plan is reference data too: loaded once, then edited in the app.
+  await ensureActionPlan(db)
+  return loaded
 }

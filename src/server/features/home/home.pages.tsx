@@ -138,6 +138,9 @@ homePages.get('/', async (c) => {
             <li>
               <a href="/bodies">{t('home.follow_up')}</a>
             </li>
+            <li>
+              <a href="/plan">{t('home.plan')}</a>
+            </li>
             {isAdmin(ctx.actor) ? (
               <li>
                 <a href="/admin/topic-lifecycle">{t('topics.lifecycle_title')}</a>

@@ -516,8 +516,11 @@ async function detailPage(
             {t('meeting.add_to_calendar')}
           </a>
           {manage ? (
-            <a class="button secondary" href={`/meetings/${m.id}/report`}>
-              {t('reports.preview')}
+            <a
+              class="button secondary"
+              href={`/meetings/${m.id}/report${m.kind === 'workshop' ? '?kind=workshop' : ''}`}
+            >
+              {m.kind === 'workshop' ? t('reports.kinds.workshop') : t('reports.preview')}
             </a>
           ) : null}
           {manage && m.status !== 'concluded' && m.status !== 'cancelled' ? (

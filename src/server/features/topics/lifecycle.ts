@@ -1,3 +1,4 @@
+import type { T } from '../../i18n/i18n.ts'
 import type { TopicState } from './topics.schema.ts'
 
 export type TransitionRules = Map<TopicState, TopicState[]>
@@ -17,4 +18,13 @@ export function pathTo(rules: TransitionRules, from: TopicState, to: TopicState)
   if (from !== 'discussed' && canMove(rules, from, 'discussed') && canMove(rules, 'discussed', to))
     return ['discussed', to]
   return []
+}
+
+/** Reasons the system writes are codes ("@agenda_published:2"), shown in the reader's language. */
+export function reasonText(t: T, reason: string): string {
+  const arg = reason.slice(reason.indexOf(':') + 1)
+  if (reason.startsWith('@agenda_published:')) return t('topics.story.reason_agenda', { version: arg })
+  if (reason.startsWith('@conclusion:'))
+    return t('topics.story.reason_conclusion', { type: t(`follow_up.types.${arg}`) })
+  return reason
 }

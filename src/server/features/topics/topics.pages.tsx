@@ -30,6 +30,7 @@ import { listGroups } from '../directory/directory.service.ts'
 import { searchMeetings } from '../meetings/meetings.service.ts'
 import { ActionStatus } from './follow-up.pages.tsx'
 import * as followUp from './follow-up.service.ts'
+import { reasonText } from './lifecycle.ts'
 import {
   MergeInputSchema,
   PRIORITY_KINDS,
@@ -439,15 +440,6 @@ function eventText(ctx: PageCtx, e: TopicEvent): string {
   }
 }
 
-/** Reasons the system writes are codes ("@agenda_published:2"), shown in the reader's language. */
-function reasonText(ctx: PageCtx, reason: string): string {
-  const arg = reason.slice(reason.indexOf(':') + 1)
-  if (reason.startsWith('@agenda_published:')) return ctx.t('topics.story.reason_agenda', { version: arg })
-  if (reason.startsWith('@conclusion:'))
-    return ctx.t('topics.story.reason_conclusion', { type: ctx.t(`follow_up.types.${arg}`) })
-  return reason
-}
-
 const TimelineEvent: FC<{ ctx: PageCtx; e: TopicEvent }> = ({ ctx, e }) => (
   <li>
     <time datetime={e.at}>{formatDateTime(e.at, ctx.lang)}</time> —{' '}
@@ -461,7 +453,7 @@ const TimelineEvent: FC<{ ctx: PageCtx; e: TopicEvent }> = ({ ctx, e }) => (
         <a href={`/meetings/${e.meetingId}`}>{e.meetingTitle}</a>
       </>
     ) : null}
-    {e.reason && e.reason !== 'consultation' ? <p>{reasonText(ctx, e.reason)}</p> : null}
+    {e.reason && e.reason !== 'consultation' ? <p>{reasonText(ctx.t, e.reason)}</p> : null}
     {e.evidenceUrl ? (
       <p>
         <a href={e.evidenceUrl} rel="noopener noreferrer">

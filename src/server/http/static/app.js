@@ -67,3 +67,18 @@ document.addEventListener('DOMContentLoaded', () => {
   }
   setTimeout(poll, every)
 })
+// The report form: show the meeting or the period fields, whichever the chosen kind of report needs
+// (without this script both are shown, each with a hint saying which reports use it).
+function applyReportKind(form) {
+  const kind = form.querySelector('select[name="kind"]')
+  if (!kind) return
+  for (const el of form.querySelectorAll('[data-for-kinds]'))
+    el.hidden = !el.dataset.forKinds.split(' ').includes(kind.value)
+}
+document.addEventListener('change', (event) => {
+  const form = event.target instanceof Element ? event.target.closest('form[data-report-form]') : null
+  if (form) applyReportKind(form)
+})
+document.addEventListener('DOMContentLoaded', () => {
+  for (const form of document.querySelectorAll('form[data-report-form]')) applyReportKind(form)
+})

@@ -1,0 +1,1065 @@
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { sql } from 'kysely'
+import type { Db } from '../../db/database.ts'
+import { AppError } from '../../http/errors.ts'
+import { recordAudit } from '../audit/audit.service.ts'
+import { type Actor, actorLabel, assertStaff, isStaff, isUser } from '../auth/auth.policy.ts'
+import {
+  type ClauseStatus,
+  clauseStatus,
+  createsCycle,
+  type IndicatorStatus,
+  indicatorStatus,
+  type PlanStatus,
+  rollUp,
+} from './plan.logic.ts'
+
+const DATA_FILE = join(dirname(fileURLToPath(import.meta.url)), '../../../../data/action-plan.json')
+
+type PlanData = {
+  source: string
+  version: { code: string; title: string }
+  pillars: { code: string; title: string; items: string[]; cite: string }[]
+  items: {
+    code: string
+    parent: string | null
+    text: string
+    cite: string
+    shortName: string | null
+    table: string | null
+    objective: string | null
+    keyOutcomes: string[]
+    kois: string[]
+    strategies: string | null
+    enablers: string | null
+    services: string | null
+    learning: string | null
+  }[]
+  proposedActions: {
+    code: string
+    point: string
+    sessions: string[]
+    action: string
+    targets: string[]
+    targetItems: string[]
+    targetDocument: string | null
+    comments: string | null
+    cite: string
+  }[]
+}
+
+export function readPlanData(): PlanData {
+  return JSON.parse(readFileSync(DATA_FILE, 'utf8')) as PlanData
+}
+
+// ---------------------------------------------------------------- computed indicators
+
+/**
+ * The named queries behind computed indicators. Each takes a period and returns one value (or null when
+ * the period holds nothing to measure). Their definitions are documented in docs/metrics.md.
+ */
+export const INDICATOR_QUERIES = {
+  /** Distinct people of C-level or senior-executive seniority, from organizations other than Member
+   * States, attending CTO or CxO meetings held in the period. */
+  industry_executives: {
+    unit: 'count',
+    run: async (db: Db, start: Date, end: Date) => {
+      const r = await sql<{ n: number }>`
+        SELECT count(DISTINCT a.person_id)::int AS n
+        FROM meeting_attendance a JOIN meeting m ON m.id = a.meeting_id
+        JOIN person p ON p.id = a.person_id JOIN organization o ON o.id = a.organization_id
+        WHERE m.kind IN ('cto_meeting', 'cxo_meeting') AND m.status IN ('held', 'concluded')
+          AND m.starts_at BETWEEN ${start} AND ${end}
+          AND p.seniority IN ('c_level', 'senior_executive') AND o.category <> 'member_state'`.execute(db)
+      return Number(r.rows[0]?.n ?? 0)
+    },
+  },
+  /** Share (%) of the organizations attending executive meetings held in the period whose country is a
+   * developing country. */
+  developing_share: {
+    unit: 'percent',
+    run: async (db: Db, start: Date, end: Date) => {
+      const r = await sql<{ n: number; d: number }>`
+        SELECT count(DISTINCT a.organization_id)::int AS n,
+               count(DISTINCT a.organization_id) FILTER (WHERE c.development_status = 'developing')::int AS d
+        FROM meeting_attendance a JOIN meeting m ON m.id = a.meeting_id
+        JOIN organization o ON o.id = a.organization_id JOIN country c ON c.code = o.country_code
+        WHERE m.kind IN ('cto_meeting', 'cxo_meeting') AND m.status IN ('held', 'concluded')
+          AND m.starts_at BETWEEN ${start} AND ${end}`.execute(db)
+      const row = r.rows[0]
+      return row && Number(row.n) ? (100 * Number(row.d)) / Number(row.n) : null
+    },
+  },
+  /** Share (%) of the organizations attending any meeting held in the period whose membership started
+   * within the twelve months before the meeting (newcomers). */
+  new_member_share: {
+    unit: 'percent',
+    run: async (db: Db, start: Date, end: Date) => {
+      const r = await sql<{ n: number; fresh: number }>`
+        SELECT count(DISTINCT a.organization_id)::int AS n,
+               count(DISTINCT a.organization_id) FILTER (
+                 WHERE o.membership_start > (m.starts_at - interval '12 months')::date
+                   AND o.membership_start <= m.starts_at::date)::int AS fresh
+        FROM meeting_attendance a JOIN meeting m ON m.id = a.meeting_id
+        JOIN organization o ON o.id = a.organization_id
+        WHERE m.status IN ('held', 'concluded') AND m.starts_at BETWEEN ${start} AND ${end}
+          AND o.category <> 'member_state'`.execute(db)
+      const row = r.rows[0]
+      return row && Number(row.n) ? (100 * Number(row.fresh)) / Number(row.n) : null
+    },
+  },
+  /** Average satisfaction (%) in the evaluation surveys of workshops held in the period: every answer to
+   * a Likert question of a submitted response, scaled so the lowest point is 0 % and the highest 100 %. */
+  workshop_satisfaction: {
+    unit: 'percent',
+    run: async (db: Db, start: Date, end: Date) => {
+      const rows = await db
+        .selectFrom('consultation_response as r')
+        .innerJoin('consultation as c', 'c.id', 'r.consultation_id')
+        .innerJoin('meeting as m', 'm.id', 'c.meeting_id')
+        .innerJoin('questionnaire_version as q', (j) =>
+          j.onRef('q.consultation_id', '=', 'c.id').onRef('q.version', '=', 'r.questionnaire_version'),
+        )
+        .select(['r.answers', 'q.definition'])
+        .where('c.purpose', '=', 'workshop_evaluation')
+        .where('m.kind', '=', 'workshop')
+        .where('m.starts_at', '>=', start)
+        .where('m.starts_at', '<=', end)
+        .where('r.state', '=', 'submitted')
+        .execute()
+      const scores: number[] = []
+      for (const row of rows) {
+        const def = row.definition as {
+          sections?: { questions?: { id: string; type: string; points?: number }[] }[]
+        }
+        const answers = row.answers as Record<string, unknown>
+        for (const q of (def.sections ?? []).flatMap((s) => s.questions ?? [])) {
+          const v = answers[q.id]
+          const points = q.points ?? 5
+          if (q.type === 'likert' && typeof v === 'number') scores.push((100 * (v - 1)) / (points - 1))
+        }
+      }
+      return scores.length ? scores.reduce((s, v) => s + v, 0) / scores.length : null
+    },
+  },
+  /** Share (%) of the conclusions of meetings held in the period that have at least one follow-up
+   * action done. */
+  conclusions_completed: {
+    unit: 'percent',
+    run: async (db: Db, start: Date, end: Date) => {
+      const r = await sql<{ n: number; done: number }>`
+        SELECT count(*)::int AS n,
+               count(*) FILTER (WHERE EXISTS (
+                 SELECT 1 FROM follow_up_action f WHERE f.conclusion_id = c.id AND f.status = 'done'))::int AS done
+        FROM conclusion c JOIN meeting m ON m.id = c.meeting_id
+        WHERE m.starts_at BETWEEN ${start} AND ${end}`.execute(db)
+      const row = r.rows[0]
+      return row && Number(row.n) ? (100 * Number(row.done)) / Number(row.n) : null
+    },
+  },
+} as const
+export type IndicatorQuery = keyof typeof INDICATOR_QUERIES
+export const INDICATOR_QUERY_NAMES = Object.keys(INDICATOR_QUERIES) as IndicatorQuery[]
+
+/** The computed indicators Engage starts with, each tied to the plan item whose outcome it measures. */
+const STARTING_INDICATORS: { code: IndicatorQuery; name: string; item: string; direction: 'increase' }[] = [
+  {
+    code: 'industry_executives',
+    name: 'Industry executives attending executive meetings',
+    item: 'AP1.1',
+    direction: 'increase',
+  },
+  {
+    code: 'developing_share',
+    name: 'Attending organizations from developing countries',
+    item: 'AP1.4',
+    direction: 'increase',
+  },
+  {
+    code: 'new_member_share',
+    name: 'New member organizations among attendees',
+    item: 'AP1.4',
+    direction: 'increase',
+  },
+  { code: 'workshop_satisfaction', name: 'Satisfaction with workshops', item: 'AP2', direction: 'increase' },
+  {
+    code: 'conclusions_completed',
+    name: 'Conclusions with a completed follow-up action',
+    item: 'AP3',
+    direction: 'increase',
+  },
+]
+
+/** Loads the action plan from its data file on first start (and the starting indicators); never twice. */
+export async function ensureActionPlan(db: Db): Promise<boolean> {
+  const existing = await db.selectFrom('plan_version').select('id').limit(1).executeTakeFirst()
+  if (existing) return false
+  const data = readPlanData()
+  await db.transaction().execute(async (trx) => {
+    const v = await trx
+      .insertInto('plan_version')
+      .values({ code: data.version.code, title: data.version.title, source: data.source, current: true })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await trx
+      .insertInto('plan_item')
+      .values(
+        data.items.map((i, position) => ({
+          version_id: v.id,
+          code: i.code,
+          parent_code: i.parent,
+          position,
+          short_name: i.shortName,
+          text: i.text,
+          objective: i.objective,
+          key_outcomes: JSON.stringify(i.keyOutcomes),
+          kois: JSON.stringify(i.kois),
+          strategies: i.strategies,
+          enablers: i.enablers,
+          services: i.services,
+          learning: i.learning,
+          cite: i.cite,
+        })),
+      )
+      .execute()
+    await trx
+      .insertInto('plan_pillar')
+      .values(
+        data.pillars.map((p, position) => ({
+          version_id: v.id,
+          code: p.code,
+          title: p.title,
+          items: p.items,
+          cite: p.cite,
+          position,
+        })),
+      )
+      .execute()
+    await trx
+      .insertInto('plan_action')
+      .values(
+        data.proposedActions.map((a) => ({
+          version_id: v.id,
+          code: a.code,
+          point: a.point,
+          sessions: a.sessions,
+          action: a.action,
+          targets: a.targets,
+          target_items: a.targetItems,
+          target_document: a.targetDocument,
+          comments: a.comments,
+          cite: a.cite,
+          owner_entity: a.targets[0] ?? '',
+        })),
+      )
+      .execute()
+    await trx
+      .insertInto('indicator')
+      .values(
+        STARTING_INDICATORS.map((i) => ({
+          code: i.code,
+          name: i.name,
+          definition: '',
+          unit: INDICATOR_QUERIES[i.code].unit,
+          direction: i.direction,
+          kind: 'computed',
+          query: i.code,
+          item_code: i.item,
+        })),
+      )
+      .onConflict((oc) => oc.column('code').doNothing())
+      .execute()
+  })
+  return true
+}
+
+// ---------------------------------------------------------------- reading the plan
+
+export function assertPlanReader(actor: Actor) {
+  if (!isUser(actor) && actor.kind !== 'system') throw new AppError('UNAUTHENTICATED')
+}
+
+export type PlanItem = {
+  id: string
+  code: string
+  parentCode: string | null
+  shortName: string | null
+  text: string
+  objective: string | null
+  keyOutcomes: string[]
+  kois: string[]
+  strategies: string | null
+  enablers: string | null
+  services: string | null
+  learning: string | null
+  cite: string
+  ownerEntity: string
+  status: PlanStatus
+  progress: number | null
+  rolledProgress: number
+  weight: number
+  retired: boolean
+  version: number
+  updatedAt: string
+}
+
+export type PlanAction = {
+  id: string
+  code: string
+  point: string
+  sessions: string[]
+  action: string
+  targets: string[]
+  targetItems: string[]
+  targetDocument: string | null
+  comments: string | null
+  cite: string
+  meetingId: string | null
+  ownerEntity: string
+  status: PlanStatus
+  progress: number | null
+  version: number
+}
+
+export type Plan = {
+  version: { id: string; code: string; title: string; source: string; current: boolean }
+  versions: { code: string; title: string; current: boolean }[]
+  items: PlanItem[]
+  pillars: { code: string; title: string; items: string[]; cite: string }[]
+  actions: PlanAction[]
+}
+
+export async function getPlan(db: Db, actor: Actor, versionCode?: string): Promise<Plan> {
+  assertPlanReader(actor)
+  const versions = await db.selectFrom('plan_version').selectAll().orderBy('created_at').execute()
+  const version = versionCode ? versions.find((v) => v.code === versionCode) : versions.find((v) => v.current)
+  if (!version) throw new AppError('NOT_FOUND')
+  const [items, pillars, actions] = await Promise.all([
+    db.selectFrom('plan_item').selectAll().where('version_id', '=', version.id).orderBy('position').execute(),
+    db
+      .selectFrom('plan_pillar')
+      .selectAll()
+      .where('version_id', '=', version.id)
+      .orderBy('position')
+      .execute(),
+    db.selectFrom('plan_action').selectAll().where('version_id', '=', version.id).orderBy('code').execute(),
+  ])
+  const rolled = rollUp(
+    items.map((i) => ({
+      code: i.code,
+      parentCode: i.parent_code,
+      status: i.status as PlanStatus,
+      progress: i.progress,
+      weight: Number(i.weight),
+      retired: !!i.retired_at,
+    })),
+  )
+  return {
+    version: {
+      id: version.id,
+      code: version.code,
+      title: version.title,
+      source: version.source,
+      current: version.current,
+    },
+    versions: versions.map((v) => ({ code: v.code, title: v.title, current: v.current })),
+    items: items.map((i) => ({
+      id: i.id,
+      code: i.code,
+      parentCode: i.parent_code,
+      shortName: i.short_name,
+      text: i.text,
+      objective: i.objective,
+      keyOutcomes: i.key_outcomes as string[],
+      kois: i.kois as string[],
+      strategies: i.strategies,
+      enablers: i.enablers,
+      services: i.services,
+      learning: i.learning,
+      cite: i.cite,
+      ownerEntity: i.owner_entity,
+      status: i.status as PlanStatus,
+      progress: i.progress,
+      rolledProgress: rolled.get(i.code) ?? 0,
+      weight: Number(i.weight),
+      retired: !!i.retired_at,
+      version: i.version,
+      updatedAt: i.updated_at.toISOString(),
+    })),
+    pillars: pillars.map((p) => ({ code: p.code, title: p.title, items: p.items, cite: p.cite })),
+    actions: actions.map((a) => ({
+      id: a.id,
+      code: a.code,
+      point: a.point,
+      sessions: a.sessions,
+      action: a.action,
+      targets: a.targets,
+      targetItems: a.target_items,
+      targetDocument: a.target_document,
+      comments: a.comments,
+      cite: a.cite,
+      meetingId: a.meeting_id,
+      ownerEntity: a.owner_entity,
+      status: a.status as PlanStatus,
+      progress: a.progress,
+      version: a.version,
+    })),
+  }
+}
+
+/** Who may update an item: the secretariat, or a lead of the entity that owns it (a rapporteur group's lead). */
+async function canUpdate(db: Db, actor: Actor, ownerEntity: string): Promise<boolean> {
+  if (isStaff(actor)) return true
+  if (!isUser(actor) || !ownerEntity) return false
+  const lead = await db
+    .selectFrom('body_lead')
+    .select('user_id')
+    .where('body', '=', ownerEntity)
+    .where('user_id', '=', actor.userId)
+    .executeTakeFirst()
+  return !!lead
+}
+
+export type ItemChange = {
+  version: number
+  status?: PlanStatus | undefined
+  progress?: number | null | undefined
+  ownerEntity?: string | undefined
+  weight?: number | undefined
+  parentCode?: string | null | undefined
+  retired?: boolean | undefined
+}
+
+/** Updates an item's progress fields; structure (owner, parent, weight, retirement) is the secretariat's. */
+export async function updateItem(db: Db, actor: Actor, code: string, change: ItemChange): Promise<PlanItem> {
+  assertPlanReader(actor)
+  const plan = await getPlan(db, actor)
+  const item = plan.items.find((i) => i.code === code)
+  if (!item) throw new AppError('NOT_FOUND')
+  const structural =
+    change.ownerEntity !== undefined ||
+    change.weight !== undefined ||
+    change.parentCode !== undefined ||
+    change.retired !== undefined
+  if (structural) assertStaff(actor, true)
+  else if (!(await canUpdate(db, actor, item.ownerEntity))) assertStaff(actor, true)
+  const errors: Record<string, string[]> = {}
+  if (
+    change.progress !== undefined &&
+    change.progress !== null &&
+    (change.progress < 0 || change.progress > 100)
+  )
+    errors.progress = ['progress_range']
+  if (change.parentCode) {
+    if (!plan.items.some((i) => i.code === change.parentCode)) errors.parentCode = ['item_unknown']
+    else if (createsCycle(plan.items, code, change.parentCode)) errors.parentCode = ['cycle']
+  }
+  if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('plan_item')
+      .set({
+        ...(change.status !== undefined ? { status: change.status } : {}),
+        ...(change.progress !== undefined ? { progress: change.progress } : {}),
+        ...(change.ownerEntity !== undefined ? { owner_entity: change.ownerEntity } : {}),
+        ...(change.weight !== undefined ? { weight: String(change.weight) } : {}),
+        ...(change.parentCode !== undefined ? { parent_code: change.parentCode } : {}),
+        ...(change.retired !== undefined ? { retired_at: change.retired ? new Date() : null } : {}),
+        version: sql`version + 1`,
+        updated_at: new Date(),
+      })
+      .where('id', '=', item.id)
+      .where('version', '=', change.version)
+      .returning('id')
+      .executeTakeFirst()
+    if (!updated) throw new AppError('PLAN_CONFLICT')
+    await recordAudit(trx, actor, {
+      action: 'update',
+      entityType: 'plan_item',
+      entityId: item.id,
+      summary: `${code} updated`,
+      before: {
+        status: item.status,
+        progress: item.progress,
+        ownerEntity: item.ownerEntity,
+        weight: item.weight,
+        parentCode: item.parentCode,
+        retired: item.retired,
+      },
+      after: change,
+    })
+    const again = await getPlan(trx, actor)
+    return again.items.find((i) => i.code === code)!
+  })
+}
+
+/** The history of an item: every change, from the audit log (who, when, before and after). */
+export async function itemHistory(db: Db, actor: Actor, itemId: string) {
+  assertPlanReader(actor)
+  const rows = await db
+    .selectFrom('audit_log')
+    .select(['occurred_at', 'actor_label', 'summary', 'before', 'after'])
+    .where('entity_type', '=', 'plan_item')
+    .where('entity_id', '=', itemId)
+    .orderBy('occurred_at', 'desc')
+    .limit(100)
+    .execute()
+  return rows.map((r) => ({
+    at: r.occurred_at.toISOString(),
+    by: r.actor_label,
+    summary: r.summary,
+    before: r.before,
+    after: r.after,
+  }))
+}
+
+// ---------------------------------------------------------------- indicators
+
+export type IndicatorView = {
+  id: string
+  code: string
+  name: string
+  definition: string
+  unit: string
+  direction: 'increase' | 'decrease' | 'reach'
+  kind: 'computed' | 'manual'
+  query: IndicatorQuery | null
+  itemCode: string | null
+  baselineValue: number | null
+  baselineDate: string | null
+  targetValue: number | null
+  targetDate: string | null
+  version: number
+  /** Manual: the measurements entered; computed: one value per calendar year of the period. */
+  values: { on: string; value: number; source: string; evidence: string }[]
+  status: IndicatorStatus
+  /** Why there is no data, when a computed query failed. */
+  failure: string | null
+}
+
+const num = (v: string | number | null) => (v === null ? null : Number(v))
+const isoDay = (d: Date | string | null) =>
+  d === null ? null : typeof d === 'string' ? d : d.toISOString().slice(0, 10)
+
+/** Every indicator with its values for the period and its status; a failing query is no_data with its reason. */
+export async function listIndicators(
+  db: Db,
+  actor: Actor,
+  period: { from: string; to: string },
+  today = new Date().toISOString().slice(0, 10),
+): Promise<IndicatorView[]> {
+  assertPlanReader(actor)
+  const [rows, measurements] = await Promise.all([
+    db.selectFrom('indicator').selectAll().orderBy('item_code').orderBy('code').execute(),
+    db.selectFrom('indicator_measurement').selectAll().orderBy('measured_on').execute(),
+  ])
+  const out: IndicatorView[] = []
+  for (const r of rows) {
+    let values: IndicatorView['values'] = []
+    let failure: string | null = null
+    if (r.kind === 'computed') {
+      const q = INDICATOR_QUERIES[r.query as IndicatorQuery]
+      try {
+        if (!q) throw new Error(`no query named ${r.query}`)
+        for (let y = Number(period.from.slice(0, 4)); y <= Number(period.to.slice(0, 4)); y++) {
+          const from = y === Number(period.from.slice(0, 4)) ? period.from : `${y}-01-01`
+          const to = y === Number(period.to.slice(0, 4)) ? period.to : `${y}-12-31`
+          const v = await q.run(db, new Date(`${from}T00:00:00Z`), new Date(`${to}T23:59:59.999Z`))
+          if (v !== null)
+            values.push({
+              on: to,
+              value: Math.round(v * 10) / 10,
+              source: `${r.query}, ${from} – ${to}`,
+              evidence: '',
+            })
+        }
+      } catch (error) {
+        failure = error instanceof Error ? error.message : String(error)
+        values = []
+      }
+    } else {
+      values = measurements
+        .filter(
+          (m) =>
+            m.indicator_id === r.id &&
+            isoDay(m.measured_on)! >= period.from &&
+            isoDay(m.measured_on)! <= period.to,
+        )
+        .map((m) => ({
+          on: isoDay(m.measured_on)!,
+          value: Number(m.value),
+          source: m.source,
+          evidence: m.evidence,
+        }))
+    }
+    const rule = {
+      direction: r.direction as IndicatorView['direction'],
+      baselineValue: num(r.baseline_value),
+      baselineDate: isoDay(r.baseline_date),
+      targetValue: num(r.target_value),
+      targetDate: isoDay(r.target_date),
+    }
+    out.push({
+      id: r.id,
+      code: r.code,
+      name: r.name,
+      definition: r.definition,
+      unit: r.unit,
+      kind: r.kind as IndicatorView['kind'],
+      query: (r.query as IndicatorQuery | null) ?? null,
+      itemCode: r.item_code,
+      version: r.version,
+      ...rule,
+      values,
+      status: failure ? 'no_data' : indicatorStatus(rule, values, today),
+      failure,
+    })
+  }
+  return out
+}
+
+export type IndicatorInput = {
+  code?: string | undefined
+  name: string
+  definition: string
+  unit: 'count' | 'percent' | 'ratio' | 'score' | 'days'
+  direction: 'increase' | 'decrease' | 'reach'
+  kind: 'computed' | 'manual'
+  query?: IndicatorQuery | undefined
+  itemCode?: string | undefined
+  baselineValue?: number | undefined
+  baselineDate?: string | undefined
+  targetValue?: number | undefined
+  targetDate?: string | undefined
+}
+
+function indicatorErrors(i: IndicatorInput): Record<string, string[]> {
+  const e: Record<string, string[]> = {}
+  if (i.baselineDate && i.targetDate && i.targetDate <= i.baselineDate)
+    e.targetDate = ['target_before_baseline']
+  for (const k of ['baselineValue', 'targetValue'] as const) {
+    const v = i[k]
+    if (v === undefined) continue
+    if (i.unit === 'percent' && (v < 0 || v > 100)) e[k] = ['percent_range']
+    if (i.unit === 'count' && (v < 0 || !Number.isInteger(v))) e[k] = ['count_invalid']
+  }
+  if (i.kind === 'computed' && !i.query) e.query = ['required']
+  return e
+}
+
+export async function createIndicator(db: Db, actor: Actor, input: IndicatorInput & { code: string }) {
+  assertStaff(actor, true)
+  const errors = indicatorErrors(input)
+  if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
+  return db.transaction().execute(async (trx) => {
+    const taken = await trx
+      .selectFrom('indicator')
+      .select('id')
+      .where('code', '=', input.code)
+      .executeTakeFirst()
+    if (taken) throw new AppError('VALIDATION_FAILED', {}, { code: ['code_taken'] })
+    const row = await trx
+      .insertInto('indicator')
+      .values({
+        code: input.code,
+        name: input.name,
+        definition: input.definition,
+        unit: input.unit,
+        direction: input.direction,
+        kind: input.kind,
+        query: input.kind === 'computed' ? (input.query ?? null) : null,
+        item_code: input.itemCode ?? null,
+        baseline_value: input.baselineValue === undefined ? null : String(input.baselineValue),
+        baseline_date: input.baselineDate ?? null,
+        target_value: input.targetValue === undefined ? null : String(input.targetValue),
+        target_date: input.targetDate ?? null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, actor, {
+      action: 'create',
+      entityType: 'indicator',
+      entityId: row.id,
+      summary: input.code,
+      after: input,
+    })
+    return row.id
+  })
+}
+
+/** Sets an indicator's baseline and target (the rest of its definition is fixed once created). */
+export async function setIndicatorTarget(
+  db: Db,
+  actor: Actor,
+  code: string,
+  input: {
+    version: number
+    baselineValue?: number | undefined
+    baselineDate?: string | undefined
+    targetValue?: number | undefined
+    targetDate?: string | undefined
+  },
+) {
+  assertStaff(actor, true)
+  const row = await db.selectFrom('indicator').selectAll().where('code', '=', code).executeTakeFirst()
+  if (!row) throw new AppError('NOT_FOUND')
+  const errors = indicatorErrors({
+    name: row.name,
+    definition: row.definition,
+    unit: row.unit as IndicatorInput['unit'],
+    direction: row.direction as IndicatorInput['direction'],
+    kind: row.kind as IndicatorInput['kind'],
+    query: (row.query ?? undefined) as IndicatorQuery | undefined,
+    ...input,
+  })
+  if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
+  await db.transaction().execute(async (trx) => {
+    const done = await trx
+      .updateTable('indicator')
+      .set({
+        baseline_value: input.baselineValue === undefined ? null : String(input.baselineValue),
+        baseline_date: input.baselineDate ?? null,
+        target_value: input.targetValue === undefined ? null : String(input.targetValue),
+        target_date: input.targetDate ?? null,
+        version: sql`version + 1`,
+        updated_at: new Date(),
+      })
+      .where('id', '=', row.id)
+      .where('version', '=', input.version)
+      .returning('id')
+      .executeTakeFirst()
+    if (!done) throw new AppError('PLAN_CONFLICT')
+    await recordAudit(trx, actor, {
+      action: 'update',
+      entityType: 'indicator',
+      entityId: row.id,
+      summary: `${code}: baseline and target`,
+      before: {
+        baselineValue: num(row.baseline_value),
+        baselineDate: isoDay(row.baseline_date),
+        targetValue: num(row.target_value),
+        targetDate: isoDay(row.target_date),
+      },
+      after: input,
+    })
+  })
+}
+
+/** Records a measurement of a manual indicator, with its source and evidence. */
+export async function addMeasurement(
+  db: Db,
+  actor: Actor,
+  code: string,
+  m: { measuredOn: string; value: number; source: string; evidence: string },
+) {
+  assertStaff(actor, true)
+  const row = await db.selectFrom('indicator').selectAll().where('code', '=', code).executeTakeFirst()
+  if (!row) throw new AppError('NOT_FOUND')
+  const errors: Record<string, string[]> = {}
+  if (row.kind === 'computed') errors.value = ['computed_indicator']
+  if (row.unit === 'percent' && (m.value < 0 || m.value > 100)) errors.value = ['percent_range']
+  if (row.unit === 'count' && (m.value < 0 || !Number.isInteger(m.value))) errors.value = ['count_invalid']
+  if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
+  await db.transaction().execute(async (trx) => {
+    const saved = await trx
+      .insertInto('indicator_measurement')
+      .values({
+        indicator_id: row.id,
+        measured_on: m.measuredOn,
+        value: String(m.value),
+        source: m.source,
+        evidence: m.evidence,
+        entered_by: actorLabel(actor),
+      })
+      .onConflict((oc) => oc.columns(['indicator_id', 'measured_on']).doNothing())
+      .returning('id')
+      .executeTakeFirst()
+    if (!saved) throw new AppError('VALIDATION_FAILED', {}, { measuredOn: ['measurement_exists'] })
+    await recordAudit(trx, actor, {
+      action: 'create',
+      entityType: 'indicator_measurement',
+      entityId: saved.id,
+      summary: `${code} = ${m.value}`,
+      after: m,
+    })
+  })
+}
+
+// ---------------------------------------------------------------- the Resolution 68 scorecard
+
+export const CLAUSES = [
+  'd1',
+  'd2',
+  'd3',
+  'd4',
+  'd5',
+  'd6',
+  'd7',
+  'd8',
+  'd9',
+  'd10',
+  'd11',
+  'd12',
+  't1',
+  't2',
+  't3',
+  'e1',
+  'e2',
+] as const
+export type Clause = (typeof CLAUSES)[number]
+
+export type ClauseEvidence = {
+  clause: Clause
+  value: number | null
+  /** How to read the value: a share (0–1) or a count. */
+  unit: 'share' | 'count'
+  /** The numbers behind a share: part and whole. */
+  part: number | null
+  whole: number | null
+  met: number
+  partly: number
+  status: ClauseStatus
+  /** Where the underlying records are. */
+  link: string
+}
+
+const EXEC = sql`m.kind IN ('cto_meeting', 'cxo_meeting') AND m.status IN ('held', 'concluded')`
+
+/**
+ * The evidence Engage holds for each clause of Resolution 68 over a period, each with its status by the
+ * thresholds in settings. Every number is one short query, so the page is quick on both databases.
+ */
+export async function scorecard(
+  db: Db,
+  actor: Actor,
+  period: { from: string; to: string },
+): Promise<ClauseEvidence[]> {
+  assertPlanReader(actor)
+  const start = new Date(`${period.from}T00:00:00Z`)
+  const end = new Date(`${period.to}T23:59:59.999Z`)
+  const years = Math.max(1, Number(period.to.slice(0, 4)) - Number(period.from.slice(0, 4)) + 1)
+  const one = async <T extends Record<string, unknown>>(q: ReturnType<typeof sql<T>>) =>
+    (await q.execute(db)).rows[0]!
+  const n = (v: unknown) => Number(v ?? 0)
+  const q = `from=${period.from}&to=${period.to}`
+  const [
+    seniority,
+    dev,
+    workshops,
+    regions,
+    hosts,
+    pa,
+    agenda,
+    membership,
+    reports,
+    completion,
+    issued,
+    evaluations,
+    planned,
+    workshopEval,
+    responses,
+    plan,
+    thresholds,
+  ] = await Promise.all([
+    one(sql<{ part: number; whole: number }>`
+      SELECT count(DISTINCT a.person_id) FILTER (WHERE p.seniority IN ('c_level', 'senior_executive'))::int AS part,
+             count(DISTINCT a.person_id)::int AS whole
+      FROM meeting_attendance a JOIN meeting m ON m.id = a.meeting_id JOIN person p ON p.id = a.person_id
+      WHERE ${EXEC} AND m.starts_at BETWEEN ${start} AND ${end}`),
+    one(sql<{ part: number; whole: number }>`
+      SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM consultation c WHERE c.meeting_id = m.id
+               AND c.purpose = 'pre_meeting_developing_countries' AND c.status <> 'draft' AND c.closes_at <= m.starts_at))::int AS part,
+             count(*)::int AS whole
+      FROM meeting m WHERE ${EXEC} AND m.starts_at BETWEEN ${start} AND ${end}`),
+    one(sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM meeting m
+      WHERE m.kind IN ('workshop', 'symposium') AND m.status IN ('held', 'concluded') AND m.starts_at BETWEEN ${start} AND ${end}`),
+    one(sql<{ n: number }>`
+      SELECT count(DISTINCT c.itu_region)::int AS n
+      FROM meeting_attendance a JOIN meeting m ON m.id = a.meeting_id JOIN organization o ON o.id = a.organization_id
+      JOIN country c ON c.code = o.country_code
+      WHERE ${EXEC} AND m.starts_at BETWEEN ${start} AND ${end} AND o.category <> 'member_state'`),
+    one(sql<{ n: number }>`
+      SELECT count(DISTINCT c.itu_region)::int AS n FROM meeting m JOIN country c ON c.code = m.country_code
+      WHERE ${EXEC} AND m.format <> 'online' AND m.starts_at BETWEEN ${start} AND ${end}`),
+    one(sql<{ part: number; whole: number }>`
+      SELECT count(*) FILTER (WHERE x.pa)::int AS part, count(*)::int AS whole FROM (
+        SELECT a.meeting_id, a.organization_id, bool_or(a.attended_as IN ('principal', 'alternate')) AS pa
+        FROM meeting_attendance a JOIN meeting m ON m.id = a.meeting_id
+        WHERE ${EXEC} AND m.group_id IS NOT NULL AND m.starts_at BETWEEN ${start} AND ${end}
+        GROUP BY a.meeting_id, a.organization_id) x`),
+    one(sql<{ part: number; whole: number }>`
+      SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM topic_priority tp WHERE tp.topic_id = i.topic_id))::int AS part,
+             count(*)::int AS whole
+      FROM agenda_item i JOIN agenda g ON g.id = i.agenda_id JOIN meeting m ON m.id = g.meeting_id
+      WHERE g.published_at IS NOT NULL AND m.starts_at BETWEEN ${start} AND ${end}
+        AND g.version = (SELECT max(g2.version) FROM agenda g2 WHERE g2.meeting_id = g.meeting_id AND g2.published_at IS NOT NULL)`),
+    one(sql<{ part: number; whole: number }>`
+      SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM consultation c WHERE c.meeting_id = m.id
+               AND c.purpose = 'membership_agenda' AND c.status <> 'draft' AND c.closes_at <= m.starts_at))::int AS part,
+             count(*)::int AS whole
+      FROM meeting m WHERE ${EXEC} AND m.starts_at BETWEEN ${start} AND ${end}`),
+    one(sql<{ part: number; whole: number }>`
+      SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM report_issue r WHERE r.kind = 'meeting'
+               AND r.params->>'meetingId' = m.id::text))::int AS part,
+             count(*)::int AS whole
+      FROM meeting m WHERE ${EXEC} AND m.starts_at BETWEEN ${start} AND ${end}`),
+    one(sql<{ part: number; whole: number }>`
+      SELECT count(*) FILTER (WHERE f.status = 'done')::int AS part, count(*) FILTER (WHERE f.status <> 'dropped')::int AS whole
+      FROM follow_up_action f WHERE f.created_at BETWEEN ${start} AND ${end}`),
+    one(sql<{ followup: number; wtsa: number }>`
+      SELECT count(*) FILTER (WHERE kind = 'follow-up')::int AS followup, count(*) FILTER (WHERE kind = 'wtsa')::int AS wtsa
+      FROM report_issue WHERE issued_at BETWEEN ${start} AND ${end}`),
+    one(sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM consultation c
+      WHERE c.purpose IN ('process_evaluation', 'meeting_evaluation') AND c.status = 'closed' AND c.closes_at BETWEEN ${start} AND ${end}`),
+    one(sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM meeting m
+      WHERE m.kind = 'workshop' AND m.status NOT IN ('draft', 'cancelled') AND m.created_at BETWEEN ${start} AND ${end}`),
+    one(sql<{ part: number; whole: number }>`
+      SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM consultation c WHERE c.meeting_id = m.id AND c.purpose = 'workshop_evaluation' AND c.status <> 'draft')
+               OR EXISTS (SELECT 1 FROM report_issue r WHERE r.kind = 'workshop' AND r.params->>'meetingId' = m.id::text))::int AS part,
+             count(*)::int AS whole
+      FROM meeting m WHERE m.kind = 'workshop' AND m.status IN ('held', 'concluded') AND m.starts_at BETWEEN ${start} AND ${end}`),
+    one(sql<{ part: number; whole: number }>`
+      SELECT count(r.id) FILTER (WHERE r.state = 'submitted')::int AS part, count(t.id)::int AS whole
+      FROM consultation c JOIN consultation_target t ON t.consultation_id = c.id
+      LEFT JOIN consultation_response r ON r.target_id = t.id
+      WHERE c.status <> 'draft' AND c.closes_at BETWEEN ${start} AND ${end}`),
+    one(sql<{ part: number; whole: number }>`
+      SELECT count(*) FILTER (WHERE i.status IN ('in_progress', 'done'))::int AS part,
+             count(*) FILTER (WHERE i.status <> 'dropped')::int AS whole
+      FROM plan_item i JOIN plan_version v ON v.id = i.version_id WHERE v.current AND i.retired_at IS NULL`),
+    db.selectFrom('scorecard_threshold').selectAll().execute(),
+  ])
+  const th = new Map(thresholds.map((t) => [t.clause, { met: Number(t.met), partly: Number(t.partly) }]))
+  const share = (clause: Clause, r: { part: number; whole: number }, link: string): ClauseEvidence => {
+    const whole = n(r.whole)
+    const value = whole ? n(r.part) / whole : null
+    const t = th.get(clause) ?? { met: 1, partly: 0.5 }
+    return {
+      clause,
+      value,
+      unit: 'share',
+      part: n(r.part),
+      whole,
+      ...t,
+      status: clauseStatus(value, t),
+      link,
+    }
+  }
+  const count = (clause: Clause, value: number, link: string): ClauseEvidence => {
+    const t = th.get(clause) ?? { met: 1, partly: 1 }
+    return {
+      clause,
+      value,
+      unit: 'count',
+      part: null,
+      whole: null,
+      ...t,
+      status: clauseStatus(value, t),
+      link,
+    }
+  }
+  return [
+    share('d1', seniority, `/meetings?when=past`),
+    share('d2', dev, `/consultations?purpose=pre_meeting_developing_countries`),
+    count('d3', n(workshops.n), `/meetings?kind=workshop&when=past`),
+    count('d4', n(regions.n), `/meetings?when=past`),
+    count('d5', n(hosts.n), `/meetings?when=past`),
+    share('d6', pa, `/groups`),
+    share('d7', agenda, `/topics`),
+    share('d8', membership, `/consultations?purpose=membership_agenda`),
+    share('d9', reports, `/reports?kind=meeting`),
+    share('d10', completion, `/bodies`),
+    // Resolves 11 asks for a regular report: at least one follow-up report for each year of the period.
+    count('d11', n(issued.followup) / years, `/reports?kind=follow-up`),
+    count('d12', n(issued.wtsa), `/reports?kind=wtsa`),
+    count('t1', n(evaluations.n), `/consultations?purpose=process_evaluation`),
+    count('t2', n(planned.n), `/meetings?kind=workshop`),
+    share('t3', workshopEval, `/reports?kind=workshop`),
+    share('e1', responses, `/consultations`),
+    share('e2', plan, `/plan`),
+  ].map((e) => ({ ...e, link: e.link.includes('?') ? `${e.link}&${q}` : e.link }))
+}
+
+export async function setThreshold(db: Db, actor: Actor, clause: Clause, t: { met: number; partly: number }) {
+  assertStaff(actor, true)
+  if (t.partly > t.met) throw new AppError('VALIDATION_FAILED', {}, { partly: ['partly_above_met'] })
+  if (t.met < 0 || t.partly < 0) throw new AppError('VALIDATION_FAILED', {}, { met: ['number_invalid'] })
+  await db.transaction().execute(async (trx) => {
+    const before = await trx
+      .selectFrom('scorecard_threshold')
+      .selectAll()
+      .where('clause', '=', clause)
+      .executeTakeFirst()
+    if (!before) throw new AppError('NOT_FOUND')
+    await trx
+      .updateTable('scorecard_threshold')
+      .set({ met: String(t.met), partly: String(t.partly), updated_at: new Date() })
+      .where('clause', '=', clause)
+      .execute()
+    await recordAudit(trx, actor, {
+      action: 'update',
+      entityType: 'scorecard_threshold',
+      entityId: clause,
+      summary: `threshold ${clause}`,
+      before: { met: Number(before.met), partly: Number(before.partly) },
+      after: t,
+    })
+  })
+}
+
+export type PlanActionInput = {
+  code: string
+  meetingId?: string | undefined
+  point: string
+  sessions: string[]
+  action: string
+  targets: string[]
+  targetItems: string[]
+}
+
+/** A proposed action from a workshop's point for consideration, mapped to the plan's items. */
+export async function createPlanAction(db: Db, actor: Actor, input: PlanActionInput): Promise<string> {
+  assertStaff(actor, true)
+  const plan = await getPlan(db, actor)
+  const errors: Record<string, string[]> = {}
+  const codes = new Set(plan.items.map((i) => i.code))
+  if (input.targetItems.some((c) => !codes.has(c))) errors.targetItems = ['items_unknown']
+  if (plan.actions.some((a) => a.code === input.code)) errors.code = ['action_code_taken']
+  if (input.meetingId) {
+    const m = await db.selectFrom('meeting').select('id').where('id', '=', input.meetingId).executeTakeFirst()
+    if (!m) errors.meetingId = ['meeting_unknown']
+  }
+  if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('plan_action')
+      .values({
+        version_id: plan.version.id,
+        code: input.code,
+        point: input.point,
+        sessions: input.sessions,
+        action: input.action,
+        targets: input.targets,
+        target_items: input.targetItems,
+        target_document: input.targetItems.join(', ') || null,
+        meeting_id: input.meetingId ?? null,
+        owner_entity: input.targets[0] ?? '',
+        cite: '',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, actor, {
+      action: 'create',
+      entityType: 'plan_action',
+      entityId: row.id,
+      summary: input.code,
+      after: input,
+    })
+    return row.id
+  })
+}
