@@ -25,6 +25,8 @@ import { contentApi } from './features/meetings/content/content.routes.ts'
 import { meetingPages } from './features/meetings/meetings.pages.tsx'
 import { meetingsApi } from './features/meetings/meetings.routes.ts'
 import { planPages } from './features/plan/plan.pages.tsx'
+import { planApi } from './features/plan/plan.routes.ts'
+import { planAdminPages } from './features/plan/plan-admin.pages.tsx'
 import { agendaPages } from './features/topics/agendas.pages.tsx'
 import { agendasApi } from './features/topics/agendas.routes.ts'
 import { followUpPages } from './features/topics/follow-up.pages.tsx'
@@ -156,6 +158,7 @@ export function createApp(deps: Deps) {
   app.route('/', agendaPages)
   app.route('/', followUpPages)
   app.route('/', topicPages)
+  app.route('/', planAdminPages)
   app.route('/', planPages)
   app.route('/', reportPages)
 
@@ -168,6 +171,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', topicsApi)
   app.route('/api/v1', agendasApi)
   app.route('/api/v1', followUpApi)
+  app.route('/api/v1', planApi)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

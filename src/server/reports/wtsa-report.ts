@@ -327,7 +327,7 @@ async function actionPlan(
     empty: t('plan.no_values'),
   })
   blocks.push({ kind: 'paragraph', text: t('plan.status_rule') })
-  const rows = await scorecard(db, PLAN_READER, { from: period.from, to: period.to < day ? period.to : day })
+  const rows = await scorecard(db, PLAN_READER, { from: period.from, to: [period.to, day].sort()[0]! })
   fig.clausesMet = rows.filter((r) => r.status === 'met').length
   fig.clauses = rows.length
   blocks.push({ kind: 'heading', level: 2, text: t('plan.scorecard') })

@@ -5,7 +5,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import { AppError } from '../../http/errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
-import { type Actor, actorLabel, assertStaff, isStaff, isUser } from '../auth/auth.policy.ts'
+import { type Actor, actorLabel, assertStaff, canWrite, isStaff, isUser } from '../auth/auth.policy.ts'
 import {
   type ClauseStatus,
   clauseStatus,
@@ -435,6 +435,19 @@ export type ItemChange = {
 /** Updates an item's progress fields; structure (owner, parent, weight, retirement) is the secretariat's. */
 export async function updateItem(db: Db, actor: Actor, code: string, change: ItemChange): Promise<PlanItem> {
   assertPlanReader(actor)
+  // Deny first: only the secretariat and leads of some entity may change anything, and never read-only.
+  if (!canWrite(actor)) assertStaff(actor, true)
+  if (!isStaff(actor)) {
+    const lead = isUser(actor)
+      ? await db
+          .selectFrom('body_lead')
+          .select('body')
+          .where('user_id', '=', actor.userId)
+          .limit(1)
+          .executeTakeFirst()
+      : undefined
+    if (!lead) assertStaff(actor, true)
+  }
   const plan = await getPlan(db, actor)
   const item = plan.items.find((i) => i.code === code)
   if (!item) throw new AppError('NOT_FOUND')
@@ -457,7 +470,10 @@ export async function updateItem(db: Db, actor: Actor, code: string, change: Ite
     else if (createsCycle(plan.items, code, change.parentCode)) errors.parentCode = ['cycle']
   }
   if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
-  return db.transaction().execute(async (trx) => {
+  // Inside a caller's transaction (the bulk update) it joins it; otherwise it is its own.
+  const inTransaction = <T>(fn: (trx: Db) => Promise<T>) =>
+    db.isTransaction ? fn(db) : db.transaction().execute(fn)
+  return inTransaction(async (trx) => {
     const updated = await trx
       .updateTable('plan_item')
       .set({

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { useHarness } from '../../testing/harness.ts'
+import { getPlan } from './plan.service.ts'
+
+const h = useHarness()
+
+function csvForm(csv: string, csrf: string, cookie: string) {
+  const body = new FormData()
+  body.set('_csrf', csrf)
+  body.set('file', new File([csv], 'plan.csv', { type: 'text/csv' }))
+  return { method: 'POST', body, headers: { Cookie: cookie } }
+}
+
+describe('plan versions, structure, milestones and the bulk update', () => {
+  test('a new version copies the current one; changes to it show in the difference view; the earlier one stays', async () => {
+    const sec = await h.user([{ role: 'secretariat' }])
+    const bad = await h.request('/plan/versions', {
+      method: 'POST',
+      as: sec,
+      form: { code: '2024', title: 'Again' },
+    })
+    assert.equal(bad.status, 422)
+    assert.match(await bad.text(), /another version has this code/)
+    assert.equal(
+      (
+        await h.request('/plan/versions', {
+          method: 'POST',
+          as: sec,
+          form: { code: '2025', title: 'After the 2025 workshop' },
+        })
+      ).status,
+      303,
+    )
+    const added = await h.request('/plan/items', {
+      method: 'POST',
+      as: sec,
+      form: {
+        code: 'AP7',
+        parentCode: '',
+        shortName: 'Next generation',
+        text: 'Attract the next generation of engineers.',
+      },
+    })
+    assert.equal(added.status, 303)
+    const dup = await h.request('/plan/items', { method: 'POST', as: sec, form: { code: 'AP7', text: 'x' } })
+    assert.equal(dup.status, 422)
+    const item = (await getPlan(h.db, sec.actor)).items.find((i) => i.code === 'AP1.4')!
+    await h.request('/plan/items/AP1.4', {
+      method: 'POST',
+      as: sec,
+      form: { version: String(item.version), status: 'in_progress', progress: '20' },
+    })
+    const page = await (await h.request('/plan/versions?a=2024&b=2025', { as: sec })).text()
+    assert.match(page, /AP7<\/td><td>Added/)
+    assert.match(page, /AP1\.4<\/td><td>Changed/)
+    assert.match(page, /Not started → In progress|not_started → in_progress/)
+    const old = await getPlan(h.db, sec.actor, '2024')
+    assert.equal(
+      old.items.find((i) => i.code === 'AP1.4')!.status,
+      'not_started',
+      'the earlier version is unchanged',
+    )
+    assert.equal((await getPlan(h.db, sec.actor)).version.code, '2025')
+  })
+
+  test('milestones are added and ticked off on the item page', async () => {
+    const sec = await h.user([{ role: 'secretariat' }])
+    assert.equal(
+      (
+        await h.request('/plan/items/AP2/milestones', {
+          method: 'POST',
+          as: sec,
+          form: { title: 'Second workshop held', dueDate: '2026-09-30' },
+        })
+      ).status,
+      303,
+    )
+    const page = await (await h.request('/plan/items/AP2', { as: sec })).text()
+    assert.match(page, /Second workshop held/)
+    const id = /action="\/plan\/milestones\/([0-9a-f-]{36})"/.exec(page)![1]!
+    await h.request(`/plan/milestones/${id}`, {
+      method: 'POST',
+      as: sec,
+      form: { done: 'true', item: 'AP2' },
+    })
+    const row = await h.db
+      .selectFrom('plan_milestone')
+      .select('done_on')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+    assert.ok(row.done_on)
+  })
+
+  test('the bulk update is all or nothing, with every bad row named', async () => {
+    const sec = await h.user([{ role: 'secretariat' }])
+    const badCsv =
+      'code,status,progress\nAP1.2,in_progress,30\nAP99,done,\nAP1.3,finished,120\nAP1,in_progress,10\n'
+    const bad = await h.app.request('/plan/bulk', csvForm(badCsv, sec.csrf, sec.cookie))
+    assert.equal(bad.status, 422)
+    const text = await bad.text()
+    assert.match(text, /Row 3/)
+    assert.match(text, /Row 4/)
+    assert.match(text, /Row 5/, 'AP1 has sub-items: its progress is rolled up, not entered')
+    // (The first test started version 2025, a copy: only the current version's items count here.)
+    const current = () =>
+      h.db
+        .selectFrom('plan_item as i')
+        .innerJoin('plan_version as v', 'v.id', 'i.version_id')
+        .where('v.current', '=', true)
+    const untouched = await current()
+      .select('i.status')
+      .where('i.code', '=', 'AP1.2')
+      .executeTakeFirstOrThrow()
+    assert.equal(untouched.status, 'not_started', 'nothing changed')
+    const ok = await h.app.request(
+      '/plan/bulk',
+      csvForm('code,status,progress\nAP1.2,in_progress,30\nAP1.3,done,\n', sec.csrf, sec.cookie),
+    )
+    assert.equal(ok.status, 200)
+    assert.match(await ok.text(), /2 items updated/)
+    const rows = await current()
+      .select(['i.code', 'i.status', 'i.progress'])
+      .where('i.code', 'in', ['AP1.2', 'AP1.3'])
+      .orderBy('i.code')
+      .execute()
+    assert.deepEqual(rows, [
+      { code: 'AP1.2', status: 'in_progress', progress: 30 },
+      { code: 'AP1.3', status: 'done', progress: null },
+    ])
+    const focal = await h.user([{ role: 'focal_point', countryCode: 'KE' }])
+    assert.equal(
+      (await h.app.request('/plan/bulk', csvForm('code,status,progress\n', focal.csrf, focal.cookie))).status,
+      403,
+    )
+  })
+})

@@ -1,0 +1,274 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/database.ts'
+import { AppError } from '../../http/errors.ts'
+import { recordAudit } from '../audit/audit.service.ts'
+import { type Actor, assertStaff } from '../auth/auth.policy.ts'
+import { parseCsv } from '../directory/import/csv.ts'
+import { PLAN_STATUSES, type PlanStatus } from './plan.logic.ts'
+import { getPlan, type Plan, updateItem } from './plan.service.ts'
+
+/**
+ * A new version of the plan starts as a copy of the current one (items, pillars, proposed actions, with
+ * their progress) and becomes current; the earlier version stays as it was, for comparison.
+ */
+export async function createVersion(db: Db, actor: Actor, input: { code: string; title: string }) {
+  assertStaff(actor, true)
+  const code = input.code.trim()
+  const title = input.title.trim()
+  const errors: Record<string, string[]> = {}
+  if (!/^[A-Za-z0-9._-]{1,40}$/.test(code)) errors.code = ['version_code_invalid']
+  if (!title || title.length > 300) errors.title = ['required']
+  if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
+  return db.transaction().execute(async (trx) => {
+    const taken = await trx
+      .selectFrom('plan_version')
+      .select('id')
+      .where('code', '=', code)
+      .executeTakeFirst()
+    if (taken) throw new AppError('VALIDATION_FAILED', {}, { code: ['version_code_taken'] })
+    const current = await trx
+      .selectFrom('plan_version')
+      .selectAll()
+      .where('current', '=', true)
+      .executeTakeFirstOrThrow()
+    await trx.updateTable('plan_version').set({ current: false }).where('id', '=', current.id).execute()
+    const v = await trx
+      .insertInto('plan_version')
+      .values({ code, title, source: current.source, based_on: current.id, current: true })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await sql`
+      INSERT INTO plan_item (version_id, code, parent_code, position, short_name, text, objective, key_outcomes, kois,
+        strategies, enablers, services, learning, cite, owner_entity, status, progress, weight, retired_at)
+      SELECT ${v.id}, code, parent_code, position, short_name, text, objective, key_outcomes, kois,
+        strategies, enablers, services, learning, cite, owner_entity, status, progress, weight, retired_at
+      FROM plan_item WHERE version_id = ${current.id}`.execute(trx)
+    await sql`
+      INSERT INTO plan_pillar (version_id, code, title, items, cite, position)
+      SELECT ${v.id}, code, title, items, cite, position FROM plan_pillar WHERE version_id = ${current.id}`.execute(
+      trx,
+    )
+    await sql`
+      INSERT INTO plan_action (version_id, code, point, sessions, action, targets, target_items, target_document,
+        comments, cite, meeting_id, owner_entity, status, progress)
+      SELECT ${v.id}, code, point, sessions, action, targets, target_items, target_document,
+        comments, cite, meeting_id, owner_entity, status, progress
+      FROM plan_action WHERE version_id = ${current.id}`.execute(trx)
+    await recordAudit(trx, actor, {
+      action: 'create',
+      entityType: 'plan_version',
+      entityId: v.id,
+      summary: `plan version ${code} from ${current.code}`,
+      after: { code, title, basedOn: current.code },
+    })
+    return code
+  })
+}
+
+/** Adds an item to the current version (a new AP item or sub-item). */
+export async function addItem(
+  db: Db,
+  actor: Actor,
+  input: { code: string; parentCode: string | null; shortName: string; text: string },
+) {
+  assertStaff(actor, true)
+  const plan = await getPlan(db, actor)
+  const errors: Record<string, string[]> = {}
+  if (!/^AP[0-9]+(\.[0-9]+)*$/.test(input.code)) errors.code = ['item_code_invalid']
+  else if (plan.items.some((i) => i.code === input.code)) errors.code = ['item_code_taken']
+  if (input.parentCode && !plan.items.some((i) => i.code === input.parentCode))
+    errors.parentCode = ['item_unknown']
+  if (!input.text.trim()) errors.text = ['required']
+  if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
+  await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('plan_item')
+      .values({
+        version_id: plan.version.id,
+        code: input.code,
+        parent_code: input.parentCode,
+        position: plan.items.length,
+        short_name: input.shortName.trim() || null,
+        text: input.text.trim(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, actor, {
+      action: 'create',
+      entityType: 'plan_item',
+      entityId: row.id,
+      summary: `${input.code} added`,
+      after: input,
+    })
+  })
+}
+
+export type VersionDifference = {
+  code: string
+  change: 'added' | 'removed' | 'changed'
+  fields: { field: string; before: string; after: string }[]
+}
+
+const FIELDS = [
+  'parentCode',
+  'shortName',
+  'text',
+  'objective',
+  'keyOutcomes',
+  'kois',
+  'ownerEntity',
+  'status',
+  'progress',
+  'weight',
+  'retired',
+] as const
+
+const show = (v: unknown) =>
+  v === null || v === undefined ? '' : Array.isArray(v) ? v.join(' | ') : String(v)
+
+/** What differs between two versions of the plan, item by item (matched by code). */
+export function compareVersions(a: Plan, b: Plan): VersionDifference[] {
+  const before = new Map(a.items.map((i) => [i.code, i]))
+  const after = new Map(b.items.map((i) => [i.code, i]))
+  const out: VersionDifference[] = []
+  for (const [code, i] of after) {
+    const old = before.get(code)
+    if (!old) {
+      out.push({ code, change: 'added', fields: [] })
+      continue
+    }
+    const fields = FIELDS.filter((f) => show(old[f]) !== show(i[f])).map((f) => ({
+      field: f,
+      before: show(old[f]),
+      after: show(i[f]),
+    }))
+    if (fields.length) out.push({ code, change: 'changed', fields })
+  }
+  for (const code of before.keys()) if (!after.has(code)) out.push({ code, change: 'removed', fields: [] })
+  return out.sort((x, y) => x.code.localeCompare(y.code, 'en', { numeric: true }))
+}
+
+// ---------------------------------------------------------------- milestones
+
+export async function addMilestone(
+  db: Db,
+  actor: Actor,
+  itemCode: string,
+  input: { title: string; dueDate: string },
+) {
+  assertStaff(actor, true)
+  const plan = await getPlan(db, actor)
+  const item = plan.items.find((i) => i.code === itemCode)
+  if (!item) throw new AppError('NOT_FOUND')
+  const errors: Record<string, string[]> = {}
+  if (!input.title.trim() || input.title.length > 300) errors.title = ['required']
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.dueDate)) errors.dueDate = ['date_invalid']
+  if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
+  await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('plan_milestone')
+      .values({ item_id: item.id, title: input.title.trim(), due_date: input.dueDate })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, actor, {
+      action: 'create',
+      entityType: 'plan_milestone',
+      entityId: row.id,
+      summary: `${itemCode}: ${input.title}`,
+      after: input,
+    })
+  })
+}
+
+export async function completeMilestone(db: Db, actor: Actor, id: string, doneOn: string | null) {
+  assertStaff(actor, true)
+  await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('plan_milestone').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!before) throw new AppError('NOT_FOUND')
+    await trx.updateTable('plan_milestone').set({ done_on: doneOn }).where('id', '=', id).execute()
+    await recordAudit(trx, actor, {
+      action: 'update',
+      entityType: 'plan_milestone',
+      entityId: id,
+      summary: before.title,
+      before: { doneOn: before.done_on },
+      after: { doneOn },
+    })
+  })
+}
+
+export async function milestones(db: Db, itemId: string) {
+  const rows = await db
+    .selectFrom('plan_milestone')
+    .selectAll()
+    .where('item_id', '=', itemId)
+    .orderBy('due_date')
+    .execute()
+  return rows.map((r) => ({ id: r.id, title: r.title, dueDate: r.due_date, doneOn: r.done_on }))
+}
+
+// ---------------------------------------------------------------- bulk update from CSV
+
+export type BulkRowError = { row: number; field: string; message: string }
+
+/**
+ * Updates status and progress of many items from a CSV (columns: code, status, progress; owner optional),
+ * all or nothing: any bad row and nothing changes, with every row's errors listed.
+ */
+export async function bulkUpdate(
+  db: Db,
+  actor: Actor,
+  csv: string,
+): Promise<{ updated: number; errors: BulkRowError[] }> {
+  assertStaff(actor, true)
+  const errors: BulkRowError[] = []
+  let records: Record<string, string>[] = []
+  try {
+    const table = parseCsv(csv)
+    records = table.rows
+    for (const column of ['code', 'status', 'progress'])
+      if (table.header.length && !table.header.includes(column))
+        errors.push({ row: 1, field: column, message: 'column_missing' })
+  } catch (error) {
+    errors.push({ row: 0, field: '', message: error instanceof Error ? error.message : 'file_not_csv' })
+  }
+  const plan = await getPlan(db, actor)
+  const byCode = new Map(plan.items.map((i) => [i.code, i]))
+  const changes: { code: string; status: PlanStatus; progress: number | null; owner?: string }[] = []
+  records.forEach((r, index) => {
+    const row = index + 2
+    const code = (r.code ?? '').trim()
+    const item = byCode.get(code)
+    if (!item) errors.push({ row, field: 'code', message: 'item_unknown' })
+    const status = (r.status ?? '').trim()
+    if (!(PLAN_STATUSES as readonly string[]).includes(status))
+      errors.push({ row, field: 'status', message: 'choice_invalid' })
+    const raw = (r.progress ?? '').trim()
+    const progress = raw === '' ? null : Number(raw)
+    if (progress !== null && (!Number.isInteger(progress) || progress < 0 || progress > 100))
+      errors.push({ row, field: 'progress', message: 'progress_range' })
+    if (item && progress !== null && plan.items.some((i) => i.parentCode === code && !i.retired))
+      errors.push({ row, field: 'progress', message: 'progress_rolled_up' })
+    if (changes.some((c) => c.code === code)) errors.push({ row, field: 'code', message: 'duplicate_id' })
+    changes.push({
+      code,
+      status: status as PlanStatus,
+      progress,
+      ...(r.owner !== undefined ? { owner: r.owner.trim() } : {}),
+    })
+  })
+  if (!records.length && !errors.length) errors.push({ row: 1, field: '', message: 'file_empty' })
+  if (errors.length) return { updated: 0, errors }
+  await db.transaction().execute(async (trx) => {
+    for (const c of changes) {
+      const item = byCode.get(c.code)!
+      await updateItem(trx, actor, c.code, {
+        version: item.version,
+        status: c.status,
+        progress: c.progress,
+        ...(c.owner !== undefined ? { ownerEntity: c.owner } : {}),
+      })
+    }
+  })
+  return { updated: changes.length, errors: [] }
+}
