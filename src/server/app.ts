@@ -24,6 +24,7 @@ import { outboxPages } from './features/mail/outbox.pages.tsx'
 import { contentApi } from './features/meetings/content/content.routes.ts'
 import { meetingPages } from './features/meetings/meetings.pages.tsx'
 import { meetingsApi } from './features/meetings/meetings.routes.ts'
+import { circularPages } from './features/plan/circulars.pages.tsx'
 import { planPages } from './features/plan/plan.pages.tsx'
 import { planApi } from './features/plan/plan.routes.ts'
 import { planAdminPages } from './features/plan/plan-admin.pages.tsx'
@@ -158,6 +159,7 @@ export function createApp(deps: Deps) {
   app.route('/', agendaPages)
   app.route('/', followUpPages)
   app.route('/', topicPages)
+  app.route('/', circularPages)
   app.route('/', planAdminPages)
   app.route('/', planPages)
   app.route('/', reportPages)

@@ -14,6 +14,7 @@ import * as m0011 from './migrations/2026_11_23_0011_follow_up.ts'
 import * as m0012 from './migrations/2026_11_23_0012_score_open_actions.ts'
 import * as m0013 from './migrations/2026_11_23_0013_reports.ts'
 import * as m0014 from './migrations/2026_11_23_0014_action_plan.ts'
+import * as m0015 from './migrations/2026_11_23_0015_circulars.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0012_score_open_actions': m0012,
   '2026_11_23_0013_reports': m0013,
   '2026_11_23_0014_action_plan': m0014,
+  '2026_11_23_0015_circulars': m0015,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -105,6 +105,38 @@ export interface BodyLead {
   user_id: string;
 }
 
+export interface Circular {
+  audience: string;
+  content: Buffer | null;
+  content_type: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  file_name: string | null;
+  id: Generated<string>;
+  issued_on: string;
+  item_code: Generated<string>;
+  number: string;
+  recipients: number | null;
+  sent_at: Timestamp | null;
+  sent_by: string | null;
+  sha256: string | null;
+  size_bytes: number | null;
+  subject: string;
+}
+
+export interface CircularFeedback {
+  circular_id: string;
+  from_kind: string;
+  from_label: string;
+  id: Generated<string>;
+  organization_id: string | null;
+  received_on: string;
+  recorded_at: Generated<Timestamp>;
+  recorded_by: string;
+  reference: Generated<string>;
+  summary: string;
+}
+
 export interface Conclusion {
   created_at: Generated<Timestamp>;
   created_by: string | null;
@@ -634,6 +666,8 @@ export interface DB {
   app_user: AppUser;
   audit_log: AuditLog;
   body_lead: BodyLead;
+  circular: Circular;
+  circular_feedback: CircularFeedback;
   conclusion: Conclusion;
   consultation: Consultation;
   consultation_invitation: ConsultationInvitation;

@@ -73,6 +73,7 @@ export type ErrorCode =
   | 'REPORT_NOT_EDITABLE'
   | 'PLAN_CONFLICT'
   | 'THRESHOLD_INVALID'
+  | 'CIRCULAR_SENT'
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   VALIDATION_FAILED: 422,
@@ -146,6 +147,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   REPORT_NOT_EDITABLE: 409,
   PLAN_CONFLICT: 409,
   THRESHOLD_INVALID: 422,
+  CIRCULAR_SENT: 409,
 }
 
 export type FieldErrors = Record<string, string[]>

@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono'
+import type { FC } from 'hono/jsx'
 import type { AppEnv } from '../../http/context.ts'
 import { AppError } from '../../http/errors.ts'
 import { formFields, uuidParam } from '../../http/forms.ts'
@@ -8,13 +9,18 @@ import {
   type FormErrors,
   Layout,
   Notice,
+  type PageCtx,
   pageCtx,
   SelectField,
   TextField,
 } from '../../http/layout.tsx'
-import { assertStaff } from '../auth/auth.policy.ts'
-import { assertPlanReader, getPlan } from './plan.service.ts'
+import { formatDate } from '../../i18n/i18n.ts'
+import { assertStaff, isStaff } from '../auth/auth.policy.ts'
+import { PLAN_STATUSES, type PlanStatus } from './plan.logic.ts'
+import { assertPlanReader, getPlan, type PlanItem } from './plan.service.ts'
 import {
+  actionMilestones,
+  addActionMilestone,
   addItem,
   addMilestone,
   type BulkRowError,
@@ -22,6 +28,8 @@ import {
   compareVersions,
   completeMilestone,
   createVersion,
+  editItemTexts,
+  updatePlanAction,
 } from './plan-versions.ts'
 
 /** The plan's structure and versions, milestones, and the bulk update: the secretariat's side of the plan. */
@@ -329,4 +337,262 @@ planAdminPages.post('/plan/bulk', async (c) => {
   if (text.length > 1024 * 1024)
     return bulkPage(c, { updated: 0, errors: [{ row: 0, field: '', message: 'file_too_large' }] })
   return bulkPage(c, await bulkUpdate(c.get('deps').database.db, ctx.actor, text))
+})
+
+// ---------------------------------------------------------------- editing an item's texts
+
+const TEXT_FIELDS = ['objective', 'strategies', 'enablers', 'services', 'learning'] as const
+
+export const ItemTextsForm: FC<{ ctx: PageCtx; item: PlanItem; staff: boolean }> = ({ ctx, item, staff }) => {
+  const { t } = ctx
+  const area = (name: string, label: string, value: string, rows = 4, hint?: string) => (
+    <div class="field">
+      <label for={`f-txt-${name}`}>{label}</label>
+      {hint ? (
+        <p class="hint" id={`f-txt-${name}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <textarea
+        id={`f-txt-${name}`}
+        name={name}
+        rows={rows}
+        aria-describedby={hint ? `f-txt-${name}-hint` : undefined}
+      >
+        {value}
+      </textarea>
+    </div>
+  )
+  return (
+    <details>
+      <summary>{t('plan.edit_texts')}</summary>
+      <form method="post" action={`/plan/items/${item.code}/texts`} class="stack" novalidate>
+        <Csrf ctx={ctx} />
+        <input type="hidden" name="version" value={String(item.version)} />
+        <TextField
+          ctx={ctx}
+          id="f-txt-short"
+          name="shortName"
+          label={t('plan.short_name')}
+          value={item.shortName ?? ''}
+          maxlength={200}
+        />
+        {area('text', t('plan.item_text'), item.text, 3)}
+        {area('keyOutcomes', t('plan.key_outcomes'), item.keyOutcomes.join('\n'), 4, t('plan.one_per_line'))}
+        {area('kois', t('plan.kois'), item.kois.join('\n'), 4, t('plan.one_per_line'))}
+        {TEXT_FIELDS.map((f) => area(f, t(`plan.${f}`), item[f] ?? ''))}
+        {staff ? (
+          <div class="field checkbox">
+            <input id="f-txt-retired" type="checkbox" name="retired" value="true" checked={item.retired} />
+            <label for="f-txt-retired">{t('plan.retired')}</label>
+          </div>
+        ) : null}
+        <button type="submit">{t('action.save')}</button>
+      </form>
+    </details>
+  )
+}
+
+planAdminPages.post('/plan/items/:code/texts', async (c) => {
+  const ctx = pageCtx(c)
+  const code = c.req.param('code')
+  const f = await formFields(c)
+  const lines = (v: string | undefined) => (v ?? '').split(/\r?\n/)
+  try {
+    await editItemTexts(c.get('deps').database.db, ctx.actor, code, {
+      version: Number(f.version),
+      shortName: f.shortName ?? '',
+      text: f.text ?? '',
+      objective: f.objective ?? '',
+      keyOutcomes: lines(f.keyOutcomes),
+      kois: lines(f.kois),
+      strategies: f.strategies ?? '',
+      enablers: f.enablers ?? '',
+      services: f.services ?? '',
+      learning: f.learning ?? '',
+      retired: f.retired === 'true',
+    })
+  } catch (error) {
+    if (error instanceof AppError && (error.code === 'VALIDATION_FAILED' || error.code === 'PLAN_CONFLICT'))
+      return c.redirect(
+        `/plan/items/${encodeURIComponent(code)}?notice=${error.code === 'PLAN_CONFLICT' ? 'plan_conflict' : 'item_text_required'}`,
+        303,
+      )
+    throw error
+  }
+  return c.redirect(`/plan/items/${encodeURIComponent(code)}?notice=saved`, 303)
+})
+
+// ---------------------------------------------------------------- one proposed action
+
+async function actionPage(c: Context<AppEnv>, code: string, errors?: FormErrors, errorCode?: string) {
+  const ctx = pageCtx(c)
+  const { t } = ctx
+  assertPlanReader(ctx.actor)
+  const db = c.get('deps').database.db
+  const plan = await getPlan(db, ctx.actor)
+  const a = plan.actions.find((x) => x.code === code)
+  if (!a) throw new AppError('NOT_FOUND')
+  const steps = await actionMilestones(db, a.id)
+  const staff = isStaff(ctx.actor)
+  return c.html(
+    <Layout ctx={ctx} title={a.code}>
+      <p class="breadcrumb">
+        <a href="/plan">{t('plan.title')}</a> › <a href="/plan/actions">{t('plan.proposed_actions')}</a>
+      </p>
+      <h1>{a.code}</h1>
+      <Notice ctx={ctx} />
+      <ErrorSummary ctx={ctx} errors={errors} code={errorCode} />
+      <dl class="facts wide">
+        <dt>{t('plan.point')}</dt>
+        <dd class="prewrap">{a.point}</dd>
+        <dt>{t('plan.sessions')}</dt>
+        <dd>{a.sessions.join(', ') || '—'}</dd>
+        <dt>{t('plan.action')}</dt>
+        <dd class="prewrap">{a.action}</dd>
+        <dt>{t('plan.targets')}</dt>
+        <dd>{a.targets.join(', ') || '—'}</dd>
+        <dt>{t('plan.target_items')}</dt>
+        <dd>
+          {a.targetItems.length
+            ? a.targetItems.map((i) => (
+                <>
+                  <a href={`/plan/items/${i}`}>{i}</a>{' '}
+                </>
+              ))
+            : '—'}
+        </dd>
+        {a.comments ? (
+          <>
+            <dt>{t('plan.comments')}</dt>
+            <dd class="prewrap">{a.comments}</dd>
+          </>
+        ) : null}
+        <dt>{t('plan.cite')}</dt>
+        <dd>{a.cite || '—'}</dd>
+        <dt>{t('field.status')}</dt>
+        <dd>
+          {t(`plan.statuses.${a.status}`)}
+          {a.progress !== null ? ` (${a.progress} %)` : ''}
+          {a.ownerEntity ? ` — ${a.ownerEntity}` : ''}
+        </dd>
+      </dl>
+      <section aria-labelledby="update">
+        <h2 id="update">{t('plan.update')}</h2>
+        <form method="post" action={`/plan/actions/${encodeURIComponent(a.code)}`} class="stack" novalidate>
+          <Csrf ctx={ctx} />
+          <input type="hidden" name="version" value={String(a.version)} />
+          <SelectField
+            ctx={ctx}
+            name="status"
+            label={t('field.status')}
+            value={a.status}
+            options={PLAN_STATUSES.map((s) => ({ value: s, label: t(`plan.statuses.${s}`) }))}
+            errors={errors}
+          />
+          <TextField
+            ctx={ctx}
+            name="progress"
+            type="number"
+            label={t('plan.progress_percent')}
+            value={a.progress === null ? '' : String(a.progress)}
+            errors={errors}
+          />
+          {staff ? (
+            <TextField
+              ctx={ctx}
+              name="ownerEntity"
+              label={t('plan.owner')}
+              value={a.ownerEntity}
+              errors={errors}
+              maxlength={100}
+            />
+          ) : null}
+          <button type="submit">{t('action.save')}</button>
+        </form>
+      </section>
+      <section aria-labelledby="milestones">
+        <h2 id="milestones">{t('plan.milestones')}</h2>
+        {steps.length ? (
+          <ul>
+            {steps.map((m) => (
+              <li>
+                {m.title} — {formatDate(m.dueDate, ctx.lang)}
+                {m.doneOn ? ` — ${t('plan.done_on', { date: formatDate(m.doneOn, ctx.lang) })}` : ''}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="empty">{t('plan.no_milestones')}</p>
+        )}
+        {staff ? (
+          <form
+            method="post"
+            action={`/plan/actions/${encodeURIComponent(a.code)}/milestones`}
+            class="inline-form"
+            novalidate
+          >
+            <Csrf ctx={ctx} />
+            <TextField
+              ctx={ctx}
+              id="f-ms-title"
+              name="title"
+              label={t('plan.milestone_title')}
+              required
+              maxlength={300}
+            />
+            <TextField ctx={ctx} id="f-ms-due" name="dueDate" type="date" label={t('plan.due')} required />
+            <button type="submit" class="secondary">
+              {t('plan.add_milestone')}
+            </button>
+          </form>
+        ) : null}
+      </section>
+    </Layout>,
+    errors || errorCode ? 422 : 200,
+  )
+}
+
+planAdminPages.get('/plan/actions/:code', (c) => actionPage(c, c.req.param('code')))
+
+planAdminPages.post('/plan/actions/:code', async (c) => {
+  const ctx = pageCtx(c)
+  const code = c.req.param('code')
+  const f = await formFields(c)
+  const raw = (f.progress ?? '').trim()
+  const progress = raw === '' ? null : Number(raw)
+  if (progress !== null && Number.isNaN(progress))
+    return actionPage(c, code, { progress: ['progress_range'] })
+  try {
+    await updatePlanAction(c.get('deps').database.db, ctx.actor, code, {
+      version: Number(f.version),
+      status: f.status as PlanStatus,
+      progress,
+      ...(isStaff(ctx.actor) && f.ownerEntity !== undefined ? { ownerEntity: f.ownerEntity } : {}),
+    })
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
+      return actionPage(c, code, error.fieldErrors)
+    if (error instanceof AppError && error.code === 'PLAN_CONFLICT')
+      return actionPage(c, code, undefined, 'PLAN_CONFLICT')
+    throw error
+  }
+  return c.redirect(`/plan/actions/${encodeURIComponent(code)}?notice=saved`, 303)
+})
+
+planAdminPages.post('/plan/actions/:code/milestones', async (c) => {
+  const ctx = pageCtx(c)
+  const code = c.req.param('code')
+  const f = await formFields(c)
+  try {
+    await addActionMilestone(c.get('deps').database.db, ctx.actor, code, {
+      title: f.title ?? '',
+      dueDate: f.dueDate ?? '',
+    })
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
+      return actionPage(c, code, error.fieldErrors)
+    throw error
+  }
+  return c.redirect(`/plan/actions/${encodeURIComponent(code)}?notice=saved#milestones`, 303)
 })

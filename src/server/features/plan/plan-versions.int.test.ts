@@ -115,10 +115,16 @@ describe('plan versions, structure, milestones and the bulk update', () => {
     assert.equal(untouched.status, 'not_started', 'nothing changed')
     const ok = await h.app.request(
       '/plan/bulk',
-      csvForm('code,status,progress\nAP1.2,in_progress,30\nAP1.3,done,\n', sec.csrf, sec.cookie),
+      csvForm(
+        'code,status,progress\nAP1.2,in_progress,30\nAP1.3,done,\nIWX-02,on_hold,10\n',
+        sec.csrf,
+        sec.cookie,
+      ),
     )
     assert.equal(ok.status, 200)
-    assert.match(await ok.text(), /2 items updated/)
+    assert.match(await ok.text(), /3 items updated/)
+    const iwx = (await getPlan(h.db, sec.actor)).actions.find((a) => a.code === 'IWX-02')!
+    assert.deepEqual([iwx.status, iwx.progress], ['on_hold', 10], 'proposed actions too')
     const rows = await current()
       .select(['i.code', 'i.status', 'i.progress'])
       .where('i.code', 'in', ['AP1.2', 'AP1.3'])
@@ -133,5 +139,161 @@ describe('plan versions, structure, milestones and the bulk update', () => {
       (await h.app.request('/plan/bulk', csvForm('code,status,progress\n', focal.csrf, focal.cookie))).status,
       403,
     )
+  })
+
+  test('texts are edited by the secretariat or the owner’s rapporteur, with history; proposed actions are updated', async () => {
+    const sec = await h.user([{ role: 'secretariat' }])
+    const lead = await h.user([])
+    await h.db.insertInto('body_lead').values({ body: 'RG-WM', user_id: lead.userId }).execute()
+    const version = async (code: string) =>
+      (await getPlan(h.db, sec.actor)).items.find((i) => i.code === code)!.version
+    await h.request('/plan/items/AP1.6', {
+      method: 'POST',
+      as: sec,
+      form: {
+        version: String(await version('AP1.6')),
+        status: 'not_started',
+        ownerEntity: 'RG-WM',
+        weight: '1',
+        parentCode: 'AP1',
+      },
+    })
+    const page = await (await h.request('/plan/items/AP1.6', { as: lead })).text()
+    assert.match(page, /Edit the texts/, 'the rapporteur sees the form')
+    const form = {
+      version: String(await version('AP1.6')),
+      shortName: 'Dialogue',
+      text: 'Identify how members can contribute to a dialogue.',
+      keyOutcomes: 'Outcome one\nOutcome two\n',
+      kois: 'KOI one',
+      objective: '',
+      strategies: '',
+      enablers: '',
+      services: '',
+      learning: '',
+    }
+    assert.equal((await h.request('/plan/items/AP1.6/texts', { method: 'POST', as: lead, form })).status, 303)
+    const item = (await getPlan(h.db, sec.actor)).items.find((i) => i.code === 'AP1.6')!
+    assert.deepEqual(item.keyOutcomes, ['Outcome one', 'Outcome two'])
+    assert.equal(item.objective, null)
+    const stale = await h.request('/plan/items/AP1.6/texts', { method: 'POST', as: lead, form })
+    assert.match(stale.headers.get('location') ?? '', /plan_conflict/, 'an old version is refused')
+    const retire = await h.request('/plan/items/AP1.6/texts', {
+      method: 'POST',
+      as: lead,
+      form: { ...form, version: String(item.version), retired: 'true' },
+    })
+    assert.equal(retire.status, 403, 'retiring is the secretariat’s')
+    const other = await h.user([])
+    assert.equal(
+      (await h.request('/plan/items/AP1.6/texts', { method: 'POST', as: other, form })).status,
+      403,
+    )
+    const history = await h.db
+      .selectFrom('audit_log')
+      .select('summary')
+      .where('entity_id', '=', item.id)
+      .execute()
+    assert.ok(history.some((x) => /texts edited/.test(x.summary ?? '')))
+
+    const action = (await getPlan(h.db, sec.actor)).actions.find((a) => a.code === 'IWX-01')!
+    const bad = await h.request('/plan/actions/IWX-01', {
+      method: 'POST',
+      as: sec,
+      form: { version: String(action.version), status: 'in_progress', progress: '140' },
+    })
+    assert.equal(bad.status, 422)
+    assert.equal(
+      (
+        await h.request('/plan/actions/IWX-01', {
+          method: 'POST',
+          as: sec,
+          form: {
+            version: String(action.version),
+            status: 'in_progress',
+            progress: '40',
+            ownerEntity: 'RG-IEM',
+          },
+        })
+      ).status,
+      303,
+    )
+    assert.equal(
+      (
+        await h.request('/plan/actions/IWX-01/milestones', {
+          method: 'POST',
+          as: sec,
+          form: { title: 'Study presented to TSAG', dueDate: '2027-01-31' },
+        })
+      ).status,
+      303,
+    )
+    const actionPage = await (await h.request('/plan/actions/IWX-01', { as: sec })).text()
+    assert.match(actionPage, /Study presented to TSAG/)
+    assert.match(actionPage, /In progress \(40 %\) — RG-IEM/)
+  })
+})
+
+describe('the plan API', () => {
+  test('reads the plan, updates an item and a proposed action, records a measurement, compares versions', async () => {
+    const sec = await h.user([{ role: 'secretariat' }])
+    const plan = (await (await h.request('/api/v1/plan', { as: sec })).json()) as {
+      items: { code: string; version: number }[]
+    }
+    const ap2 = plan.items.find((i) => i.code === 'AP2')!
+    const patched = await h.request('/api/v1/plan/items/AP2', {
+      method: 'PATCH',
+      as: sec,
+      json: { version: ap2.version, status: 'in_progress', progress: 25 },
+    })
+    assert.equal(patched.status, 200)
+    assert.equal(((await patched.json()) as { rolledProgress: number }).rolledProgress, 25)
+    const over = await h.request('/api/v1/plan/items/AP2', {
+      method: 'PATCH',
+      as: sec,
+      json: { version: ap2.version + 1, progress: 101 },
+    })
+    assert.equal(over.status, 422)
+    const created = await h.request('/api/v1/plan/indicators', {
+      method: 'POST',
+      as: sec,
+      json: {
+        code: 'api_manual',
+        name: 'Manual by API',
+        unit: 'count',
+        direction: 'increase',
+        targetValue: 10,
+      },
+    })
+    assert.equal(created.status, 201)
+    const measured = await h.request('/api/v1/plan/indicators/api_manual/measurements', {
+      method: 'POST',
+      as: sec,
+      json: { measuredOn: '2026-06-01', value: 12, source: 'count by hand' },
+    })
+    assert.equal(measured.status, 201)
+    const list = (await (
+      await h.request('/api/v1/plan/indicators?from=2026-01-01&to=2026-12-31', { as: sec })
+    ).json()) as {
+      code: string
+      status: string
+    }[]
+    assert.equal(list.find((i) => i.code === 'api_manual')!.status, 'achieved')
+    const score = (await (
+      await h.request('/api/v1/plan/scorecard?from=2026-01-01&to=2026-12-31', { as: sec })
+    ).json()) as unknown[]
+    assert.equal(score.length, 17)
+    const member = await h.user([{ role: 'focal_point', countryCode: 'KE' }])
+    assert.equal(
+      (
+        await h.request('/api/v1/plan/items/AP2', {
+          method: 'PATCH',
+          as: member,
+          json: { version: 1, status: 'done' },
+        })
+      ).status,
+      403,
+    )
+    assert.equal((await h.request('/api/v1/plan')).status, 401)
   })
 })

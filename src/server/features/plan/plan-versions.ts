@@ -1,8 +1,9 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
-import { type Actor, assertStaff } from '../auth/auth.policy.ts'
+import { type Actor, assertStaff, canWrite, isStaff, isUser } from '../auth/auth.policy.ts'
 import { parseCsv } from '../directory/import/csv.ts'
 import { PLAN_STATUSES, type PlanStatus } from './plan.logic.ts'
 import { getPlan, type Plan, updateItem } from './plan.service.ts'
@@ -234,12 +235,13 @@ export async function bulkUpdate(
   }
   const plan = await getPlan(db, actor)
   const byCode = new Map(plan.items.map((i) => [i.code, i]))
+  const actionsByCode = new Map(plan.actions.map((x) => [x.code, x]))
   const changes: { code: string; status: PlanStatus; progress: number | null; owner?: string }[] = []
   records.forEach((r, index) => {
     const row = index + 2
     const code = (r.code ?? '').trim()
     const item = byCode.get(code)
-    if (!item) errors.push({ row, field: 'code', message: 'item_unknown' })
+    if (!item && !actionsByCode.has(code)) errors.push({ row, field: 'code', message: 'item_unknown' })
     const status = (r.status ?? '').trim()
     if (!(PLAN_STATUSES as readonly string[]).includes(status))
       errors.push({ row, field: 'status', message: 'choice_invalid' })
@@ -261,6 +263,16 @@ export async function bulkUpdate(
   if (errors.length) return { updated: 0, errors }
   await db.transaction().execute(async (trx) => {
     for (const c of changes) {
+      const action = actionsByCode.get(c.code)
+      if (action) {
+        await updatePlanAction(trx, actor, c.code, {
+          version: action.version,
+          status: c.status,
+          progress: c.progress,
+          ...(c.owner !== undefined ? { ownerEntity: c.owner } : {}),
+        })
+        continue
+      }
       const item = byCode.get(c.code)!
       await updateItem(trx, actor, c.code, {
         version: item.version,
@@ -271,4 +283,176 @@ export async function bulkUpdate(
     }
   })
   return { updated: changes.length, errors: [] }
+}
+
+// ---------------------------------------------------------------- editing texts and proposed actions
+
+export type ItemTexts = {
+  version: number
+  shortName: string
+  text: string
+  objective: string
+  keyOutcomes: string[]
+  kois: string[]
+  strategies: string
+  enablers: string
+  services: string
+  learning: string
+  retired: boolean
+}
+
+/** Who edits an item's texts: the secretariat, or a lead (rapporteur) of the entity that owns it. */
+async function assertEditor(db: Db, actor: Actor, ownerEntity: string) {
+  if (isStaff(actor) && canWrite(actor)) return
+  if (isUser(actor) && canWrite(actor) && ownerEntity) {
+    const lead = await db
+      .selectFrom('body_lead')
+      .select('user_id')
+      .where('body', '=', ownerEntity)
+      .where('user_id', '=', actor.userId)
+      .executeTakeFirst()
+    if (lead) return
+  }
+  assertStaff(actor, true)
+}
+
+/** Replaces an item's texts (the results-based fields); retirement is the secretariat's. */
+export async function editItemTexts(db: Db, actor: Actor, code: string, input: ItemTexts) {
+  const plan = await getPlan(db, actor)
+  const item = plan.items.find((i) => i.code === code)
+  if (!item) throw new AppError('NOT_FOUND')
+  await assertEditor(db, actor, item.ownerEntity)
+  if (input.retired !== item.retired) assertStaff(actor, true)
+  if (!input.text.trim()) throw new AppError('VALIDATION_FAILED', {}, { text: ['required'] })
+  const orNull = (v: string) => v.trim() || null
+  await inTransaction(db, async (trx) => {
+    const done = await trx
+      .updateTable('plan_item')
+      .set({
+        short_name: orNull(input.shortName),
+        text: input.text.trim(),
+        objective: orNull(input.objective),
+        key_outcomes: JSON.stringify(input.keyOutcomes.map((k) => k.trim()).filter(Boolean)),
+        kois: JSON.stringify(input.kois.map((k) => k.trim()).filter(Boolean)),
+        strategies: orNull(input.strategies),
+        enablers: orNull(input.enablers),
+        services: orNull(input.services),
+        learning: orNull(input.learning),
+        retired_at: input.retired ? (item.retired ? sql`retired_at` : new Date()) : null,
+        version: sql`version + 1`,
+        updated_at: new Date(),
+      })
+      .where('id', '=', item.id)
+      .where('version', '=', input.version)
+      .returning('id')
+      .executeTakeFirst()
+    if (!done) throw new AppError('PLAN_CONFLICT')
+    await recordAudit(trx, actor, {
+      action: 'update',
+      entityType: 'plan_item',
+      entityId: item.id,
+      summary: `${code}: texts edited`,
+      before: {
+        shortName: item.shortName,
+        text: item.text,
+        objective: item.objective,
+        keyOutcomes: item.keyOutcomes,
+        kois: item.kois,
+        strategies: item.strategies,
+        enablers: item.enablers,
+        services: item.services,
+        learning: item.learning,
+        retired: item.retired,
+      },
+      after: input,
+    })
+  })
+}
+
+/** Updates a proposed action's owner, status and progress (the secretariat or a lead of its owner). */
+export async function updatePlanAction(
+  db: Db,
+  actor: Actor,
+  code: string,
+  input: { version: number; status: PlanStatus; progress: number | null; ownerEntity?: string | undefined },
+) {
+  const plan = await getPlan(db, actor)
+  const a = plan.actions.find((x) => x.code === code)
+  if (!a) throw new AppError('NOT_FOUND')
+  await assertEditor(db, actor, a.ownerEntity)
+  if (input.ownerEntity !== undefined && input.ownerEntity !== a.ownerEntity) assertStaff(actor, true)
+  const errors: Record<string, string[]> = {}
+  if (!(PLAN_STATUSES as readonly string[]).includes(input.status)) errors.status = ['choice_invalid']
+  if (
+    input.progress !== null &&
+    (!Number.isInteger(input.progress) || input.progress < 0 || input.progress > 100)
+  )
+    errors.progress = ['progress_range']
+  if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
+  // Inside the bulk update's transaction it joins it; otherwise it is its own.
+  const run = <T>(fn: (trx: Db) => Promise<T>) => (db.isTransaction ? fn(db) : inTransaction(db, fn))
+  await run(async (trx) => {
+    const done = await trx
+      .updateTable('plan_action')
+      .set({
+        status: input.status,
+        progress: input.progress,
+        ...(input.ownerEntity !== undefined ? { owner_entity: input.ownerEntity.trim().slice(0, 100) } : {}),
+        version: sql`version + 1`,
+        updated_at: new Date(),
+      })
+      .where('id', '=', a.id)
+      .where('version', '=', input.version)
+      .returning('id')
+      .executeTakeFirst()
+    if (!done) throw new AppError('PLAN_CONFLICT')
+    await recordAudit(trx, actor, {
+      action: 'update',
+      entityType: 'plan_action',
+      entityId: a.id,
+      summary: `${code} updated`,
+      before: { status: a.status, progress: a.progress, ownerEntity: a.ownerEntity },
+      after: input,
+    })
+  })
+}
+
+export async function addActionMilestone(
+  db: Db,
+  actor: Actor,
+  code: string,
+  input: { title: string; dueDate: string },
+) {
+  assertStaff(actor, true)
+  const plan = await getPlan(db, actor)
+  const a = plan.actions.find((x) => x.code === code)
+  if (!a) throw new AppError('NOT_FOUND')
+  const errors: Record<string, string[]> = {}
+  if (!input.title.trim() || input.title.length > 300) errors.title = ['required']
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.dueDate)) errors.dueDate = ['date_invalid']
+  if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
+  await inTransaction(db, async (trx) => {
+    const row = await trx
+      .insertInto('plan_milestone')
+      .values({ action_id: a.id, title: input.title.trim(), due_date: input.dueDate })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, actor, {
+      action: 'create',
+      entityType: 'plan_milestone',
+      entityId: row.id,
+      summary: `${code}: ${input.title}`,
+      after: input,
+    })
+  })
+}
+
+export async function actionMilestones(db: Db, actionId: string) {
+  const rows = await db
+    .selectFrom('plan_milestone')
+    .selectAll()
+    .where('action_id', '=', actionId)
+    .orderBy('due_date')
+    .execute()
+  return rows.map((r) => ({ id: r.id, title: r.title, dueDate: r.due_date, doneOn: r.done_on }))
 }

@@ -36,7 +36,7 @@ describe('the action plan', () => {
     assert.equal(plan.pillars.length, 4)
     assert.equal(plan.actions.length, 26)
     assert.equal(plan.items.find((i) => i.code === 'AP1.1.2')?.parentCode, 'AP1.1')
-    assert.equal((await h.db.selectFrom('indicator').select('code').execute()).length, 5)
+    assert.equal((await h.db.selectFrom('indicator').select('code').execute()).length, 6)
     const page = await h.request('/plan', { as: sec })
     assert.equal(page.status, 200)
     const html = await page.text()

@@ -17,7 +17,7 @@ import {
   TextField,
 } from '../../http/layout.tsx'
 import { formatDate, formatDateTime, pick } from '../../i18n/i18n.ts'
-import { isStaff } from '../auth/auth.policy.ts'
+import { isStaff, isUser } from '../auth/auth.policy.ts'
 import { toCsv } from '../directory/import/csv.ts'
 import { PLAN_STATUSES, type PlanStatus } from './plan.logic.ts'
 import {
@@ -39,6 +39,7 @@ import {
   setThreshold,
   updateItem,
 } from './plan.service.ts'
+import { ItemTextsForm } from './plan-admin.pages.tsx'
 import { milestones } from './plan-versions.ts'
 
 export const planPages = new Hono<AppEnv>()
@@ -82,6 +83,7 @@ const PlanNav: FC<{ ctx: PageCtx; current: string }> = ({ ctx, current }) => (
           ['/plan/actions', 'plan.proposed_actions'],
           ['/plan/indicators', 'plan.indicators'],
           ['/plan/scorecard', 'plan.scorecard'],
+          ['/plan/circulars', 'circulars.title'],
         ] as const
       ).map(([href, key]) => (
         <li>
@@ -243,6 +245,16 @@ async function itemPage(c: Context<AppEnv>, code: string, errors?: FormErrors, e
   const actions = plan.actions.filter((a) => a.targetItems.includes(code))
   const [history, steps] = await Promise.all([itemHistory(db, ctx.actor, item.id), milestones(db, item.id)])
   const staff = isStaff(ctx.actor)
+  // Rapporteurs (leads of the owning entity) edit the texts too.
+  const lead =
+    !staff && isUser(ctx.actor) && item.ownerEntity
+      ? !!(await db
+          .selectFrom('body_lead')
+          .select('user_id')
+          .where('body', '=', item.ownerEntity)
+          .where('user_id', '=', ctx.actor.userId)
+          .executeTakeFirst())
+      : false
   return c.html(
     <Layout ctx={ctx} title={`${item.code} ${item.shortName ?? ''}`}>
       <p class="breadcrumb">
@@ -298,6 +310,7 @@ async function itemPage(c: Context<AppEnv>, code: string, errors?: FormErrors, e
         <Field label={t('plan.learning')} text={item.learning} />
         <Field label={t('plan.cite')} text={item.cite} />
       </dl>
+      {staff || lead ? <ItemTextsForm ctx={ctx} item={item} staff={staff} /> : null}
       {children.length ? (
         <section aria-labelledby="children">
           <h2 id="children">{t('plan.sub_items')}</h2>
@@ -528,7 +541,9 @@ async function actionsPage(c: Context<AppEnv>, form: Record<string, string> = {}
         <tbody>
           {plan.actions.map((a) => (
             <tr>
-              <td>{a.code}</td>
+              <td>
+                <a href={`/plan/actions/${encodeURIComponent(a.code)}`}>{a.code}</a>
+              </td>
               <td class="prewrap">{a.point}</td>
               <td>{a.sessions.join(', ')}</td>
               <td class="prewrap">{a.action}</td>
@@ -717,8 +732,8 @@ const IndicatorCard: FC<{
         <dt>{t('plan.target')}</dt>
         <dd>
           {fmt(ctx, i.unit, i.targetValue)}
-          {i.targetDate ? ` (${formatDate(i.targetDate, ctx.lang)})` : ''} —{' '}
-          {t(`plan.directions.${i.direction}`)}
+          {i.targetDate ? ` (${formatDate(i.targetDate, ctx.lang)})` : ''}{' '}
+          <span class="muted">({t(`plan.directions.${i.direction}`)})</span>
         </dd>
       </dl>
       {i.failure ? (

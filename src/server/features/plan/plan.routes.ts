@@ -1,8 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { scope } from '../../http/context.ts'
-import { createApi, errorResponses, jsonBody, jsonContent, security } from '../../http/openapi.ts'
+import { AppError } from '../../http/errors.ts'
+import { createApi, errorResponses, IdParam, jsonBody, jsonContent, security } from '../../http/openapi.ts'
+import * as circulars from './circulars.service.ts'
 import { PLAN_STATUSES } from './plan.logic.ts'
 import * as plan from './plan.service.ts'
+import * as versions from './plan-versions.ts'
 
 export const planApi = createApi()
 const tags = ['Action plan']
@@ -244,5 +247,334 @@ planApi.openapi(
   async (c) => {
     const { db, actor } = scope(c)
     return c.json(await plan.scorecard(db, actor, period(c.req.valid('query'))), 200)
+  },
+)
+
+const CircularSchema = z
+  .object({
+    id: z.uuid(),
+    number: z.string(),
+    issuedOn: z.string(),
+    subject: z.string(),
+    audience: z.enum(circulars.CIRCULAR_AUDIENCES),
+    itemCode: z.string(),
+    fileName: z.string().nullable(),
+    sizeBytes: z.number().int().nullable(),
+    sentAt: z.string().nullable(),
+    sentBy: z.string().nullable(),
+    recipients: z.number().int().nullable(),
+    feedback: z.number().int(),
+    createdBy: z.string(),
+  })
+  .openapi('Circular')
+
+export const FeedbackInputSchema = z
+  .object({
+    fromKind: z.enum(circulars.FEEDBACK_FROM, { error: 'choice_invalid' }),
+    fromLabel: z.string().trim().min(1, { error: 'required' }).max(200, { error: 'too_long' }),
+    organizationId: z.uuid().optional(),
+    receivedOn: Day,
+    summary: z.string().trim().min(1, { error: 'required' }).max(4000, { error: 'too_long' }),
+    reference: z.string().trim().max(300, { error: 'too_long' }).default(''),
+  })
+  .openapi('CircularFeedbackInput')
+
+planApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/plan/circulars',
+    tags,
+    summary: 'Circulars to the membership (AP5), newest first, with how much feedback each brought',
+    security,
+    request: {
+      query: z.object({
+        q: z.string().max(200).optional(),
+        page: z.coerce.number().int().min(1).default(1),
+        pageSize: z.coerce.number().int().min(1).max(100).default(20),
+      }),
+    },
+    responses: {
+      200: jsonContent(z.object({ items: z.array(CircularSchema), total: z.number().int() }), 'Circulars'),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const { db, actor } = scope(c)
+    const q = c.req.valid('query')
+    return c.json(
+      await circulars.listCirculars(db, actor, { search: q.q, page: q.page, pageSize: q.pageSize }),
+      200,
+    )
+  },
+)
+
+planApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/plan/circulars/{id}/feedback',
+    tags,
+    summary: 'Record feedback from a regional group or a member on a circular',
+    security,
+    request: { params: IdParam, body: jsonBody(FeedbackInputSchema) },
+    responses: { 201: jsonContent(z.object({ id: z.uuid() }), 'The feedback'), ...errorResponses },
+  }),
+  async (c) => {
+    const { db, actor } = scope(c)
+    const id = await circulars.recordFeedback(db, actor, c.req.valid('param').id, c.req.valid('json'))
+    return c.json({ id }, 201)
+  },
+)
+
+// ---------------------------------------------------------------- the rest of the plan, for tools
+
+const CodeParam = z.object({
+  code: z
+    .string()
+    .max(60)
+    .openapi({ param: { name: 'code', in: 'path' } }),
+})
+
+export const IndicatorInputSchema = z
+  .object({
+    code: z.string().regex(/^[a-z0-9_]{2,60}$/, { error: 'code_invalid' }),
+    name: z.string().trim().min(1, { error: 'required' }).max(300, { error: 'too_long' }),
+    definition: z.string().trim().max(4000, { error: 'too_long' }).default(''),
+    unit: z.enum(['count', 'percent', 'ratio', 'score', 'days'], { error: 'choice_invalid' }),
+    direction: z.enum(['increase', 'decrease', 'reach'], { error: 'choice_invalid' }),
+    query: z
+      .enum(plan.INDICATOR_QUERY_NAMES as [plan.IndicatorQuery, ...plan.IndicatorQuery[]], {
+        error: 'choice_invalid',
+      })
+      .optional(),
+    itemCode: z.string().max(40).optional(),
+    baselineValue: z.number().optional(),
+    baselineDate: Day.optional(),
+    targetValue: z.number().optional(),
+    targetDate: Day.optional(),
+  })
+  .openapi('IndicatorInput')
+
+planApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/plan/indicators',
+    tags,
+    summary: 'Add an indicator: computed (name one of the documented queries) or measured by hand',
+    security,
+    request: { body: jsonBody(IndicatorInputSchema) },
+    responses: { 201: jsonContent(z.object({ id: z.uuid() }), 'The indicator'), ...errorResponses },
+  }),
+  async (c) => {
+    const { db, actor } = scope(c)
+    const input = c.req.valid('json')
+    const id = await plan.createIndicator(db, actor, { ...input, kind: input.query ? 'computed' : 'manual' })
+    return c.json({ id }, 201)
+  },
+)
+
+planApi.openapi(
+  createRoute({
+    method: 'put',
+    path: '/plan/indicators/{code}/target',
+    tags,
+    summary: 'Set an indicator’s baseline and target (the target date after the baseline date)',
+    security,
+    request: {
+      params: CodeParam,
+      body: jsonBody(
+        z
+          .object({
+            version: z.number().int().min(1),
+            baselineValue: z.number().optional(),
+            baselineDate: Day.optional(),
+            targetValue: z.number().optional(),
+            targetDate: Day.optional(),
+          })
+          .openapi('IndicatorTarget'),
+      ),
+    },
+    responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Saved'), ...errorResponses },
+  }),
+  async (c) => {
+    const { db, actor } = scope(c)
+    await plan.setIndicatorTarget(db, actor, c.req.valid('param').code, c.req.valid('json'))
+    return c.json({ ok: true as const }, 200)
+  },
+)
+
+planApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/plan/actions',
+    tags,
+    summary: 'Add a proposed action from a workshop’s point for consideration, mapped to plan items',
+    security,
+    request: {
+      body: jsonBody(
+        z
+          .object({
+            code: z.string().trim().min(1, { error: 'required' }).max(40, { error: 'too_long' }),
+            meetingId: z.uuid().optional(),
+            point: z.string().trim().min(1, { error: 'required' }).max(4000),
+            sessions: z
+              .array(z.enum(['K', '1', '2', '3', '4', 'E', 'R'], { error: 'choice_invalid' }))
+              .default([]),
+            action: z.string().trim().min(1, { error: 'required' }).max(4000),
+            targets: z.array(z.string().trim().min(1).max(60)).max(20).default([]),
+            targetItems: z.array(z.string().max(40)).max(20).default([]),
+          })
+          .openapi('PlanActionInput'),
+      ),
+    },
+    responses: { 201: jsonContent(z.object({ id: z.uuid() }), 'The proposed action'), ...errorResponses },
+  }),
+  async (c) => {
+    const { db, actor } = scope(c)
+    const id = await plan.createPlanAction(db, actor, c.req.valid('json'))
+    return c.json({ id }, 201)
+  },
+)
+
+planApi.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/plan/actions/{code}',
+    tags,
+    summary: 'Update a proposed action’s status and progress (and its owner: secretariat)',
+    security,
+    request: {
+      params: CodeParam,
+      body: jsonBody(
+        z
+          .object({
+            version: z.number().int().min(1),
+            status: z.enum(PLAN_STATUSES, { error: 'choice_invalid' }),
+            progress: z
+              .number()
+              .int()
+              .min(0, { error: 'progress_range' })
+              .max(100, { error: 'progress_range' })
+              .nullable(),
+            ownerEntity: z.string().max(100).optional(),
+          })
+          .openapi('PlanActionChange'),
+      ),
+    },
+    responses: { 200: jsonContent(z.object({ ok: z.literal(true) }), 'Saved'), ...errorResponses },
+  }),
+  async (c) => {
+    const { db, actor } = scope(c)
+    await versions.updatePlanAction(db, actor, c.req.valid('param').code, c.req.valid('json'))
+    return c.json({ ok: true as const }, 200)
+  },
+)
+
+planApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/plan/versions',
+    tags,
+    summary: 'Start a new version of the plan (a copy of the current one, which is kept unchanged)',
+    security,
+    request: {
+      body: jsonBody(
+        z.object({ code: z.string().max(40), title: z.string().max(300) }).openapi('PlanVersionInput'),
+      ),
+    },
+    responses: { 201: jsonContent(z.object({ code: z.string() }), 'The version'), ...errorResponses },
+  }),
+  async (c) => {
+    const { db, actor } = scope(c)
+    return c.json({ code: await versions.createVersion(db, actor, c.req.valid('json')) }, 201)
+  },
+)
+
+planApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/plan/versions/compare',
+    tags,
+    summary: 'What differs between two versions of the plan, item by item',
+    security,
+    request: { query: z.object({ a: z.string().max(40).optional(), b: z.string().max(40).optional() }) },
+    responses: {
+      200: jsonContent(
+        z.array(
+          z.object({
+            code: z.string(),
+            change: z.enum(['added', 'removed', 'changed']),
+            fields: z.array(z.object({ field: z.string(), before: z.string(), after: z.string() })),
+          }),
+        ),
+        'Differences',
+      ),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const { db, actor } = scope(c)
+    const q = c.req.valid('query')
+    // Who asks is checked before what is asked (deny by default).
+    plan.assertPlanReader(actor)
+    if (!q.a || !q.b)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        {},
+        { ...(q.a ? {} : { a: ['required'] }), ...(q.b ? {} : { b: ['required'] }) },
+      )
+    return c.json(
+      versions.compareVersions(await plan.getPlan(db, actor, q.a), await plan.getPlan(db, actor, q.b)),
+      200,
+    )
+  },
+)
+
+planApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/plan/circulars',
+    tags,
+    summary: 'Record a circular (its document is attached through the page)',
+    security,
+    request: {
+      body: jsonBody(
+        z
+          .object({
+            number: z.string().max(40),
+            issuedOn: Day,
+            subject: z.string().max(300),
+            audience: z.enum(circulars.CIRCULAR_AUDIENCES, { error: 'choice_invalid' }),
+            itemCode: z.string().max(40).optional(),
+          })
+          .openapi('CircularInput'),
+      ),
+    },
+    responses: { 201: jsonContent(z.object({ id: z.uuid() }), 'The circular'), ...errorResponses },
+  }),
+  async (c) => {
+    const { db, actor } = scope(c)
+    return c.json({ id: await circulars.createCircular(db, actor, c.req.valid('json')) }, 201)
+  },
+)
+
+planApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/plan/circulars/{id}/send',
+    tags,
+    summary: 'Send a circular to its audience by e-mail, once',
+    security,
+    request: { params: IdParam },
+    responses: { 200: jsonContent(z.object({ recipients: z.number().int() }), 'Sent'), ...errorResponses },
+  }),
+  async (c) => {
+    const { db, actor } = scope(c)
+    const recipients = await circulars.sendCircular(
+      db,
+      actor,
+      c.req.valid('param').id,
+      c.get('deps').env.publicUrl,
+    )
+    return c.json({ recipients }, 200)
   },
 )

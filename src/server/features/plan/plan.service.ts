@@ -66,14 +66,18 @@ export const INDICATOR_QUERIES = {
   industry_executives: {
     unit: 'count',
     run: async (db: Db, start: Date, end: Date) => {
-      const r = await sql<{ n: number }>`
-        SELECT count(DISTINCT a.person_id)::int AS n
+      // A period without an executive meeting has no value (not zero: nothing was measured).
+      const r = await sql<{ n: number; meetings: number }>`
+        SELECT (SELECT count(*) FROM meeting m WHERE m.kind IN ('cto_meeting', 'cxo_meeting')
+                  AND m.status IN ('held', 'concluded') AND m.starts_at BETWEEN ${start} AND ${end})::int AS meetings,
+               count(DISTINCT a.person_id)::int AS n
         FROM meeting_attendance a JOIN meeting m ON m.id = a.meeting_id
         JOIN person p ON p.id = a.person_id JOIN organization o ON o.id = a.organization_id
         WHERE m.kind IN ('cto_meeting', 'cxo_meeting') AND m.status IN ('held', 'concluded')
           AND m.starts_at BETWEEN ${start} AND ${end}
           AND p.seniority IN ('c_level', 'senior_executive') AND o.category <> 'member_state'`.execute(db)
-      return Number(r.rows[0]?.n ?? 0)
+      const row = r.rows[0]
+      return row && Number(row.meetings) ? Number(row.n) : null
     },
   },
   /** Share (%) of the organizations attending executive meetings held in the period whose country is a
@@ -157,6 +161,20 @@ export const INDICATOR_QUERIES = {
         WHERE m.starts_at BETWEEN ${start} AND ${end}`.execute(db)
       const row = r.rows[0]
       return row && Number(row.n) ? (100 * Number(row.done)) / Number(row.n) : null
+    },
+  },
+  /** Feedback (from regional groups and members) recorded on the circulars issued in the period. */
+  circular_feedback: {
+    unit: 'count',
+    run: async (db: Db, start: Date, end: Date) => {
+      const r = await sql<{ n: number; circulars: number }>`
+        SELECT count(f.id)::int AS n, count(DISTINCT c.id)::int AS circulars
+        FROM circular c LEFT JOIN circular_feedback f ON f.circular_id = c.id
+        WHERE c.issued_on BETWEEN ${start.toISOString().slice(0, 10)}::date AND ${end.toISOString().slice(0, 10)}::date`.execute(
+        db,
+      )
+      const row = r.rows[0]
+      return row && Number(row.circulars) ? Number(row.n) : null
     },
   },
 } as const
