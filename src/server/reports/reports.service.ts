@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { z } from '@hono/zod-openapi'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.ts'
+import { inTransaction } from '../db/transaction.ts'
 import { recordAudit } from '../features/audit/audit.service.ts'
 import { type Actor, actorLabel, actorUserId, assertStaff } from '../features/auth/auth.policy.ts'
 import { AppError } from '../http/errors.ts'
@@ -164,7 +165,7 @@ export async function requestReport(db: Db, actor: Actor, input: ReportRequest):
       .executeTakeFirst()
     if (!m) throw new AppError('VALIDATION_FAILED', {}, { meetingId: ['meeting_unknown'] })
   }
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const row = await trx
       .insertInto('report_job')
       .values({
@@ -278,7 +279,7 @@ export async function editFindings(db: Db, actor: Actor, id: string, text: strin
     .filter(Boolean)
   if (!paragraphs.length) throw new AppError('VALIDATION_FAILED', {}, { findings: ['required'] })
   if (text.length > 20_000) throw new AppError('VALIDATION_FAILED', {}, { findings: ['too_long'] })
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const job = await getJob(trx, actor, id)
     const findings = job.model?.blocks.find((b) => b.kind === 'findings')
     if (job.status !== 'done' || !job.model || !findings) throw new AppError('REPORT_NOT_EDITABLE')
@@ -347,7 +348,7 @@ export async function issueReport(
   const number = documentNumber.trim()
   if (!number) throw new AppError('VALIDATION_FAILED', {}, { documentNumber: ['required'] })
   if (number.length > 60) throw new AppError('VALIDATION_FAILED', {}, { documentNumber: ['too_long'] })
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const job = await getJob(trx, actor, jobId)
     if (job.status !== 'done' || !job.model) throw new AppError('REPORT_NOT_READY')
     const model: Report = { ...job.model, header: { ...job.model.header, documentNumber: number } }

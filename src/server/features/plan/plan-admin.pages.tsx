@@ -2,7 +2,7 @@ import { type Context, Hono } from 'hono'
 import type { FC } from 'hono/jsx'
 import type { AppEnv } from '../../http/context.ts'
 import { AppError } from '../../http/errors.ts'
-import { formFields, uuidParam } from '../../http/forms.ts'
+import { formFields, safeNext, uuidParam } from '../../http/forms.ts'
 import {
   Csrf,
   ErrorSummary,
@@ -19,8 +19,6 @@ import { assertStaff, isStaff } from '../auth/auth.policy.ts'
 import { PLAN_STATUSES, type PlanStatus } from './plan.logic.ts'
 import { assertPlanReader, getPlan, type PlanItem } from './plan.service.ts'
 import {
-  actionMilestones,
-  addActionMilestone,
   addItem,
   addMilestone,
   type BulkRowError,
@@ -29,6 +27,7 @@ import {
   completeMilestone,
   createVersion,
   editItemTexts,
+  milestones,
   updatePlanAction,
 } from './plan-versions.ts'
 
@@ -250,22 +249,96 @@ planAdminPages.post('/plan/items', async (c) => {
   )
 })
 
-planAdminPages.post('/plan/items/:code/milestones', async (c) => {
-  const ctx = pageCtx(c)
-  const code = c.req.param('code')
-  const f = await formFields(c)
-  try {
-    await addMilestone(c.get('deps').database.db, ctx.actor, code, {
-      title: f.title ?? '',
-      dueDate: f.dueDate ?? '',
-    })
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
-      return c.redirect(`/plan/items/${code}?notice=milestone_invalid#milestones`, 303)
-    throw error
-  }
-  return c.redirect(`/plan/items/${code}?notice=saved#milestones`, 303)
-})
+/** The milestones of an item or a proposed action: listed, ticked off and added (secretariat). */
+export const Milestones: FC<{
+  ctx: PageCtx
+  steps: Awaited<ReturnType<typeof milestones>>
+  staff: boolean
+  /** Where new milestones are posted, and where to come back to. */
+  base: string
+}> = ({ ctx, steps, staff, base }) => {
+  const { t } = ctx
+  return (
+    <section aria-labelledby="milestones">
+      <h2 id="milestones">{t('plan.milestones')}</h2>
+      {steps.length ? (
+        <table class="data">
+          <thead>
+            <tr>
+              <th scope="col">{t('plan.milestone_title')}</th>
+              <th scope="col">{t('plan.due')}</th>
+              <th scope="col">{t('field.status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {steps.map((m) => (
+              <tr>
+                <td>{m.title}</td>
+                <td>{formatDate(m.dueDate, ctx.lang)}</td>
+                <td>
+                  {m.doneOn
+                    ? t('plan.done_on', { date: formatDate(m.doneOn, ctx.lang) })
+                    : t('plan.statuses.not_started')}{' '}
+                  {staff ? (
+                    <form method="post" action={`/plan/milestones/${m.id}`} class="inline-form">
+                      <Csrf ctx={ctx} />
+                      <input type="hidden" name="back" value={base} />
+                      <input type="hidden" name="done" value={m.doneOn ? 'false' : 'true'} />
+                      <button type="submit" class="secondary">
+                        {m.doneOn ? t('plan.reopen') : t('plan.mark_done')}
+                      </button>
+                    </form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p class="empty">{t('plan.no_milestones')}</p>
+      )}
+      {staff ? (
+        <form method="post" action={`${base}/milestones`} class="inline-form" novalidate>
+          <Csrf ctx={ctx} />
+          <TextField
+            ctx={ctx}
+            id="f-ms-title"
+            name="title"
+            label={t('plan.milestone_title')}
+            required
+            maxlength={300}
+          />
+          <TextField ctx={ctx} id="f-ms-due" name="dueDate" type="date" label={t('plan.due')} required />
+          <button type="submit" class="secondary">
+            {t('plan.add_milestone')}
+          </button>
+        </form>
+      ) : null}
+    </section>
+  )
+}
+
+for (const kind of ['item', 'action'] as const) {
+  planAdminPages.post(`/plan/${kind}s/:code/milestones`, async (c) => {
+    const ctx = pageCtx(c)
+    const code = c.req.param('code')
+    const base = `/plan/${kind}s/${encodeURIComponent(code)}`
+    const f = await formFields(c)
+    try {
+      await addMilestone(
+        c.get('deps').database.db,
+        ctx.actor,
+        { kind, code },
+        { title: f.title ?? '', dueDate: f.dueDate ?? '' },
+      )
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
+        return c.redirect(`${base}?notice=milestone_invalid#milestones`, 303)
+      throw error
+    }
+    return c.redirect(`${base}?notice=saved#milestones`, 303)
+  })
+}
 
 planAdminPages.post('/plan/milestones/:id', async (c) => {
   const ctx = pageCtx(c)
@@ -277,7 +350,8 @@ planAdminPages.post('/plan/milestones/:id', async (c) => {
     id,
     f.done === 'true' ? new Date().toISOString().slice(0, 10) : null,
   )
-  return c.redirect(`/plan/items/${encodeURIComponent(f.item ?? '')}?notice=saved#milestones`, 303)
+  const back = safeNext(f.back)
+  return c.redirect(`${back.startsWith('/plan/') ? back : '/plan'}?notice=saved#milestones`, 303)
 })
 
 async function bulkPage(c: Context<AppEnv>, result?: { updated: number; errors: BulkRowError[] }) {
@@ -433,7 +507,7 @@ async function actionPage(c: Context<AppEnv>, code: string, errors?: FormErrors,
   const plan = await getPlan(db, ctx.actor)
   const a = plan.actions.find((x) => x.code === code)
   if (!a) throw new AppError('NOT_FOUND')
-  const steps = await actionMilestones(db, a.id)
+  const steps = await milestones(db, { actionId: a.id })
   const staff = isStaff(ctx.actor)
   return c.html(
     <Layout ctx={ctx} title={a.code}>
@@ -511,43 +585,12 @@ async function actionPage(c: Context<AppEnv>, code: string, errors?: FormErrors,
           <button type="submit">{t('action.save')}</button>
         </form>
       </section>
-      <section aria-labelledby="milestones">
-        <h2 id="milestones">{t('plan.milestones')}</h2>
-        {steps.length ? (
-          <ul>
-            {steps.map((m) => (
-              <li>
-                {m.title} — {formatDate(m.dueDate, ctx.lang)}
-                {m.doneOn ? ` — ${t('plan.done_on', { date: formatDate(m.doneOn, ctx.lang) })}` : ''}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p class="empty">{t('plan.no_milestones')}</p>
-        )}
-        {staff ? (
-          <form
-            method="post"
-            action={`/plan/actions/${encodeURIComponent(a.code)}/milestones`}
-            class="inline-form"
-            novalidate
-          >
-            <Csrf ctx={ctx} />
-            <TextField
-              ctx={ctx}
-              id="f-ms-title"
-              name="title"
-              label={t('plan.milestone_title')}
-              required
-              maxlength={300}
-            />
-            <TextField ctx={ctx} id="f-ms-due" name="dueDate" type="date" label={t('plan.due')} required />
-            <button type="submit" class="secondary">
-              {t('plan.add_milestone')}
-            </button>
-          </form>
-        ) : null}
-      </section>
+      <Milestones
+        ctx={ctx}
+        steps={steps}
+        staff={staff}
+        base={`/plan/actions/${encodeURIComponent(a.code)}`}
+      />
     </Layout>,
     errors || errorCode ? 422 : 200,
   )
@@ -578,21 +621,4 @@ planAdminPages.post('/plan/actions/:code', async (c) => {
     throw error
   }
   return c.redirect(`/plan/actions/${encodeURIComponent(code)}?notice=saved`, 303)
-})
-
-planAdminPages.post('/plan/actions/:code/milestones', async (c) => {
-  const ctx = pageCtx(c)
-  const code = c.req.param('code')
-  const f = await formFields(c)
-  try {
-    await addActionMilestone(c.get('deps').database.db, ctx.actor, code, {
-      title: f.title ?? '',
-      dueDate: f.dueDate ?? '',
-    })
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
-      return actionPage(c, code, error.fieldErrors)
-    throw error
-  }
-  return c.redirect(`/plan/actions/${encodeURIComponent(code)}?notice=saved#milestones`, 303)
 })

@@ -82,7 +82,7 @@ describe('plan versions, structure, milestones and the bulk update', () => {
     await h.request(`/plan/milestones/${id}`, {
       method: 'POST',
       as: sec,
-      form: { done: 'true', item: 'AP2' },
+      form: { done: 'true', back: '/plan/items/AP2' },
     })
     const row = await h.db
       .selectFrom('plan_milestone')

@@ -20,7 +20,7 @@ export async function createVersion(db: Db, actor: Actor, input: { code: string;
   if (!/^[A-Za-z0-9._-]{1,40}$/.test(code)) errors.code = ['version_code_invalid']
   if (!title || title.length > 300) errors.title = ['required']
   if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const taken = await trx
       .selectFrom('plan_version')
       .select('id')
@@ -81,7 +81,7 @@ export async function addItem(
     errors.parentCode = ['item_unknown']
   if (!input.text.trim()) errors.text = ['required']
   if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const row = await trx
       .insertInto('plan_item')
       .values({
@@ -151,31 +151,42 @@ export function compareVersions(a: Plan, b: Plan): VersionDifference[] {
 
 // ---------------------------------------------------------------- milestones
 
+/** Milestones belong to an item or to a proposed action of the current plan. */
+export type MilestoneOwner = { kind: 'item' | 'action'; code: string }
+
+async function ownerId(db: Db, actor: Actor, owner: MilestoneOwner) {
+  const plan = await getPlan(db, actor)
+  const found =
+    owner.kind === 'item'
+      ? plan.items.find((i) => i.code === owner.code)
+      : plan.actions.find((a) => a.code === owner.code)
+  if (!found) throw new AppError('NOT_FOUND')
+  return owner.kind === 'item' ? { item_id: found.id } : { action_id: found.id }
+}
+
 export async function addMilestone(
   db: Db,
   actor: Actor,
-  itemCode: string,
+  owner: MilestoneOwner,
   input: { title: string; dueDate: string },
 ) {
   assertStaff(actor, true)
-  const plan = await getPlan(db, actor)
-  const item = plan.items.find((i) => i.code === itemCode)
-  if (!item) throw new AppError('NOT_FOUND')
+  const ref = await ownerId(db, actor, owner)
   const errors: Record<string, string[]> = {}
   if (!input.title.trim() || input.title.length > 300) errors.title = ['required']
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.dueDate)) errors.dueDate = ['date_invalid']
   if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const row = await trx
       .insertInto('plan_milestone')
-      .values({ item_id: item.id, title: input.title.trim(), due_date: input.dueDate })
+      .values({ ...ref, title: input.title.trim(), due_date: input.dueDate })
       .returning('id')
       .executeTakeFirstOrThrow()
     await recordAudit(trx, actor, {
       action: 'create',
       entityType: 'plan_milestone',
       entityId: row.id,
-      summary: `${itemCode}: ${input.title}`,
+      summary: `${owner.code}: ${input.title}`,
       after: input,
     })
   })
@@ -183,7 +194,7 @@ export async function addMilestone(
 
 export async function completeMilestone(db: Db, actor: Actor, id: string, doneOn: string | null) {
   assertStaff(actor, true)
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const before = await trx.selectFrom('plan_milestone').selectAll().where('id', '=', id).executeTakeFirst()
     if (!before) throw new AppError('NOT_FOUND')
     await trx.updateTable('plan_milestone').set({ done_on: doneOn }).where('id', '=', id).execute()
@@ -198,11 +209,11 @@ export async function completeMilestone(db: Db, actor: Actor, id: string, doneOn
   })
 }
 
-export async function milestones(db: Db, itemId: string) {
+export async function milestones(db: Db, of: { itemId: string } | { actionId: string }) {
   const rows = await db
     .selectFrom('plan_milestone')
     .selectAll()
-    .where('item_id', '=', itemId)
+    .where('itemId' in of ? 'item_id' : 'action_id', '=', 'itemId' in of ? of.itemId : of.actionId)
     .orderBy('due_date')
     .execute()
   return rows.map((r) => ({ id: r.id, title: r.title, dueDate: r.due_date, doneOn: r.done_on }))
@@ -261,7 +272,7 @@ export async function bulkUpdate(
   })
   if (!records.length && !errors.length) errors.push({ row: 1, field: '', message: 'file_empty' })
   if (errors.length) return { updated: 0, errors }
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     for (const c of changes) {
       const action = actionsByCode.get(c.code)
       if (action) {
@@ -390,8 +401,7 @@ export async function updatePlanAction(
     errors.progress = ['progress_range']
   if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
   // Inside the bulk update's transaction it joins it; otherwise it is its own.
-  const run = <T>(fn: (trx: Db) => Promise<T>) => (db.isTransaction ? fn(db) : inTransaction(db, fn))
-  await run(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const done = await trx
       .updateTable('plan_action')
       .set({
@@ -415,44 +425,4 @@ export async function updatePlanAction(
       after: input,
     })
   })
-}
-
-export async function addActionMilestone(
-  db: Db,
-  actor: Actor,
-  code: string,
-  input: { title: string; dueDate: string },
-) {
-  assertStaff(actor, true)
-  const plan = await getPlan(db, actor)
-  const a = plan.actions.find((x) => x.code === code)
-  if (!a) throw new AppError('NOT_FOUND')
-  const errors: Record<string, string[]> = {}
-  if (!input.title.trim() || input.title.length > 300) errors.title = ['required']
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.dueDate)) errors.dueDate = ['date_invalid']
-  if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
-  await inTransaction(db, async (trx) => {
-    const row = await trx
-      .insertInto('plan_milestone')
-      .values({ action_id: a.id, title: input.title.trim(), due_date: input.dueDate })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    await recordAudit(trx, actor, {
-      action: 'create',
-      entityType: 'plan_milestone',
-      entityId: row.id,
-      summary: `${code}: ${input.title}`,
-      after: input,
-    })
-  })
-}
-
-export async function actionMilestones(db: Db, actionId: string) {
-  const rows = await db
-    .selectFrom('plan_milestone')
-    .selectAll()
-    .where('action_id', '=', actionId)
-    .orderBy('due_date')
-    .execute()
-  return rows.map((r) => ({ id: r.id, title: r.title, dueDate: r.due_date, doneOn: r.done_on }))
 }

@@ -39,7 +39,7 @@ import {
   setThreshold,
   updateItem,
 } from './plan.service.ts'
-import { ItemTextsForm } from './plan-admin.pages.tsx'
+import { ItemTextsForm, Milestones } from './plan-admin.pages.tsx'
 import { milestones } from './plan-versions.ts'
 
 export const planPages = new Hono<AppEnv>()
@@ -243,7 +243,10 @@ async function itemPage(c: Context<AppEnv>, code: string, errors?: FormErrors, e
   if (!item) throw new AppError('NOT_FOUND')
   const children = plan.items.filter((i) => i.parentCode === code)
   const actions = plan.actions.filter((a) => a.targetItems.includes(code))
-  const [history, steps] = await Promise.all([itemHistory(db, ctx.actor, item.id), milestones(db, item.id)])
+  const [history, steps] = await Promise.all([
+    itemHistory(db, ctx.actor, item.id),
+    milestones(db, { itemId: item.id }),
+  ])
   const staff = isStaff(ctx.actor)
   // Rapporteurs (leads of the owning entity) edit the texts too.
   const lead =
@@ -331,62 +334,7 @@ async function itemPage(c: Context<AppEnv>, code: string, errors?: FormErrors, e
           <p class="empty">{t('plan.no_actions')}</p>
         )}
       </section>
-      <section aria-labelledby="milestones">
-        <h2 id="milestones">{t('plan.milestones')}</h2>
-        {steps.length ? (
-          <table class="data">
-            <thead>
-              <tr>
-                <th scope="col">{t('plan.milestone_title')}</th>
-                <th scope="col">{t('plan.due')}</th>
-                <th scope="col">{t('field.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {steps.map((m) => (
-                <tr>
-                  <td>{m.title}</td>
-                  <td>{formatDate(m.dueDate, ctx.lang)}</td>
-                  <td>
-                    {m.doneOn
-                      ? t('plan.done_on', { date: formatDate(m.doneOn, ctx.lang) })
-                      : t('plan.statuses.not_started')}{' '}
-                    {staff ? (
-                      <form method="post" action={`/plan/milestones/${m.id}`} class="inline-form">
-                        <Csrf ctx={ctx} />
-                        <input type="hidden" name="item" value={item.code} />
-                        <input type="hidden" name="done" value={m.doneOn ? 'false' : 'true'} />
-                        <button type="submit" class="secondary">
-                          {m.doneOn ? t('plan.reopen') : t('plan.mark_done')}
-                        </button>
-                      </form>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <p class="empty">{t('plan.no_milestones')}</p>
-        )}
-        {staff ? (
-          <form method="post" action={`/plan/items/${item.code}/milestones`} class="inline-form" novalidate>
-            <Csrf ctx={ctx} />
-            <TextField
-              ctx={ctx}
-              id="f-ms-title"
-              name="title"
-              label={t('plan.milestone_title')}
-              required
-              maxlength={300}
-            />
-            <TextField ctx={ctx} id="f-ms-due" name="dueDate" type="date" label={t('plan.due')} required />
-            <button type="submit" class="secondary">
-              {t('plan.add_milestone')}
-            </button>
-          </form>
-        ) : null}
-      </section>
+      <Milestones ctx={ctx} steps={steps} staff={staff} base={`/plan/items/${item.code}`} />
       <section aria-labelledby="update">
         <h2 id="update">{t('plan.update')}</h2>
         <form method="post" action={`/plan/items/${item.code}`} class="stack" novalidate>

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { type Actor, actorLabel, assertStaff, canWrite, isStaff, isUser } from '../auth/auth.policy.ts'
@@ -215,7 +216,7 @@ export async function ensureActionPlan(db: Db): Promise<boolean> {
   const existing = await db.selectFrom('plan_version').select('id').limit(1).executeTakeFirst()
   if (existing) return false
   const data = readPlanData()
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const v = await trx
       .insertInto('plan_version')
       .values({ code: data.version.code, title: data.version.title, source: data.source, current: true })
@@ -489,9 +490,7 @@ export async function updateItem(db: Db, actor: Actor, code: string, change: Ite
   }
   if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
   // Inside a caller's transaction (the bulk update) it joins it; otherwise it is its own.
-  const inTransaction = <T>(fn: (trx: Db) => Promise<T>) =>
-    db.isTransaction ? fn(db) : db.transaction().execute(fn)
-  return inTransaction(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const updated = await trx
       .updateTable('plan_item')
       .set({
@@ -687,7 +686,7 @@ export async function createIndicator(db: Db, actor: Actor, input: IndicatorInpu
   assertStaff(actor, true)
   const errors = indicatorErrors(input)
   if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const taken = await trx
       .selectFrom('indicator')
       .select('id')
@@ -749,7 +748,7 @@ export async function setIndicatorTarget(
     ...input,
   })
   if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const done = await trx
       .updateTable('indicator')
       .set({
@@ -796,7 +795,7 @@ export async function addMeasurement(
   if (row.unit === 'percent' && (m.value < 0 || m.value > 100)) errors.value = ['percent_range']
   if (row.unit === 'count' && (m.value < 0 || !Number.isInteger(m.value))) errors.value = ['count_invalid']
   if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const saved = await trx
       .insertInto('indicator_measurement')
       .values({
@@ -1023,7 +1022,7 @@ export async function setThreshold(db: Db, actor: Actor, clause: Clause, t: { me
   assertStaff(actor, true)
   if (t.partly > t.met) throw new AppError('VALIDATION_FAILED', {}, { partly: ['partly_above_met'] })
   if (t.met < 0 || t.partly < 0) throw new AppError('VALIDATION_FAILED', {}, { met: ['number_invalid'] })
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const before = await trx
       .selectFrom('scorecard_threshold')
       .selectAll()
@@ -1069,7 +1068,7 @@ export async function createPlanAction(db: Db, actor: Actor, input: PlanActionIn
     if (!m) errors.meetingId = ['meeting_unknown']
   }
   if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const row = await trx
       .insertInto('plan_action')
       .values({
