@@ -15,7 +15,7 @@ import {
   TextField,
 } from '../../http/layout.tsx'
 import { formatDate } from '../../i18n/i18n.ts'
-import { assertStaff, isStaff } from '../auth/auth.policy.ts'
+import { assertStaff, isStaff, isUser } from '../auth/auth.policy.ts'
 import { PLAN_STATUSES, type PlanStatus } from './plan.logic.ts'
 import { assertPlanReader, getPlan, type PlanItem } from './plan.service.ts'
 import {
@@ -27,6 +27,8 @@ import {
   completeMilestone,
   createVersion,
   editItemTexts,
+  editPillar,
+  editPlanActionTexts,
   milestones,
   updatePlanAction,
 } from './plan-versions.ts'
@@ -509,6 +511,15 @@ async function actionPage(c: Context<AppEnv>, code: string, errors?: FormErrors,
   if (!a) throw new AppError('NOT_FOUND')
   const steps = await milestones(db, { actionId: a.id })
   const staff = isStaff(ctx.actor)
+  const lead =
+    !staff && isUser(ctx.actor) && a.ownerEntity
+      ? !!(await db
+          .selectFrom('body_lead')
+          .select('user_id')
+          .where('body', '=', a.ownerEntity)
+          .where('user_id', '=', ctx.actor.userId)
+          .executeTakeFirst())
+      : false
   return c.html(
     <Layout ctx={ctx} title={a.code}>
       <p class="breadcrumb">
@@ -551,6 +562,70 @@ async function actionPage(c: Context<AppEnv>, code: string, errors?: FormErrors,
           {a.ownerEntity ? ` — ${a.ownerEntity}` : ''}
         </dd>
       </dl>
+      {staff || lead ? (
+        <details
+          open={
+            !!errors &&
+            ('point' in errors || 'action' in errors || 'targetItems' in errors || 'sessions' in errors)
+          }
+        >
+          <summary>{t('plan.edit_texts')}</summary>
+          <form
+            method="post"
+            action={`/plan/actions/${encodeURIComponent(a.code)}/texts`}
+            class="stack"
+            novalidate
+          >
+            <Csrf ctx={ctx} />
+            <input type="hidden" name="version" value={String(a.version)} />
+            <div class="field">
+              <label for="f-act-point">{t('plan.point')}</label>
+              <textarea id="f-act-point" name="point" rows={3}>
+                {a.point}
+              </textarea>
+            </div>
+            <TextField
+              ctx={ctx}
+              id="f-act-sessions"
+              name="sessions"
+              label={t('plan.sessions')}
+              hint={t('plan.sessions_hint')}
+              value={a.sessions.join(', ')}
+              errors={errors}
+            />
+            <div class="field">
+              <label for="f-act-action">{t('plan.action')}</label>
+              <textarea id="f-act-action" name="action" rows={3}>
+                {a.action}
+              </textarea>
+            </div>
+            <TextField
+              ctx={ctx}
+              id="f-act-targets"
+              name="targets"
+              label={t('plan.targets')}
+              hint={t('plan.targets_hint')}
+              value={a.targets.join(', ')}
+            />
+            <TextField
+              ctx={ctx}
+              id="f-act-items"
+              name="targetItems"
+              label={t('plan.target_items')}
+              hint={t('plan.target_items_hint')}
+              value={a.targetItems.join(', ')}
+              errors={errors}
+            />
+            <div class="field">
+              <label for="f-act-comments">{t('plan.comments')}</label>
+              <textarea id="f-act-comments" name="comments" rows={2}>
+                {a.comments ?? ''}
+              </textarea>
+            </div>
+            <button type="submit">{t('action.save')}</button>
+          </form>
+        </details>
+      ) : null}
       <section aria-labelledby="update">
         <h2 id="update">{t('plan.update')}</h2>
         <form method="post" action={`/plan/actions/${encodeURIComponent(a.code)}`} class="stack" novalidate>
@@ -621,4 +696,50 @@ planAdminPages.post('/plan/actions/:code', async (c) => {
     throw error
   }
   return c.redirect(`/plan/actions/${encodeURIComponent(code)}?notice=saved`, 303)
+})
+
+const commaList = (v: string | undefined) =>
+  (v ?? '')
+    .split(/[,;]/)
+    .map((x) => x.trim())
+    .filter(Boolean)
+
+planAdminPages.post('/plan/actions/:code/texts', async (c) => {
+  const ctx = pageCtx(c)
+  const code = c.req.param('code')
+  const f = await formFields(c)
+  try {
+    await editPlanActionTexts(c.get('deps').database.db, ctx.actor, code, {
+      version: Number(f.version),
+      point: f.point ?? '',
+      action: f.action ?? '',
+      sessions: commaList(f.sessions),
+      targets: commaList(f.targets),
+      targetItems: commaList(f.targetItems).map((x) => x.toUpperCase()),
+      comments: f.comments ?? '',
+    })
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
+      return actionPage(c, code, error.fieldErrors)
+    if (error instanceof AppError && error.code === 'PLAN_CONFLICT')
+      return actionPage(c, code, undefined, 'PLAN_CONFLICT')
+    throw error
+  }
+  return c.redirect(`/plan/actions/${encodeURIComponent(code)}?notice=saved`, 303)
+})
+
+planAdminPages.post('/plan/pillars/:code', async (c) => {
+  const ctx = pageCtx(c)
+  const f = await formFields(c)
+  try {
+    await editPillar(c.get('deps').database.db, ctx.actor, c.req.param('code'), {
+      title: f.title ?? '',
+      items: commaList(f.items).map((x) => x.toUpperCase()),
+    })
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
+      return c.redirect('/plan?view=pillars&notice=pillar_invalid', 303)
+    throw error
+  }
+  return c.redirect('/plan?view=pillars&notice=saved', 303)
 })

@@ -2,6 +2,7 @@
 // (Annex 3 of the TSAG report to WTSA-24, Document WTSA-24/24). The expected facts below were read off
 // the reference text by hand; the test does not read the reference itself (CI clones have no copy).
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 
@@ -377,5 +378,38 @@ describe('action plan data (WTSA-24/24, Annex 3)', () => {
 
   test('no empty strings anywhere', () => {
     assert.deepEqual(emptyStrings(plan, '$'), [])
+  })
+
+  // Every key outcome, KOI, point for consideration and proposed action above was checked, on 2026-11-23,
+  // to appear verbatim (whitespace aside) in the reference text, by a script comparing the file with it.
+  // These pins make any later change to those texts deliberate: update them together with the check.
+  test('the key outcomes, KOIs and proposed actions are those checked against the reference', () => {
+    const counts = Object.fromEntries(plan.items.map((i) => [i.code, [i.keyOutcomes.length, i.kois.length]]))
+    assert.deepEqual(counts, {
+      AP1: [0, 0],
+      'AP1.1': [1, 3],
+      'AP1.1.1': [0, 0],
+      'AP1.1.2': [0, 0],
+      'AP1.1.3': [0, 0],
+      'AP1.2': [3, 3],
+      'AP1.3': [1, 3],
+      'AP1.4': [2, 1],
+      'AP1.5': [1, 2],
+      'AP1.6': [0, 0],
+      'AP1.7': [1, 1],
+      AP2: [3, 3],
+      AP3: [3, 1],
+      AP4: [1, 3],
+      AP5: [2, 1],
+      AP6: [0, 0],
+    })
+    const texts = [
+      ...plan.items.flatMap((i) => [...i.keyOutcomes, ...i.kois]),
+      ...plan.proposedActions.map((a) => `${a.point}\n${a.action}`),
+    ]
+    assert.equal(
+      createHash('sha256').update(texts.join('\n\u241e\n')).digest('hex'),
+      'f8dd5c17071d0c23a3928eff559eff728b24f8d2e92dee8e6c7aae90d37149f0',
+    )
   })
 })

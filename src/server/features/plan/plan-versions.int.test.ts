@@ -228,6 +228,61 @@ describe('plan versions, structure, milestones and the bulk update', () => {
       ).status,
       303,
     )
+    const current = (await getPlan(h.db, sec.actor)).actions.find((x) => x.code === 'IWX-01')!
+    const texts = {
+      version: String(current.version),
+      point: current.point,
+      action: 'Investigate agile methods (revised)',
+      sessions: '1, 3, R',
+      targets: 'RG-IEM, TSB',
+      targetItems: 'AP1.4, AP9',
+      comments: '',
+    }
+    const unknown = await h.request('/plan/actions/IWX-01/texts', { method: 'POST', as: sec, form: texts })
+    assert.equal(unknown.status, 422, 'AP9 is not in the plan')
+    assert.equal(
+      (
+        await h.request('/plan/actions/IWX-01/texts', {
+          method: 'POST',
+          as: sec,
+          form: { ...texts, targetItems: 'AP1.4, ap1.7' },
+        })
+      ).status,
+      303,
+    )
+    const edited = (await getPlan(h.db, sec.actor)).actions.find((x) => x.code === 'IWX-01')!
+    assert.deepEqual(
+      [edited.action, edited.targetItems],
+      ['Investigate agile methods (revised)', ['AP1.4', 'AP1.7']],
+    )
+    const pillar = await h.request('/plan/pillars/adding_value', {
+      method: 'POST',
+      as: sec,
+      form: { title: 'Adding value', items: 'AP1.2, AP1.3, AP1.6, AP2' },
+    })
+    assert.equal(pillar.status, 303)
+    assert.deepEqual((await getPlan(h.db, sec.actor)).pillars.find((p) => p.code === 'adding_value')!.items, [
+      'AP1.2',
+      'AP1.3',
+      'AP1.6',
+      'AP2',
+    ])
+    const badPillar = await h.request('/plan/pillars/adding_value', {
+      method: 'POST',
+      as: sec,
+      form: { title: '', items: 'AP1.2' },
+    })
+    assert.match(badPillar.headers.get('location') ?? '', /pillar_invalid/)
+    assert.equal(
+      (
+        await h.request('/plan/pillars/adding_value', {
+          method: 'POST',
+          as: lead,
+          form: { title: 'x', items: '' },
+        })
+      ).status,
+      403,
+    )
     const actionPage = await (await h.request('/plan/actions/IWX-01', { as: sec })).text()
     assert.match(actionPage, /Study presented to TSAG/)
     assert.match(actionPage, /In progress \(40 %\) — RG-IEM/)

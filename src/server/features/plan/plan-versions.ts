@@ -426,3 +426,100 @@ export async function updatePlanAction(
     })
   })
 }
+
+/** Replaces a proposed action's texts and mapping (the secretariat or a rapporteur of its owner). */
+export async function editPlanActionTexts(
+  db: Db,
+  actor: Actor,
+  code: string,
+  input: {
+    version: number
+    point: string
+    action: string
+    sessions: string[]
+    targets: string[]
+    targetItems: string[]
+    comments: string
+  },
+) {
+  const plan = await getPlan(db, actor)
+  const a = plan.actions.find((x) => x.code === code)
+  if (!a) throw new AppError('NOT_FOUND')
+  await assertEditor(db, actor, a.ownerEntity)
+  const errors: Record<string, string[]> = {}
+  if (!input.point.trim()) errors.point = ['required']
+  if (!input.action.trim()) errors.action = ['required']
+  if (input.sessions.some((x) => !['K', '1', '2', '3', '4', 'E', 'R'].includes(x)))
+    errors.sessions = ['choice_invalid']
+  const codes = new Set(plan.items.map((i) => i.code))
+  if (input.targetItems.some((x) => !codes.has(x))) errors.targetItems = ['items_unknown']
+  if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
+  await inTransaction(db, async (trx) => {
+    const done = await trx
+      .updateTable('plan_action')
+      .set({
+        point: input.point.trim(),
+        action: input.action.trim(),
+        sessions: input.sessions,
+        targets: input.targets,
+        target_items: input.targetItems,
+        comments: input.comments.trim() || null,
+        version: sql`version + 1`,
+        updated_at: new Date(),
+      })
+      .where('id', '=', a.id)
+      .where('version', '=', input.version)
+      .returning('id')
+      .executeTakeFirst()
+    if (!done) throw new AppError('PLAN_CONFLICT')
+    await recordAudit(trx, actor, {
+      action: 'update',
+      entityType: 'plan_action',
+      entityId: a.id,
+      summary: `${code}: texts edited`,
+      before: {
+        point: a.point,
+        action: a.action,
+        sessions: a.sessions,
+        targets: a.targets,
+        targetItems: a.targetItems,
+        comments: a.comments,
+      },
+      after: input,
+    })
+  })
+}
+
+/** Renames a pillar or changes the items it covers (secretariat). */
+export async function editPillar(
+  db: Db,
+  actor: Actor,
+  code: string,
+  input: { title: string; items: string[] },
+) {
+  assertStaff(actor, true)
+  const plan = await getPlan(db, actor)
+  const pillar = plan.pillars.find((p) => p.code === code)
+  if (!pillar) throw new AppError('NOT_FOUND')
+  const errors: Record<string, string[]> = {}
+  if (!input.title.trim() || input.title.length > 200) errors.title = ['required']
+  const codes = new Set(plan.items.map((i) => i.code))
+  if (input.items.some((x) => !codes.has(x))) errors.items = ['items_unknown']
+  if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
+  await inTransaction(db, async (trx) => {
+    await trx
+      .updateTable('plan_pillar')
+      .set({ title: input.title.trim(), items: input.items })
+      .where('version_id', '=', plan.version.id)
+      .where('code', '=', code)
+      .execute()
+    await recordAudit(trx, actor, {
+      action: 'update',
+      entityType: 'plan_pillar',
+      entityId: `${plan.version.code}:${code}`,
+      summary: `pillar ${code}`,
+      before: { title: pillar.title, items: pillar.items },
+      after: input,
+    })
+  })
+}

@@ -5,7 +5,7 @@ import { workshopReport } from '../../reports/workshop-report.ts'
 import { wtsaReport } from '../../reports/wtsa-report.ts'
 import { buildMeeting, buildOrganization, buildPerson } from '../../testing/factories.ts'
 import { useHarness } from '../../testing/harness.ts'
-import { getPlan, listIndicators, scorecard } from './plan.service.ts'
+import { getPlan, listIndicators, readPlanData, scorecard } from './plan.service.ts'
 
 const h = useHarness()
 
@@ -36,6 +36,18 @@ describe('the action plan', () => {
     assert.equal(plan.pillars.length, 4)
     assert.equal(plan.actions.length, 26)
     assert.equal(plan.items.find((i) => i.code === 'AP1.1.2')?.parentCode, 'AP1.1')
+    // The loader keeps every text of the data file.
+    const data = readPlanData()
+    assert.deepEqual(
+      plan.items.map((i) => [i.code, i.shortName, i.keyOutcomes, i.kois, i.learning]),
+      data.items.map((i) => [i.code, i.shortName, i.keyOutcomes, i.kois, i.learning]),
+    )
+    assert.deepEqual(
+      plan.actions.map((a) => [a.code, a.sessions, a.targetItems]),
+      data.proposedActions
+        .map((a) => [a.code, a.sessions, a.targetItems])
+        .sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+    )
     assert.equal((await h.db.selectFrom('indicator').select('code').execute()).length, 6)
     const page = await h.request('/plan', { as: sec })
     assert.equal(page.status, 200)

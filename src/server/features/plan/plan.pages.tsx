@@ -155,6 +155,33 @@ planPages.get('/plan', async (c) => {
         plan.pillars.map((p) => (
           <section aria-labelledby={`pillar-${p.code}`}>
             <h2 id={`pillar-${p.code}`}>{p.title}</h2>
+            {isStaff(ctx.actor) ? (
+              <details>
+                <summary>{t('plan.edit_pillar')}</summary>
+                <form method="post" action={`/plan/pillars/${p.code}`} class="inline-form" novalidate>
+                  <Csrf ctx={ctx} />
+                  <TextField
+                    ctx={ctx}
+                    id={`f-pillar-title-${p.code}`}
+                    name="title"
+                    label={t('reports.header.title')}
+                    value={p.title}
+                    required
+                  />
+                  <TextField
+                    ctx={ctx}
+                    id={`f-pillar-items-${p.code}`}
+                    name="items"
+                    label={t('plan.target_items')}
+                    hint={t('plan.target_items_hint')}
+                    value={p.items.join(', ')}
+                  />
+                  <button type="submit" class="secondary">
+                    {t('action.save')}
+                  </button>
+                </form>
+              </details>
+            ) : null}
             <table class="data">
               <thead>
                 <tr>
