@@ -5,6 +5,8 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
+import { analyticsPages } from './features/analytics/analytics.pages.tsx'
+import { analyticsApi } from './features/analytics/analytics.routes.ts'
 import { auditPages } from './features/audit/audit.pages.tsx'
 import { auditApi } from './features/audit/audit.routes.ts'
 import { authPages } from './features/auth/auth.pages.tsx'
@@ -162,6 +164,7 @@ export function createApp(deps: Deps) {
   app.route('/', circularPages)
   app.route('/', planAdminPages)
   app.route('/', planPages)
+  app.route('/', analyticsPages)
   app.route('/', reportPages)
 
   app.route('/api/v1', directoryApi)
@@ -174,6 +177,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', agendasApi)
   app.route('/api/v1', followUpApi)
   app.route('/api/v1', planApi)
+  app.route('/api/v1', analyticsApi)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -89,6 +89,9 @@ export const Layout: FC<{ ctx: PageCtx; title: string; children: Child; status?:
               <NavLink href="/consultations" current={path}>
                 {t('nav.consultations')}
               </NavLink>
+              <NavLink href="/analytics" current={path}>
+                {t('nav.analytics')}
+              </NavLink>
               {isUser(actor) ? (
                 <NavLink href="/topics" current={path}>
                   {t('nav.topics')}
