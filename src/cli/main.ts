@@ -35,7 +35,7 @@ Commands:
   admin create --email E --name N        create an administrator and print a one-time sign-in link
   token create --email E --scope read|write [--name N] [--days 90]
                                          create a personal API token and print it (shown once)
-  import countries|organizations|people FILE [--dry-run]
+  import countries|organizations|people|meetings|attendance FILE [--dry-run]
                                          import a CSV (all-or-nothing; --dry-run writes nothing)
   export countries|organizations|people [--format csv|json]
                                          print the data to standard output

@@ -15,6 +15,7 @@ import * as m0012 from './migrations/2026_11_23_0012_score_open_actions.ts'
 import * as m0013 from './migrations/2026_11_23_0013_reports.ts'
 import * as m0014 from './migrations/2026_11_23_0014_action_plan.ts'
 import * as m0015 from './migrations/2026_11_23_0015_circulars.ts'
+import * as m0016 from './migrations/2026_11_23_0016_meeting_import_ref.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0013_reports': m0013,
   '2026_11_23_0014_action_plan': m0014,
   '2026_11_23_0015_circulars': m0015,
+  '2026_11_23_0016_meeting_import_ref': m0016,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

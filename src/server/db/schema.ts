@@ -295,6 +295,7 @@ export interface Meeting {
   group_id: string | null;
   host_organization_id: string | null;
   id: Generated<string>;
+  import_ref: string | null;
   kind: string;
   registration_deadline: Timestamp | null;
   seniority_policy: string;

@@ -1,5 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { createApi, errorResponses, jsonContent, publicSecurity } from '../../http/openapi.ts'
+import { scope } from '../../http/context.ts'
+import { createApi, errorResponses, jsonContent, publicSecurity, security } from '../../http/openapi.ts'
+import { assertStaff } from '../auth/auth.policy.ts'
+import { exportAttendance, exportMeetings } from './history.import.ts'
 import { seriesMetrics } from './series.ts'
 
 export const analyticsApi = createApi()
@@ -82,3 +85,32 @@ analyticsApi.openapi(
     )
   },
 )
+
+for (const [kind, run] of [
+  ['meetings', exportMeetings],
+  ['attendance', exportAttendance],
+] as const) {
+  analyticsApi.openapi(
+    createRoute({
+      method: 'get',
+      path: `/export/${kind}`,
+      tags: ['Import and export'],
+      summary: `Held meetings${kind === 'attendance' ? '’ attendance' : ''} as ${kind}.csv, the historical import's format (secretariat)`,
+      security,
+      responses: {
+        200: { description: `${kind}.csv`, content: { 'text/csv': { schema: z.string() } } },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { db, actor } = scope(c)
+      assertStaff(actor)
+      return new Response(await run(db), {
+        headers: {
+          'Content-Type': 'text/csv; charset=utf-8',
+          'Content-Disposition': `attachment; filename="engage-${kind}.csv"`,
+        },
+      }) as never
+    },
+  )
+}

@@ -320,7 +320,7 @@ export const MembershipEndSchema = z.object({ endDate: isoDate }).openapi('Membe
 
 // ---------------------------------------------------------------- responses of the API
 
-export const IMPORT_KINDS = ['countries', 'organizations', 'people'] as const
+export const IMPORT_KINDS = ['countries', 'organizations', 'people', 'meetings', 'attendance'] as const
 export type ImportKind = (typeof IMPORT_KINDS)[number]
 
 export const CreatedIdSchema = z.object({ id: z.uuid() }).openapi('CreatedId')

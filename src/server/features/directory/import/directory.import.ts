@@ -16,6 +16,7 @@ import {
 
 export { IMPORT_KINDS, type ImportKind }
 
+import { importAttendanceRow, importMeetingRow } from '../../analytics/history.import.ts'
 import {
   createOrganizationIn,
   createPersonIn,
@@ -45,6 +46,15 @@ export const IMPORT_COLUMNS: Record<ImportKind, { required: string[]; optional: 
   people: {
     required: ['organization', 'organization_country', 'name', 'seniority'],
     optional: ['title', 'email', 'phone', 'preferred_language', 'public_consent'],
+  },
+  // Historical import (docs/import.md): past meetings, then their attendance.
+  meetings: {
+    required: ['ref', 'kind', 'title', 'start_date'],
+    optional: ['end_date', 'city', 'country', 'host', 'group'],
+  },
+  attendance: {
+    required: ['meeting_ref', 'organization', 'organization_country', 'role'],
+    optional: ['category', 'sme', 'person', 'seniority'],
   },
 }
 
@@ -158,11 +168,13 @@ async function importPersonRow(trx: Db, actor: Actor, r: Record<string, string>)
 
 const HANDLERS: Record<
   ImportKind,
-  (trx: Db, actor: Actor, r: Record<string, string>) => Promise<RowOutcome>
+  (trx: Db, actor: Actor, r: Record<string, string>, seen: Set<string>) => Promise<RowOutcome>
 > = {
   countries: importCountryRow,
   organizations: importOrganizationRow,
   people: importPersonRow,
+  meetings: importMeetingRow,
+  attendance: importAttendanceRow,
 }
 
 /**
@@ -204,12 +216,14 @@ export async function importCsv(
   if (report.fileErrors.length) return report
 
   const trx = await db.startTransaction().execute()
+  // What earlier rows of this file said, for handlers that refuse a row given twice.
+  const seen = new Set<string>()
   try {
     for (const [i, r] of table.rows.entries()) {
       const sp = await trx.savepoint('import_row').execute()
       let outcome: RowOutcome
       try {
-        outcome = await HANDLERS[kind](sp, actor, r)
+        outcome = await HANDLERS[kind](sp, actor, r, seen)
       } catch (error) {
         outcome = { status: 'error', key: Object.values(r).slice(0, 2).join(' '), errors: describe(error) }
       }
