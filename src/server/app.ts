@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { analyticsPages } from './features/analytics/analytics.pages.tsx'
 import { analyticsApi } from './features/analytics/analytics.routes.ts'
+import { contributionPages } from './features/analytics/contributions.pages.tsx'
 import { auditPages } from './features/audit/audit.pages.tsx'
 import { auditApi } from './features/audit/audit.routes.ts'
 import { authPages } from './features/auth/auth.pages.tsx'
@@ -165,6 +166,7 @@ export function createApp(deps: Deps) {
   app.route('/', planAdminPages)
   app.route('/', planPages)
   app.route('/', analyticsPages)
+  app.route('/', contributionPages)
   app.route('/', reportPages)
 
   app.route('/api/v1', directoryApi)

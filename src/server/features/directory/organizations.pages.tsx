@@ -20,7 +20,7 @@ import {
   withQuery,
 } from '../../http/layout.tsx'
 import { formatDate } from '../../i18n/i18n.ts'
-import { deny } from '../auth/auth.policy.ts'
+import { deny, isStaff, representedOrganizationIds } from '../auth/auth.policy.ts'
 import { canCreateOrganization, canImportExport, canSeeArchived } from './directory.policy.ts'
 import {
   CATEGORIES,
@@ -372,6 +372,11 @@ organizationPages.get('/organizations/:id', async (c) => {
           {org.name} {org.archived ? <span class="tag">{t('field.archived')}</span> : null}
         </h1>
         <div class="actions">
+          {isStaff(ctx.actor) || representedOrganizationIds(ctx.actor).includes(org.id) ? (
+            <a class="button secondary" href={`/organizations/${org.id}/contributions`}>
+              {t('contributions.link')}
+            </a>
+          ) : null}
           {can.edit && !org.archived ? (
             <a class="button" href={`/organizations/${org.id}/edit`}>
               {t('action.edit')}
