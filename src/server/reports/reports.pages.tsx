@@ -3,6 +3,7 @@ import type { FC } from 'hono/jsx'
 import { sql } from 'kysely'
 import { assertStaff } from '../features/auth/auth.policy.ts'
 import type { AppEnv } from '../http/context.ts'
+import { attachment } from '../http/download.ts'
 import { AppError } from '../http/errors.ts'
 import { formFields, uuidParam, validate } from '../http/forms.ts'
 import {
@@ -50,10 +51,7 @@ import {
 export const reportPages = new Hono<AppEnv>()
 
 const download = (body: string | Uint8Array<ArrayBuffer>, type: string, name: string) =>
-  new Response(body, {
-    status: 200,
-    headers: { 'Content-Type': type, 'Content-Disposition': `attachment; filename="${name}"` },
-  })
+  attachment(body, type, name)
 
 /** The same report in the format asked for, or undefined for the HTML preview. */
 async function downloadAs(

@@ -3,6 +3,7 @@ import type { FC } from 'hono/jsx'
 import { Chart } from '../../charts/chart.tsx'
 import { barChart, percentChart } from '../../charts/charts.ts'
 import type { AppEnv } from '../../http/context.ts'
+import { attachment, CSV } from '../../http/download.ts'
 import { AppError } from '../../http/errors.ts'
 import { ErrorSummary, Layout, type PageCtx, pageCtx, SelectField, TextField } from '../../http/layout.tsx'
 import { formatDate, pick } from '../../i18n/i18n.ts'
@@ -108,12 +109,7 @@ analyticsPages.get('/analytics', async (c) => {
       newcomers: m.newcomers,
       retainedNext: m.retainedNext ?? '',
     }))
-    return new Response(toCsv([...COLUMNS], rows), {
-      headers: {
-        'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': 'attachment; filename="engage-meeting-series.csv"',
-      },
-    })
+    return attachment(toCsv([...COLUMNS], rows), CSV, 'engage-meeting-series.csv')
   }
 
   const groups = await db

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { scope } from '../../http/context.ts'
+import { attachment, CSV } from '../../http/download.ts'
 import { createApi, errorResponses, jsonContent, publicSecurity, security } from '../../http/openapi.ts'
 import { assertStaff } from '../auth/auth.policy.ts'
 import { exportAttendance, exportMeetings } from './history.import.ts'
@@ -105,12 +106,7 @@ for (const [kind, run] of [
     async (c) => {
       const { db, actor } = scope(c)
       assertStaff(actor)
-      return new Response(await run(db), {
-        headers: {
-          'Content-Type': 'text/csv; charset=utf-8',
-          'Content-Disposition': `attachment; filename="engage-${kind}.csv"`,
-        },
-      }) as never
+      return attachment(await run(db), CSV, `engage-${kind}.csv`) as never
     },
   )
 }

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../../http/context.ts'
+import { attachment, CSV } from '../../http/download.ts'
 import { uuidParam } from '../../http/forms.ts'
 import { Layout, pageCtx } from '../../http/layout.tsx'
 import { formatNumber } from '../../i18n/i18n.ts'
@@ -15,7 +16,7 @@ contributionPages.get('/organizations/:id/contributions', async (c) => {
   const x = await contributions(c.get('deps').database.db, ctx.actor, uuidParam(c, 'id'))
   if (c.req.query('format') === 'csv') {
     const columns = ['person', 'meetings', 'as_principal', 'as_alternate', 'as_substitute', 'as_other']
-    return new Response(
+    return attachment(
       toCsv(
         columns,
         x.people.map((p) => ({
@@ -27,13 +28,9 @@ contributionPages.get('/organizations/:id/contributions', async (c) => {
           as_other: p.asOther,
         })),
       ),
-      {
-        headers: {
-          'Content-Type': 'text/csv; charset=utf-8',
-          'Content-Disposition': 'attachment; filename="engage-contributions.csv"',
-          'Cache-Control': 'private, no-store',
-        },
-      },
+      CSV,
+      'engage-contributions.csv',
+      { 'Cache-Control': 'private, no-store' },
     )
   }
   const n = (v: number) => formatNumber(v, ctx.lang)

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import { type Language, pick } from '../../i18n/i18n.ts'
 import { type Actor, isStaff, isUser, representedOrganizationIds } from '../auth/auth.policy.ts'
-import { listIndicators } from '../plan/plan.service.ts'
+import { listIndicators, planPeriod } from '../plan/plan.service.ts'
 
 /** What the secretariat needs to see first: is each coming meeting ready, what is late, what is off track. */
 export async function secretariatDashboard(db: Db, actor: Actor, lang: Language) {
@@ -34,7 +34,8 @@ export async function secretariatDashboard(db: Db, actor: Actor, lang: Language)
       .groupBy('owner_body')
       .orderBy('owner_body')
       .execute(),
-    listIndicators(db, actor, { from: `${Number(today.slice(0, 4)) - 3}-01-01`, to: today }, today),
+    // The same period as the indicators page, so both name the same indicators off track.
+    listIndicators(db, actor, planPeriod(), today),
   ])
   return {
     meetings: readiness.rows.map((r) => ({

@@ -15,7 +15,8 @@ import {
   TextField,
 } from '../../http/layout.tsx'
 import { formatDate } from '../../i18n/i18n.ts'
-import { assertStaff, isStaff, isUser } from '../auth/auth.policy.ts'
+import { assertStaff, isStaff } from '../auth/auth.policy.ts'
+import { leadsBody } from '../topics/follow-up.service.ts'
 import { PLAN_STATUSES, type PlanStatus } from './plan.logic.ts'
 import { assertPlanReader, getPlan, type PlanItem } from './plan.service.ts'
 import {
@@ -511,15 +512,7 @@ async function actionPage(c: Context<AppEnv>, code: string, errors?: FormErrors,
   if (!a) throw new AppError('NOT_FOUND')
   const steps = await milestones(db, { actionId: a.id })
   const staff = isStaff(ctx.actor)
-  const lead =
-    !staff && isUser(ctx.actor) && a.ownerEntity
-      ? !!(await db
-          .selectFrom('body_lead')
-          .select('user_id')
-          .where('body', '=', a.ownerEntity)
-          .where('user_id', '=', ctx.actor.userId)
-          .executeTakeFirst())
-      : false
+  const lead = !staff && !!a.ownerEntity && (await leadsBody(db, ctx.actor, a.ownerEntity))
   return c.html(
     <Layout ctx={ctx} title={a.code}>
       <p class="breadcrumb">

@@ -3,8 +3,9 @@ import type { Db } from '../../db/database.ts'
 import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
-import { type Actor, assertStaff, canWrite, isStaff, isUser } from '../auth/auth.policy.ts'
+import { type Actor, assertStaff, canWrite, isStaff } from '../auth/auth.policy.ts'
 import { parseCsv } from '../directory/import/csv.ts'
+import { leadsBody } from '../topics/follow-up.service.ts'
 import { PLAN_STATUSES, type PlanStatus } from './plan.logic.ts'
 import { getPlan, type Plan, updateItem } from './plan.service.ts'
 
@@ -315,15 +316,7 @@ export type ItemTexts = {
 /** Who edits an item's texts: the secretariat, or a lead (rapporteur) of the entity that owns it. */
 async function assertEditor(db: Db, actor: Actor, ownerEntity: string) {
   if (isStaff(actor) && canWrite(actor)) return
-  if (isUser(actor) && canWrite(actor) && ownerEntity) {
-    const lead = await db
-      .selectFrom('body_lead')
-      .select('user_id')
-      .where('body', '=', ownerEntity)
-      .where('user_id', '=', actor.userId)
-      .executeTakeFirst()
-    if (lead) return
-  }
+  if (canWrite(actor) && ownerEntity && (await leadsBody(db, actor, ownerEntity))) return
   assertStaff(actor, true)
 }
 

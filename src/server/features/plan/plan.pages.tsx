@@ -3,6 +3,7 @@ import type { FC } from 'hono/jsx'
 import { Chart } from '../../charts/chart.tsx'
 import { barChart } from '../../charts/charts.ts'
 import type { AppEnv } from '../../http/context.ts'
+import { attachment, CSV, JSON_TYPE } from '../../http/download.ts'
 import { AppError, type FieldErrors as Errors } from '../../http/errors.ts'
 import { formFields } from '../../http/forms.ts'
 import {
@@ -17,8 +18,9 @@ import {
   TextField,
 } from '../../http/layout.tsx'
 import { formatDate, formatDateTime, pick } from '../../i18n/i18n.ts'
-import { isStaff, isUser } from '../auth/auth.policy.ts'
+import { isStaff } from '../auth/auth.policy.ts'
 import { toCsv } from '../directory/import/csv.ts'
+import { leadsBody } from '../topics/follow-up.service.ts'
 import { PLAN_STATUSES, type PlanStatus } from './plan.logic.ts'
 import {
   addMeasurement,
@@ -34,6 +36,7 @@ import {
   listIndicators,
   type Plan,
   type PlanItem,
+  planPeriod,
   scorecard,
   setIndicatorTarget,
   setThreshold,
@@ -45,14 +48,6 @@ import { milestones } from './plan-versions.ts'
 export const planPages = new Hono<AppEnv>()
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
-
-/** The period of the indicator and scorecard pages: by default the last four calendar years to today. */
-export function periodOf(q: Record<string, string>) {
-  const today = new Date().toISOString().slice(0, 10)
-  const from = q.from && DAY.test(q.from) ? q.from : `${Number(today.slice(0, 4)) - 3}-01-01`
-  const to = q.to && DAY.test(q.to) && q.to >= from ? q.to : today
-  return { from, to }
-}
 
 const numberOrUndefined = (v: string | undefined) => {
   if (v === undefined || v.trim() === '') return undefined
@@ -239,18 +234,8 @@ planPages.get('/plan/export', async (c) => {
   }))
   const name = `engage-action-plan-${plan.version.code}`
   if (c.req.query('format') === 'json')
-    return new Response(JSON.stringify(plan, null, 2), {
-      headers: {
-        'Content-Type': 'application/json; charset=utf-8',
-        'Content-Disposition': `attachment; filename="${name}.json"`,
-      },
-    })
-  return new Response(toCsv(Object.keys(rows[0] ?? { code: '' }), rows), {
-    headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${name}.csv"`,
-    },
-  })
+    return attachment(JSON.stringify(plan, null, 2), JSON_TYPE, `${name}.json`)
+  return attachment(toCsv(Object.keys(rows[0] ?? { code: '' }), rows), CSV, `${name}.csv`)
 })
 
 const Field: FC<{ label: string; text: string | null | undefined }> = ({ label, text }) =>
@@ -276,15 +261,7 @@ async function itemPage(c: Context<AppEnv>, code: string, errors?: FormErrors, e
   ])
   const staff = isStaff(ctx.actor)
   // Rapporteurs (leads of the owning entity) edit the texts too.
-  const lead =
-    !staff && isUser(ctx.actor) && item.ownerEntity
-      ? !!(await db
-          .selectFrom('body_lead')
-          .select('user_id')
-          .where('body', '=', item.ownerEntity)
-          .where('user_id', '=', ctx.actor.userId)
-          .executeTakeFirst())
-      : false
+  const lead = !staff && !!item.ownerEntity && (await leadsBody(db, ctx.actor, item.ownerEntity))
   return c.html(
     <Layout ctx={ctx} title={`${item.code} ${item.shortName ?? ''}`}>
       <p class="breadcrumb">
@@ -832,7 +809,7 @@ const IndicatorCard: FC<{
 async function indicatorsPage(c: Context<AppEnv>, errors?: FormErrors, failedCode?: string) {
   const ctx = pageCtx(c)
   const { t } = ctx
-  const period = periodOf(c.req.query())
+  const period = planPeriod(c.req.query())
   const indicators = await listIndicators(c.get('deps').database.db, ctx.actor, period)
   const staff = isStaff(ctx.actor)
   return c.html(
@@ -1067,7 +1044,7 @@ export const ScorecardTable: FC<{
 async function scorecardPage(c: Context<AppEnv>, errorCode?: string) {
   const ctx = pageCtx(c)
   const { t } = ctx
-  const period = periodOf(c.req.query())
+  const period = planPeriod(c.req.query())
   const rows = await scorecard(c.get('deps').database.db, ctx.actor, period)
   return c.html(
     <Layout ctx={ctx} title={t('plan.scorecard')}>

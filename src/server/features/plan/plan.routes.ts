@@ -16,13 +16,6 @@ const PeriodQuery = z.object({
   from: z.preprocess(blank, Day.optional()),
   to: z.preprocess(blank, Day.optional()),
 })
-/** The last four calendar years to today when no period is given (as on the pages). */
-function period(q: { from?: string | undefined; to?: string | undefined }) {
-  const today = new Date().toISOString().slice(0, 10)
-  const from = q.from ?? `${Number(today.slice(0, 4)) - 3}-01-01`
-  const to = q.to && q.to >= from ? q.to : today
-  return { from, to }
-}
 
 const ItemSchema = z
   .object({
@@ -205,7 +198,7 @@ planApi.openapi(
   }),
   async (c) => {
     const { db, actor } = scope(c)
-    return c.json(await plan.listIndicators(db, actor, period(c.req.valid('query'))), 200)
+    return c.json(await plan.listIndicators(db, actor, plan.planPeriod(c.req.valid('query'))), 200)
   },
 )
 
@@ -246,7 +239,7 @@ planApi.openapi(
   }),
   async (c) => {
     const { db, actor } = scope(c)
-    return c.json(await plan.scorecard(db, actor, period(c.req.valid('query'))), 200)
+    return c.json(await plan.scorecard(db, actor, plan.planPeriod(c.req.valid('query'))), 200)
   },
 )
 

@@ -7,6 +7,7 @@ import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { type Actor, actorLabel, assertStaff, canWrite, isStaff, isUser } from '../auth/auth.policy.ts'
+import { leadsBody } from '../topics/follow-up.service.ts'
 import {
   type ClauseStatus,
   clauseStatus,
@@ -431,14 +432,7 @@ export async function getPlan(db: Db, actor: Actor, versionCode?: string): Promi
 /** Who may update an item: the secretariat, or a lead of the entity that owns it (a rapporteur group's lead). */
 async function canUpdate(db: Db, actor: Actor, ownerEntity: string): Promise<boolean> {
   if (isStaff(actor)) return true
-  if (!isUser(actor) || !ownerEntity) return false
-  const lead = await db
-    .selectFrom('body_lead')
-    .select('user_id')
-    .where('body', '=', ownerEntity)
-    .where('user_id', '=', actor.userId)
-    .executeTakeFirst()
-  return !!lead
+  return !!ownerEntity && leadsBody(db, actor, ownerEntity)
 }
 
 export type ItemChange = {
@@ -549,6 +543,19 @@ export async function itemHistory(db: Db, actor: Actor, itemId: string) {
 }
 
 // ---------------------------------------------------------------- indicators
+
+const PERIOD_DAY = /^\d{4}-\d{2}-\d{2}$/
+
+/**
+ * The period of the indicators and the scorecard (pages, API, home page): what was asked, or by default
+ * the last four calendar years to today. A malformed or inverted bound falls back to the default.
+ */
+export function planPeriod(q: { from?: string | undefined; to?: string | undefined } = {}) {
+  const today = new Date().toISOString().slice(0, 10)
+  const from = q.from && PERIOD_DAY.test(q.from) ? q.from : `${Number(today.slice(0, 4)) - 3}-01-01`
+  const to = q.to && PERIOD_DAY.test(q.to) && q.to >= from ? q.to : today
+  return { from, to }
+}
 
 export type IndicatorView = {
   id: string

@@ -182,7 +182,8 @@ export async function createAction(db: Db, actor: Actor, conclusionId: string, i
   })
 }
 
-async function leadsBody(db: Db, actor: Actor, body: string): Promise<boolean> {
+/** Does the actor lead this body (a study group, a rapporteur group)? The one check for every body's leads. */
+export async function leadsBody(db: Db, actor: Actor, body: string): Promise<boolean> {
   if (!isUser(actor)) return false
   return !!(await db
     .selectFrom('body_lead')
