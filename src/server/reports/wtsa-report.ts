@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { barChart, percentChart } from '../charts/charts.ts'
 import type { Db } from '../db/database.ts'
+import { seriesMetrics } from '../features/analytics/series.ts'
 import { type Actor, assertStaff } from '../features/auth/auth.policy.ts'
 import { getPlan, listIndicators, scorecard } from '../features/plan/plan.service.ts'
 import type { Language } from '../i18n/i18n.ts'
@@ -495,42 +496,45 @@ async function stability(
 ) {
   const { t, nf } = k
   blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.stability') })
-  const { rows: perMeeting } = await sql<{
+  // Each group's meetings through the series figures (the analytics' one implementation): returning
+  // organizations are those at the group's previous executive meeting, even when it was before the period.
+  const groups = await db
+    .selectFrom('meeting as m')
+    .innerJoin('engagement_group as g', 'g.id', 'm.group_id')
+    .select(['g.id', 'g.names'])
+    .distinct()
+    .where('m.status', 'in', ['held', 'concluded'])
+    .where('m.kind', 'in', ['cto_meeting', 'cxo_meeting'])
+    .where('m.starts_at', '>=', start)
+    .where('m.starts_at', '<=', end)
+    .execute()
+  const perMeeting: {
     group_names: unknown
     titles: unknown
-    starts_at: Date
-    has_previous: boolean
+    date: string
     organizations: number
-    returning: number
-    principal_alternate: number
-  }>`
-    WITH gm AS (
-      SELECT m.id, m.group_id, m.titles, m.starts_at,
-             lag(m.id) OVER (PARTITION BY m.group_id ORDER BY m.starts_at) AS previous_id
-      FROM meeting m
-      WHERE m.group_id IS NOT NULL AND m.status IN ('held', 'concluded') AND m.starts_at <= ${end}
-        AND m.kind IN ('cto_meeting', 'cxo_meeting')
-    )
-    SELECT g.names AS group_names, gm.titles, gm.starts_at, gm.previous_id IS NOT NULL AS has_previous,
-      (SELECT count(DISTINCT a.organization_id) FROM meeting_attendance a WHERE a.meeting_id = gm.id)::int AS organizations,
-      (SELECT count(DISTINCT a.organization_id) FROM meeting_attendance a
-        WHERE a.meeting_id = gm.id AND EXISTS (
-          SELECT 1 FROM meeting_attendance b WHERE b.meeting_id = gm.previous_id AND b.organization_id = a.organization_id))::int AS returning,
-      (SELECT count(DISTINCT a.organization_id) FROM meeting_attendance a
-        WHERE a.meeting_id = gm.id AND a.attended_as IN ('principal', 'alternate'))::int AS principal_alternate
-    FROM gm JOIN engagement_group g ON g.id = gm.group_id
-    WHERE gm.starts_at >= ${start}
-    ORDER BY gm.starts_at`.execute(db)
-  const withPrevious = perMeeting.filter((r) => r.has_previous && r.organizations > 0)
-  const sum = (rows: typeof perMeeting, f: (r: (typeof perMeeting)[number]) => number) =>
-    rows.reduce((s, r) => s + Number(f(r)), 0)
-  fig.retention = withPrevious.length
-    ? sum(withPrevious, (r) => r.returning) / sum(withPrevious, (r) => r.organizations)
-    : null
+    returningPrevious: number | null
+    principalOrAlternateShare: number | null
+  }[] = []
+  for (const g of groups) {
+    const series = await seriesMetrics(db, {
+      group: g.id,
+      kinds: ['cto_meeting', 'cxo_meeting'],
+      to: period.to,
+    })
+    for (const m of series.meetings)
+      if (m.date >= period.from) perMeeting.push({ group_names: g.names, ...m })
+  }
+  perMeeting.sort((a, b) => a.date.localeCompare(b.date))
+  const withPrevious = perMeeting.filter((r) => r.returningPrevious !== null)
+  const weighted = (rows: typeof perMeeting, f: (r: (typeof perMeeting)[number]) => number | null) => {
+    const whole = rows.reduce((s, r) => s + r.organizations, 0)
+    return whole ? rows.reduce((s, r) => s + (f(r) ?? 0) * r.organizations, 0) / whole : null
+  }
+  fig.retention = withPrevious.length ? weighted(withPrevious, (r) => r.returningPrevious) : null
   const attended = perMeeting.filter((r) => r.organizations > 0)
-  fig.principalOrAlternate = attended.length
-    ? sum(attended, (r) => r.principal_alternate) / sum(attended, (r) => r.organizations)
-    : null
+  fig.principalOrAlternate = attended.length ? weighted(attended, (r) => r.principalOrAlternateShare) : null
+  const share = (v: number | null) => (v === null ? '—' : k.pf.format(v))
   blocks.push({
     kind: 'table',
     id: 'retention',
@@ -546,10 +550,10 @@ async function stability(
     rows: perMeeting.map((r) => [
       k.text(r.titles),
       k.text(r.group_names),
-      k.day(r.starts_at),
+      k.day(r.date),
       r.organizations,
-      r.has_previous ? k.percent(r.returning, r.organizations) : '—',
-      k.percent(r.principal_alternate, r.organizations),
+      share(r.returningPrevious),
+      share(r.principalOrAlternateShare),
     ]),
     empty: t('reports.wtsa.no_group_meetings'),
   })

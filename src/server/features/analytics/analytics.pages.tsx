@@ -7,6 +7,7 @@ import { attachment, CSV } from '../../http/download.ts'
 import { AppError } from '../../http/errors.ts'
 import { ErrorSummary, Layout, type PageCtx, pageCtx, SelectField, TextField } from '../../http/layout.tsx'
 import { formatDate, pick } from '../../i18n/i18n.ts'
+import { CATEGORIES, SENIORITIES } from '../directory/directory.schema.ts'
 import { toCsv } from '../directory/import/csv.ts'
 import { MEETING_KINDS } from '../meetings/meetings.schema.ts'
 import { kindsOf } from './analytics.routes.ts'
@@ -29,9 +30,26 @@ const COLUMNS = [
   'executiveShare',
   'principalOrAlternateShare',
   'jaccardPrevious',
+  'returningPrevious',
   'newcomers',
   'retainedNext',
-] as const
+  ...CATEGORIES.map((c) => `category_${c}`),
+  ...SENIORITIES.map((c) => `seniority_${c}`),
+  'awayFromHeadquarters',
+  'consulted',
+  'consultationLeadDays',
+  'consultationTargets',
+  'consultationResponses',
+  'consultationResponseRate',
+  'topicsDiscussed',
+  'topicsCarried',
+  'topicsToStandardization',
+  'actions',
+  'actionsDone',
+  'actionsDropped',
+  'actionsOverdue',
+  'completionShare',
+]
 
 /** A chart and, beside it, the table of the same numbers (for screen readers and copy-paste). */
 const ChartWithTable: FC<{
@@ -106,10 +124,27 @@ analyticsPages.get('/analytics', async (c) => {
       executiveShare: m.executiveShare ?? '',
       principalOrAlternateShare: m.principalOrAlternateShare ?? '',
       jaccardPrevious: m.jaccardPrevious ?? '',
+      returningPrevious: m.returningPrevious ?? '',
       newcomers: m.newcomers,
       retainedNext: m.retainedNext ?? '',
+      ...Object.fromEntries(CATEGORIES.map((c) => [`category_${c}`, m.byCategory[c] ?? 0])),
+      ...Object.fromEntries(SENIORITIES.map((c) => [`seniority_${c}`, m.bySeniority[c] ?? 0])),
+      awayFromHeadquarters: m.awayFromHeadquarters ?? '',
+      consulted: m.consulted,
+      consultationLeadDays: m.consultationLeadDays ?? '',
+      consultationTargets: m.consultationTargets,
+      consultationResponses: m.consultationResponses,
+      consultationResponseRate: m.consultationResponseRate ?? '',
+      topicsDiscussed: m.topicsDiscussed,
+      topicsCarried: m.topicsCarried,
+      topicsToStandardization: m.topicsToStandardization,
+      actions: m.actions,
+      actionsDone: m.actionsDone,
+      actionsDropped: m.actionsDropped,
+      actionsOverdue: m.actionsOverdue,
+      completionShare: m.completionShare ?? '',
     }))
-    return attachment(toCsv([...COLUMNS], rows), CSV, 'engage-meeting-series.csv')
+    return attachment(toCsv(COLUMNS, rows), CSV, 'engage-meeting-series.csv')
   }
 
   const groups = await db
@@ -120,6 +155,27 @@ analyticsPages.get('/analytics', async (c) => {
     .execute()
   const csvHref = `/analytics?${new URLSearchParams({ ...Object.fromEntries(Object.entries(q).filter(([k]) => k !== 'kind')), format: 'csv' }).toString()}${kinds.map((k) => `&kind=${encodeURIComponent(k)}`).join('')}`
   const rtl = ctx.lang === 'ar'
+  // Where the meetings were held: meetings per host country, with the country's name and region.
+  const hosts = new Map<string, { meetings: number; region: string | null }>()
+  for (const m of series?.meetings ?? [])
+    if (m.country)
+      hosts.set(m.country, { meetings: (hosts.get(m.country)?.meetings ?? 0) + 1, region: m.region })
+  const hostNames = hosts.size
+    ? new Map(
+        (
+          await db
+            .selectFrom('country')
+            .select(['code', 'names'])
+            .where('code', 'in', [...hosts.keys()])
+            .execute()
+        ).map((r) => [r.code, pick(r.names as Record<string, string>, ctx.lang)]),
+      )
+    : new Map<string, string>()
+  const hostRows = [...hosts.entries()]
+    .map(([code, h]) => ({ code, name: hostNames.get(code) ?? code, ...h }))
+    .sort((a, b) => b.meetings - a.meetings || a.name.localeCompare(b.name, ctx.lang))
+  const days = (n: number | null) => (n === null ? '—' : t('analytics.days', { count: n, n: nf.format(n) }))
+  const ofShare = (part: number, whole: number) => (whole ? pf.format(part / whole) : '—')
   return c.html(
     <Layout ctx={ctx} title={t('analytics.title')}>
       <h1>{t('analytics.title')}</h1>
@@ -191,6 +247,29 @@ analyticsPages.get('/analytics', async (c) => {
                 ? '—'
                 : nf.format(series.summary.medianOrganizationsPerMeeting)}
             </dd>
+            <dt>{t('analytics.away_share')}</dt>
+            <dd>{share(series.summary.awayFromHeadquartersShare)}</dd>
+            <dt>{t('analytics.consulted_share')}</dt>
+            <dd>{share(series.summary.consultedShare)}</dd>
+            <dt>{t('analytics.median_lead')}</dt>
+            <dd>{days(series.summary.medianConsultationLeadDays)}</dd>
+            <dt>{t('analytics.response_rate')}</dt>
+            <dd>{share(series.summary.consultationResponseRate)}</dd>
+            <dt>{t('analytics.topics_discussed')}</dt>
+            <dd>{nf.format(series.summary.topicsDiscussed)}</dd>
+            <dt>{t('analytics.topics_to_standardization')}</dt>
+            <dd>{nf.format(series.summary.topicsToStandardization)}</dd>
+            <dt>{t('analytics.actions_done')}</dt>
+            <dd>
+              {t('analytics.of', {
+                part: nf.format(series.summary.actionsDone),
+                whole: nf.format(series.summary.actions),
+              })}
+            </dd>
+            <dt>{t('analytics.completion')}</dt>
+            <dd>{share(series.summary.completionShare)}</dd>
+            <dt>{t('analytics.overdue')}</dt>
+            <dd>{nf.format(series.summary.actionsOverdue)}</dd>
           </dl>
           {series.meetings.length ? (
             <>
@@ -277,7 +356,151 @@ analyticsPages.get('/analytics', async (c) => {
                   </tbody>
                 </table>
               </div>
+              <h2>{t('analytics.composition')}</h2>
+              <ChartWithTable
+                ctx={ctx}
+                title={t('analytics.executive_chart')}
+                column={t('analytics.share')}
+                svg={percentChart(
+                  t('analytics.executive_chart'),
+                  series.meetings.map((m) => {
+                    const named = Object.values(m.bySeniority).reduce((a, b) => a + b, 0)
+                    return { label: label(m), part: m.bySeniority.c_level ?? 0, whole: named }
+                  }),
+                  { rtl, locale: ctx.lang },
+                )}
+                rows={series.meetings.map((m) => [label(m), share(m.executiveShare)])}
+              />
+              <div class="table-scroll">
+                <table class="data">
+                  <caption>{t('analytics.composition_table')}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('reports.meeting.meeting')}</th>
+                      {CATEGORIES.map((c) => (
+                        <th scope="col">{t(`category.${c}`)}</th>
+                      ))}
+                      {SENIORITIES.map((c) => (
+                        <th scope="col">{t(`seniority.${c}`)}</th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {series.meetings.map((m) => {
+                      const named = Object.values(m.bySeniority).reduce((a, b) => a + b, 0)
+                      return (
+                        <tr>
+                          <th scope="row">{label(m)}</th>
+                          {CATEGORIES.map((c) => (
+                            <td>{ofShare(m.byCategory[c] ?? 0, m.organizations)}</td>
+                          ))}
+                          {SENIORITIES.map((c) => (
+                            <td>{ofShare(m.bySeniority[c] ?? 0, named)}</td>
+                          ))}
+                        </tr>
+                      )
+                    })}
+                  </tbody>
+                </table>
+              </div>
+              <p class="hint">{t('analytics.composition_hint')}</p>
+
+              <h2>{t('analytics.hosts')}</h2>
+              {hostRows.length ? (
+                <table class="data">
+                  <caption>{t('analytics.hosts_table')}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('field.country')}</th>
+                      <th scope="col">{t('field.region')}</th>
+                      <th scope="col">{t('analytics.meetings')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {hostRows.map((h) => (
+                      <tr>
+                        <th scope="row">{h.name}</th>
+                        <td>{h.region ? t(`region.${h.region}`) : '—'}</td>
+                        <td>{nf.format(h.meetings)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              ) : (
+                <p class="empty">{t('analytics.no_hosts')}</p>
+              )}
+
+              <h2>{t('analytics.cycle')}</h2>
+              <ChartWithTable
+                ctx={ctx}
+                title={t('analytics.lead_chart')}
+                column={t('analytics.lead_days')}
+                svg={barChart({
+                  title: t('analytics.lead_chart'),
+                  bars: series.meetings.map((m) => ({ label: label(m), value: m.consultationLeadDays })),
+                  format: nf.format,
+                  rtl,
+                })}
+                rows={series.meetings.map((m) => [label(m), days(m.consultationLeadDays)])}
+              />
+              <ChartWithTable
+                ctx={ctx}
+                title={t('analytics.completion_chart')}
+                column={t('analytics.completion')}
+                svg={percentChart(
+                  t('analytics.completion_chart'),
+                  series.meetings.map((m) => ({
+                    label: label(m),
+                    part: m.actionsDone,
+                    whole: m.actions - m.actionsDropped,
+                  })),
+                  { rtl, locale: ctx.lang },
+                )}
+                rows={series.meetings.map((m) => [label(m), share(m.completionShare)])}
+              />
+              <div class="table-scroll">
+                <table class="data">
+                  <caption>{t('analytics.cycle_table')}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('reports.meeting.meeting')}</th>
+                      <th scope="col">{t('analytics.consulted')}</th>
+                      <th scope="col">{t('analytics.lead_days')}</th>
+                      <th scope="col">{t('analytics.response_rate')}</th>
+                      <th scope="col">{t('analytics.topics')}</th>
+                      <th scope="col">{t('analytics.topics_carried')}</th>
+                      <th scope="col">{t('analytics.topics_to_standardization')}</th>
+                      <th scope="col">{t('analytics.actions_done')}</th>
+                      <th scope="col">{t('analytics.overdue')}</th>
+                      <th scope="col">{t('analytics.completion')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {series.meetings.map((m) => (
+                      <tr>
+                        <th scope="row">{label(m)}</th>
+                        <td>{m.consulted ? t('analytics.yes') : t('analytics.no')}</td>
+                        <td>{days(m.consultationLeadDays)}</td>
+                        <td>
+                          {m.consultationTargets
+                            ? `${share(m.consultationResponseRate)} (${nf.format(m.consultationResponses)}/${nf.format(m.consultationTargets)})`
+                            : '—'}
+                        </td>
+                        <td>{nf.format(m.topicsDiscussed)}</td>
+                        <td>{nf.format(m.topicsCarried)}</td>
+                        <td>{nf.format(m.topicsToStandardization)}</td>
+                        <td>
+                          {t('analytics.of', { part: nf.format(m.actionsDone), whole: nf.format(m.actions) })}
+                        </td>
+                        <td>{nf.format(m.actionsOverdue)}</td>
+                        <td>{share(m.completionShare)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
               <p class="hint">{t('analytics.definitions')}</p>
+              <p class="hint">{t('analytics.cycle_hint')}</p>
             </>
           ) : (
             <p class="empty">{t('analytics.none')}</p>

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { buildGroup, buildMeeting, buildOrganization, buildPerson } from '../../testing/factories.ts'
 import { useHarness } from '../../testing/harness.ts'
+import { parseCsv } from '../directory/import/csv.ts'
 import type { Series } from './series.ts'
 
 const h = useHarness()
@@ -131,6 +132,16 @@ describe('the figures of a series of meetings', () => {
       distinctOrganizations: 4,
       coreOrganizations: 1, // A attended two of three meetings
       medianOrganizationsPerMeeting: 2,
+      awayFromHeadquartersShare: 0, // all three in Geneva
+      consultedShare: 0,
+      medianConsultationLeadDays: null,
+      consultationResponseRate: null,
+      topicsDiscussed: 0,
+      topicsToStandardization: 0,
+      actions: 0,
+      actionsDone: 0,
+      actionsOverdue: 0,
+      completionShare: null,
     })
     const byId = (await (
       await h.request(`/api/v1/metrics/meetings?group=${group.id}&from=2001-06-01`)
@@ -167,6 +178,16 @@ describe('the figures of a series of meetings', () => {
         distinctOrganizations: 0,
         coreOrganizations: 0,
         medianOrganizationsPerMeeting: null,
+        awayFromHeadquartersShare: null,
+        consultedShare: null,
+        medianConsultationLeadDays: null,
+        consultationResponseRate: null,
+        topicsDiscussed: 0,
+        topicsToStandardization: 0,
+        actions: 0,
+        actionsDone: 0,
+        actionsOverdue: 0,
+        completionShare: null,
       },
     })
   })
@@ -186,5 +207,288 @@ describe('the figures of a series of meetings', () => {
     const bad = await h.request('/analytics?from=yesterday')
     assert.equal(bad.status, 422)
     assert.match(await bad.text(), /must be a date/)
+  })
+})
+
+/**
+ * The cycle around a series: M1 (Geneva) consulted twice beforehand, M2 (Nairobi) with only an evaluation
+ * afterwards, M3 online with nothing.
+ * - Attendance: M1 A (sector member; a1 C-level) and B (academia; b1 expert); M2 A (a1).
+ * - Consultations of M1: C1 opened 60 days before (3 targets, 1 submitted, 1 draft answer), C0 opened later
+ *   (1 target, submitted). M2's evaluation closes after the meeting; a draft consultation never counts.
+ * - Topics: M1's published agenda has Ta and Tb (its draft agenda has Tc); M2 concluded on Ta and Tc.
+ *   Ta reached a work item.
+ * - Actions from M1's conclusions: done, dropped, overdue open, in progress not due.
+ */
+async function cycleFixture() {
+  const group = await buildGroup(h.db, { names: { en: 'Cycle test group' } })
+  const staff = await h.db
+    .insertInto('app_user')
+    .values({ email: `${crypto.randomUUID()}@example.org`, name: 'Staff' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const A = await buildOrganization(h.db, { category: 'sector_member', country_code: 'KE' })
+  const B = await buildOrganization(h.db, { category: 'academia', country_code: 'FR' })
+  const a1 = await buildPerson(h.db, { organization_id: A.id, seniority: 'c_level' })
+  const b1 = await buildPerson(h.db, { organization_id: B.id, seniority: 'expert' })
+  const at = (d: string) => new Date(`${d}T08:00:00Z`)
+  const m1 = await buildMeeting(h.db, {
+    group_id: group.id,
+    status: 'concluded',
+    starts_at: at('2003-03-10'),
+  })
+  const m2 = await buildMeeting(h.db, {
+    group_id: group.id,
+    status: 'concluded',
+    starts_at: at('2003-10-10'),
+  })
+  const m3 = await buildMeeting(h.db, { group_id: group.id, status: 'held', starts_at: at('2004-03-10') })
+  await h.db
+    .updateTable('meeting')
+    .set({ country_code: 'KE', city: 'Nairobi' })
+    .where('id', '=', m2.id)
+    .execute()
+  await h.db
+    .updateTable('meeting')
+    .set({ country_code: null, city: null, format: 'online' })
+    .where('id', '=', m3.id)
+    .execute()
+  await attend(m1.id, A.id, a1.id, 'principal')
+  await attend(m1.id, B.id, b1.id, 'principal')
+  await attend(m2.id, A.id, a1.id, 'principal')
+
+  const consultation = async (
+    meetingId: string,
+    opens: string,
+    closes: string,
+    status: string,
+    answers: (string | null)[],
+  ) => {
+    const c = await h.db
+      .insertInto('consultation')
+      .values({
+        meeting_id: meetingId,
+        titles: JSON.stringify({ en: 'Consultation' }),
+        purpose: 'membership_agenda',
+        audience: JSON.stringify({}),
+        opens_at: new Date(`${opens}T00:00:00Z`),
+        closes_at: new Date(`${closes}T00:00:00Z`),
+        confidentiality: 'secretariat',
+        status,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    for (const state of answers) {
+      const target = await h.db
+        .insertInto('consultation_target')
+        .values({ consultation_id: c.id, organization_id: (await buildOrganization(h.db)).id })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      if (state)
+        await h.db
+          .insertInto('consultation_response')
+          .values({
+            consultation_id: c.id,
+            target_id: target.id,
+            questionnaire_version: 1,
+            answers: JSON.stringify({}),
+            state,
+            submitted_at: state === 'submitted' ? new Date(`${closes}T00:00:00Z`) : null,
+          })
+          .execute()
+    }
+  }
+  await consultation(m1.id, '2003-01-09', '2003-02-28', 'closed', ['submitted', 'draft', null])
+  await consultation(m1.id, '2003-02-01', '2003-03-01', 'closed', ['submitted'])
+  await consultation(m1.id, '2002-12-01', '2003-02-01', 'draft', [null])
+  await consultation(m2.id, '2003-10-11', '2003-10-20', 'closed', ['submitted'])
+
+  const topic = async () =>
+    h.db
+      .insertInto('topic')
+      .values({ titles: JSON.stringify({ en: 'Topic' }), source: 'secretariat', state: 'discussed' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  const [Ta, Tb, Tc] = [await topic(), await topic(), await topic()]
+  await h.db
+    .insertInto('topic_event')
+    .values({
+      topic_id: Ta.id,
+      kind: 'transition',
+      from_state: 'concluded',
+      to_state: 'work_item',
+      by_label: 'SG',
+    })
+    .execute()
+  for (const [status, version, topics] of [
+    ['published', 1, [Ta, Tb]],
+    ['draft', 2, [Tc]],
+  ] as const) {
+    const agenda = await h.db
+      .insertInto('agenda')
+      .values({ meeting_id: m1.id, status, version })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    let position = 1
+    for (const tp of topics)
+      await h.db
+        .insertInto('agenda_item')
+        .values({ agenda_id: agenda.id, position: position++, topic_id: tp.id })
+        .execute()
+  }
+  const conclude = async (meetingId: string, topicId: string | null) =>
+    h.db
+      .insertInto('conclusion')
+      .values({
+        meeting_id: meetingId,
+        topic_id: topicId,
+        texts: JSON.stringify({ en: 'C' }),
+        type: 'decision',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  await conclude(m2.id, Ta.id)
+  await conclude(m2.id, Tc.id)
+  const c1 = await conclude(m1.id, null)
+  for (const [status, due] of [
+    ['done', '2003-06-01'],
+    ['dropped', '2003-06-01'],
+    ['open', '2003-06-01'],
+    ['in_progress', '2999-01-01'],
+  ] as const)
+    await h.db
+      .insertInto('follow_up_action')
+      .values({
+        conclusion_id: c1.id,
+        what: JSON.stringify({ en: 'Do' }),
+        owner_body: 'SG13',
+        responsible_user_id: staff.id,
+        due_date: due,
+        status,
+      })
+      .execute()
+  return { group, m1, m2, m3 }
+}
+
+describe('the cycle around a series of meetings', () => {
+  test('composition, hosts, consultations, topics and follow-up, from hand-counted records', async () => {
+    const { group } = await cycleFixture()
+    const s = (await (await h.request(`/api/v1/metrics/meetings?group=${group.id}`)).json()) as Series
+    const pick = (m: Series['meetings'][number]) => ({
+      returningPrevious: m.returningPrevious,
+      byCategory: m.byCategory,
+      bySeniority: m.bySeniority,
+      awayFromHeadquarters: m.awayFromHeadquarters,
+      consulted: m.consulted,
+      consultationLeadDays: m.consultationLeadDays,
+      consultationTargets: m.consultationTargets,
+      consultationResponses: m.consultationResponses,
+      consultationResponseRate: m.consultationResponseRate,
+      topicsDiscussed: m.topicsDiscussed,
+      topicsCarried: m.topicsCarried,
+      topicsToStandardization: m.topicsToStandardization,
+      actions: m.actions,
+      actionsDone: m.actionsDone,
+      actionsDropped: m.actionsDropped,
+      actionsOverdue: m.actionsOverdue,
+      completionShare: m.completionShare,
+    })
+    assert.deepEqual(s.meetings.map(pick), [
+      {
+        returningPrevious: null,
+        byCategory: { sector_member: 1, academia: 1 },
+        bySeniority: { c_level: 1, expert: 1 },
+        awayFromHeadquarters: false,
+        consulted: true,
+        consultationLeadDays: 60, // from C1's opening (60 days and 8 hours)
+        consultationTargets: 4,
+        consultationResponses: 2, // a draft answer is not a response
+        consultationResponseRate: 0.5,
+        topicsDiscussed: 2, // the draft agenda's topic does not count
+        topicsCarried: 0,
+        topicsToStandardization: 1,
+        actions: 4,
+        actionsDone: 1,
+        actionsDropped: 1,
+        actionsOverdue: 1,
+        completionShare: 1 / 3, // dropped actions are left out
+      },
+      {
+        returningPrevious: 1,
+        byCategory: { sector_member: 1 },
+        bySeniority: { c_level: 1 },
+        awayFromHeadquarters: true,
+        consulted: false, // its only consultation closed after it
+        consultationLeadDays: null,
+        consultationTargets: 0,
+        consultationResponses: 0,
+        consultationResponseRate: null,
+        topicsDiscussed: 2,
+        topicsCarried: 1, // Ta, on M1's agenda
+        topicsToStandardization: 1,
+        actions: 0,
+        actionsDone: 0,
+        actionsDropped: 0,
+        actionsOverdue: 0,
+        completionShare: null,
+      },
+      {
+        returningPrevious: null, // nobody attended
+        byCategory: {},
+        bySeniority: {},
+        awayFromHeadquarters: null, // online
+        consulted: false,
+        consultationLeadDays: null,
+        consultationTargets: 0,
+        consultationResponses: 0,
+        consultationResponseRate: null,
+        topicsDiscussed: 0,
+        topicsCarried: 0,
+        topicsToStandardization: 0,
+        actions: 0,
+        actionsDone: 0,
+        actionsDropped: 0,
+        actionsOverdue: 0,
+        completionShare: null,
+      },
+    ])
+    const { summary } = s
+    assert.deepEqual(
+      {
+        awayFromHeadquartersShare: summary.awayFromHeadquartersShare,
+        consultedShare: summary.consultedShare,
+        medianConsultationLeadDays: summary.medianConsultationLeadDays,
+        consultationResponseRate: summary.consultationResponseRate,
+        topicsDiscussed: summary.topicsDiscussed,
+        topicsToStandardization: summary.topicsToStandardization,
+        actions: summary.actions,
+        actionsDone: summary.actionsDone,
+        actionsOverdue: summary.actionsOverdue,
+        completionShare: summary.completionShare,
+      },
+      {
+        awayFromHeadquartersShare: 0.5, // of the two meetings with a place
+        consultedShare: 1 / 3,
+        medianConsultationLeadDays: 60,
+        consultationResponseRate: 0.5,
+        topicsDiscussed: 3,
+        topicsToStandardization: 1,
+        actions: 4,
+        actionsDone: 1,
+        actionsOverdue: 1,
+        completionShare: 1 / 3,
+      },
+    )
+
+    const html = await (await h.request(`/analytics?group=${group.id}`)).text()
+    assert.match(html, /<dt>Meetings away from headquarters<\/dt><dd>50%<\/dd>/)
+    assert.match(html, /<dt>Median consultation lead time<\/dt><dd>60 days<\/dd>/)
+    assert.match(html, /<dt>Follow-up actions done<\/dt><dd>1 of 4<\/dd>/)
+    assert.match(html, /<th scope="row">Kenya<\/th><td>Africa<\/td><td>1<\/td>/)
+    const csv = await (await h.request(`/analytics?group=${group.id}&format=csv`)).text()
+    const row = parseCsv(csv).rows[0]!
+    assert.equal(row.category_academia, '1')
+    assert.equal(row.consultationleaddays, '60', 'the parser lowers the header')
+    assert.equal(row.completionshare, String(1 / 3))
   })
 })

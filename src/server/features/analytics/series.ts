@@ -32,8 +32,26 @@ export type SeriesMeeting = {
   executiveShare: number | null
   principalOrAlternateShare: number | null
   jaccardPrevious: number | null
+  /** Share of this meeting's organizations that attended the previous meeting in the result. */
+  returningPrevious: number | null
   newcomers: number
   retainedNext: number | null
+  byCategory: Record<string, number>
+  bySeniority: Record<string, number>
+  awayFromHeadquarters: boolean | null
+  consulted: boolean
+  consultationLeadDays: number | null
+  consultationTargets: number
+  consultationResponses: number
+  consultationResponseRate: number | null
+  topicsDiscussed: number
+  topicsCarried: number
+  topicsToStandardization: number
+  actions: number
+  actionsDone: number
+  actionsDropped: number
+  actionsOverdue: number
+  completionShare: number | null
 }
 
 export type SeriesSummary = {
@@ -43,7 +61,20 @@ export type SeriesSummary = {
   distinctOrganizations: number
   coreOrganizations: number
   medianOrganizationsPerMeeting: number | null
+  awayFromHeadquartersShare: number | null
+  consultedShare: number | null
+  medianConsultationLeadDays: number | null
+  consultationResponseRate: number | null
+  topicsDiscussed: number
+  topicsToStandardization: number
+  actions: number
+  actionsDone: number
+  actionsOverdue: number
+  completionShare: number | null
 }
+
+/** Where the Union sits: meetings held elsewhere count as away from headquarters (ITU: Geneva). */
+export const HEADQUARTERS_COUNTRY = 'CH'
 
 export type Series = { meetings: SeriesMeeting[]; summary: SeriesSummary }
 
@@ -87,6 +118,7 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
   const from = filter.from ? new Date(`${filter.from}T00:00:00Z`) : null
   const to = filter.to ? new Date(`${filter.to}T23:59:59.999Z`) : null
 
+  const today = new Date().toISOString().slice(0, 10)
   // One statement: the meetings in order, each one's aggregates, and its relation to its neighbours.
   const { rows } = await sql<{
     id: string
@@ -106,6 +138,8 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
     principal_or_alternate: number
     inter_previous: number | null
     union_previous: number | null
+    by_category: Record<string, number> | null
+    by_seniority: Record<string, number> | null
     newcomers: number
     retained_next: number | null
   }>`
@@ -153,11 +187,23 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
       FROM (SELECT meeting_id, itu_region, count(*)::int AS n FROM per_org WHERE itu_region IS NOT NULL
             GROUP BY meeting_id, itu_region) r
       GROUP BY meeting_id
+    ),
+    categories AS (
+      SELECT meeting_id, jsonb_object_agg(category, n) AS by_category
+      FROM (SELECT p.meeting_id, o.category, count(*)::int AS n FROM per_org p
+            JOIN organization o ON o.id = p.organization_id GROUP BY p.meeting_id, o.category) r
+      GROUP BY meeting_id
+    ),
+    seniorities AS (
+      SELECT meeting_id, jsonb_object_agg(seniority, n) AS by_seniority
+      FROM (SELECT meeting_id, seniority, count(DISTINCT person_id)::int AS n FROM a
+            WHERE person_id IS NOT NULL GROUP BY meeting_id, seniority) r
+      GROUP BY meeting_id
     )
     SELECT m.id, m.starts_at, m.kind, m.titles, m.city, m.country_code, m.itu_region,
            coalesce(agg.organizations, 0) AS organizations,
            coalesce(people.named_people, 0) + coalesce(agg.orgs_without_person, 0) AS participants,
-           regions.by_region,
+           regions.by_region, categories.by_category, seniorities.by_seniority,
            coalesce(agg.developing, 0) AS developing,
            coalesce(agg.sme, 0) AS sme,
            coalesce(people.named_people, 0) AS named_people,
@@ -180,12 +226,98 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
     LEFT JOIN agg ON agg.meeting_id = m.id
     LEFT JOIN people ON people.meeting_id = m.id
     LEFT JOIN regions ON regions.meeting_id = m.id
+    LEFT JOIN categories ON categories.meeting_id = m.id
+    LEFT JOIN seniorities ON seniorities.meeting_id = m.id
     ORDER BY m.n`.execute(db)
 
+  const ids = rows.map((r) => r.id)
+  // The engagement cycle around each meeting: its consultations, the topics it took up, and the actions
+  // its conclusions gave. A second statement, keyed by the meetings of the first (in their order).
+  const { rows: cycle } = await sql<{
+    id: string
+    consulted: boolean
+    lead_days: number | null
+    targets: number
+    responses: number
+    topics: number
+    carried: number
+    to_standardization: number
+    actions: number
+    done: number
+    dropped: number
+    overdue: number
+  }>`
+    WITH m AS (
+      SELECT u.id, u.n, mt.starts_at FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS u(id, n)
+      JOIN meeting mt ON mt.id = u.id
+    ),
+    consult AS (
+      SELECT c.meeting_id,
+             bool_or(c.closes_at <= m.starts_at) AS consulted,
+             max(extract(epoch FROM m.starts_at - c.opens_at) / 86400)
+               FILTER (WHERE c.closes_at <= m.starts_at) AS lead_days
+      FROM consultation c JOIN m ON m.id = c.meeting_id
+      WHERE c.status <> 'draft' GROUP BY c.meeting_id
+    ),
+    answers AS (
+      SELECT c.meeting_id, count(ct.id)::int AS targets,
+             count(ct.id) FILTER (WHERE EXISTS (
+               SELECT 1 FROM consultation_response r WHERE r.target_id = ct.id AND r.state = 'submitted'))::int AS responses
+      FROM consultation c JOIN m ON m.id = c.meeting_id
+      JOIN consultation_target ct ON ct.consultation_id = c.id
+      WHERE c.status <> 'draft' AND c.closes_at <= m.starts_at GROUP BY c.meeting_id
+    ),
+    discussed AS (
+      SELECT ag.meeting_id, ai.topic_id FROM agenda ag JOIN m ON m.id = ag.meeting_id
+      JOIN agenda_item ai ON ai.agenda_id = ag.id
+      WHERE ag.status = 'published' AND ai.topic_id IS NOT NULL
+      UNION
+      SELECT c.meeting_id, c.topic_id FROM conclusion c JOIN m ON m.id = c.meeting_id WHERE c.topic_id IS NOT NULL
+    ),
+    topics AS (
+      SELECT d.meeting_id, count(*)::int AS topics,
+             count(*) FILTER (WHERE EXISTS (
+               SELECT 1 FROM discussed p JOIN m pm ON pm.id = p.meeting_id JOIN m dm ON dm.id = d.meeting_id
+               WHERE p.topic_id = d.topic_id AND pm.n = dm.n - 1))::int AS carried,
+             count(*) FILTER (WHERE EXISTS (
+               SELECT 1 FROM topic_event e WHERE e.topic_id = d.topic_id AND e.kind = 'transition'
+                 AND e.to_state IN ('work_item', 'standard_approved')))::int AS to_standardization
+      FROM discussed d GROUP BY d.meeting_id
+    ),
+    actions AS (
+      SELECT c.meeting_id, count(*)::int AS actions,
+             count(*) FILTER (WHERE a.status = 'done')::int AS done,
+             count(*) FILTER (WHERE a.status = 'dropped')::int AS dropped,
+             count(*) FILTER (WHERE a.status IN ('open', 'in_progress') AND a.due_date < ${today}::date)::int AS overdue
+      FROM follow_up_action a JOIN conclusion c ON c.id = a.conclusion_id JOIN m ON m.id = c.meeting_id
+      GROUP BY c.meeting_id
+    )
+    SELECT m.id, coalesce(consult.consulted, false) AS consulted, consult.lead_days,
+           coalesce(answers.targets, 0) AS targets, coalesce(answers.responses, 0) AS responses,
+           coalesce(topics.topics, 0) AS topics, coalesce(topics.carried, 0) AS carried,
+           coalesce(topics.to_standardization, 0) AS to_standardization,
+           coalesce(actions.actions, 0) AS actions, coalesce(actions.done, 0) AS done,
+           coalesce(actions.dropped, 0) AS dropped, coalesce(actions.overdue, 0) AS overdue
+    FROM m
+    LEFT JOIN consult ON consult.meeting_id = m.id
+    LEFT JOIN answers ON answers.meeting_id = m.id
+    LEFT JOIN topics ON topics.meeting_id = m.id
+    LEFT JOIN actions ON actions.meeting_id = m.id
+    ORDER BY m.n`.execute(db)
+  const cycleOf = new Map(cycle.map((r) => [r.id, r]))
+
   const share = (part: number, whole: number) => (whole > 0 ? part / whole : null)
+  const counts = (o: Record<string, number> | null) =>
+    Object.fromEntries(Object.entries(o ?? {}).map(([k, v]) => [k, Number(v)]))
   const meetings: SeriesMeeting[] = rows.map((r) => {
     const organizations = Number(r.organizations)
     const union = r.union_previous === null ? null : Number(r.union_previous)
+    const c = cycleOf.get(r.id)
+    const targets = Number(c?.targets ?? 0)
+    const responses = Number(c?.responses ?? 0)
+    const actions = Number(c?.actions ?? 0)
+    const done = Number(c?.done ?? 0)
+    const dropped = Number(c?.dropped ?? 0)
     return {
       id: r.id,
       date: r.starts_at.toISOString().slice(0, 10),
@@ -196,20 +328,44 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
       region: r.itu_region,
       organizations,
       participants: Number(r.participants),
-      byRegion: Object.fromEntries(Object.entries(r.by_region ?? {}).map(([k, v]) => [k, Number(v)])),
+      byRegion: counts(r.by_region),
       developingShare: share(Number(r.developing), organizations),
       smeShare: share(Number(r.sme), organizations),
       executiveShare: share(Number(r.executives), Number(r.named_people)),
       principalOrAlternateShare: share(Number(r.principal_or_alternate), organizations),
       jaccardPrevious: union === null ? null : union === 0 ? null : Number(r.inter_previous) / union,
+      returningPrevious: r.inter_previous === null ? null : share(Number(r.inter_previous), organizations),
       newcomers: Number(r.newcomers),
       retainedNext: r.retained_next === null ? null : share(Number(r.retained_next), organizations),
+      byCategory: counts(r.by_category),
+      bySeniority: counts(r.by_seniority),
+      awayFromHeadquarters: r.country_code === null ? null : r.country_code !== HEADQUARTERS_COUNTRY,
+      consulted: Boolean(c?.consulted),
+      consultationLeadDays:
+        c?.lead_days === null || c?.lead_days === undefined ? null : Math.round(Number(c.lead_days)),
+      consultationTargets: targets,
+      consultationResponses: responses,
+      consultationResponseRate: share(responses, targets),
+      topicsDiscussed: Number(c?.topics ?? 0),
+      topicsCarried: Number(c?.carried ?? 0),
+      topicsToStandardization: Number(c?.to_standardization ?? 0),
+      actions,
+      actionsDone: done,
+      actionsDropped: dropped,
+      actionsOverdue: Number(c?.overdue ?? 0),
+      completionShare: share(done, actions - dropped),
     }
   })
 
-  const ids = meetings.map((m) => m.id)
   const [summary] = (
-    await sql<{ distinct_orgs: number; core: number; median: number | null }>`
+    await sql<{
+      distinct_orgs: number
+      core: number
+      median: number | null
+      median_lead: number | null
+      topics: number
+      to_standardization: number
+    }>`
       WITH per AS (
         SELECT organization_id, count(DISTINCT meeting_id)::int AS attended
         FROM meeting_attendance WHERE meeting_id = ANY(${ids}::uuid[]) GROUP BY organization_id
@@ -217,11 +373,28 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
       sizes AS (
         SELECT m.id, (SELECT count(DISTINCT organization_id) FROM meeting_attendance a WHERE a.meeting_id = m.id) AS n
         FROM meeting m WHERE m.id = ANY(${ids}::uuid[])
+      ),
+      discussed AS (
+        SELECT ai.topic_id FROM agenda ag JOIN agenda_item ai ON ai.agenda_id = ag.id
+        WHERE ag.meeting_id = ANY(${ids}::uuid[]) AND ag.status = 'published' AND ai.topic_id IS NOT NULL
+        UNION
+        SELECT topic_id FROM conclusion WHERE meeting_id = ANY(${ids}::uuid[]) AND topic_id IS NOT NULL
       )
       SELECT (SELECT count(*) FROM per)::int AS distinct_orgs,
              (SELECT count(*) FROM per WHERE attended * 2 >= ${ids.length})::int AS core,
-             (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY n) FROM sizes) AS median`.execute(db)
+             (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY n) FROM sizes) AS median,
+             (SELECT count(*) FROM discussed)::int AS topics,
+             (SELECT count(*) FROM discussed d WHERE EXISTS (
+               SELECT 1 FROM topic_event e WHERE e.topic_id = d.topic_id AND e.kind = 'transition'
+                 AND e.to_state IN ('work_item', 'standard_approved')))::int AS to_standardization`.execute(
+      db,
+    )
   ).rows
+  const sum = (f: (m: SeriesMeeting) => number) => meetings.reduce((s, m) => s + f(m), 0)
+  const located = meetings.filter((m) => m.awayFromHeadquarters !== null)
+  const consultable = meetings.filter((m) => m.consulted)
+  const actions = sum((m) => m.actions)
+  const done = sum((m) => m.actionsDone)
   return {
     meetings,
     summary: {
@@ -232,6 +405,29 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
       coreOrganizations: meetings.length ? Number(summary?.core ?? 0) : 0,
       medianOrganizationsPerMeeting:
         summary?.median === null || summary?.median === undefined ? null : Number(summary.median),
+      awayFromHeadquartersShare: share(located.filter((m) => m.awayFromHeadquarters).length, located.length),
+      consultedShare: share(consultable.length, meetings.length),
+      medianConsultationLeadDays: median(
+        consultable.map((m) => m.consultationLeadDays).filter((d): d is number => d !== null),
+      ),
+      consultationResponseRate: share(
+        sum((m) => m.consultationResponses),
+        sum((m) => m.consultationTargets),
+      ),
+      topicsDiscussed: Number(summary?.topics ?? 0),
+      topicsToStandardization: Number(summary?.to_standardization ?? 0),
+      actions,
+      actionsDone: done,
+      actionsOverdue: sum((m) => m.actionsOverdue),
+      completionShare: share(done, actions - sum((m) => m.actionsDropped)),
     },
   }
+}
+
+/** The middle value, or the mean of the two middle values; null for none. */
+export function median(values: number[]): number | null {
+  if (!values.length) return null
+  const v = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(v.length / 2)
+  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2
 }

@@ -79,12 +79,27 @@ export async function memberDashboard(db: Db, actor: Actor, lang: Language) {
       .orderBy('m.starts_at')
       .limit(10)
       .execute(),
+    // The organization's actions: those its representatives (this user included) answer for.
     db
-      .selectFrom('follow_up_action')
-      .select(['id', 'what', 'due_date', 'status'])
-      .where('responsible_user_id', '=', actor.userId)
-      .where('status', 'in', ['open', 'in_progress'])
-      .orderBy('due_date')
+      .selectFrom('follow_up_action as a')
+      .innerJoin('app_user as u', 'u.id', 'a.responsible_user_id')
+      .select(['a.id', 'a.what', 'a.due_date', 'a.status', 'u.name as responsible'])
+      .where((eb) =>
+        eb.or([
+          eb('a.responsible_user_id', '=', actor.userId),
+          eb(
+            'a.responsible_user_id',
+            'in',
+            eb
+              .selectFrom('role_assignment')
+              .select('user_id')
+              .where('role', '=', 'member_representative')
+              .where('organization_id', 'in', orgs),
+          ),
+        ]),
+      )
+      .where('a.status', 'in', ['open', 'in_progress'])
+      .orderBy('a.due_date')
       .limit(10)
       .execute(),
   ])
@@ -101,6 +116,7 @@ export async function memberDashboard(db: Db, actor: Actor, lang: Language) {
       what: pick(a.what as Record<string, string>, lang),
       dueDate: a.due_date,
       status: a.status,
+      responsible: a.responsible,
     })),
   }
 }

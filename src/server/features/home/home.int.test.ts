@@ -70,6 +70,25 @@ describe('a home page for every role', () => {
         due_date: '2020-01-01',
       })
       .execute()
+    // A colleague's action is the organization's too; another organization's representative's is not.
+    const colleague = await h.user([{ role: 'member_representative', organizationId: org.id }])
+    const stranger = await h.user([
+      { role: 'member_representative', organizationId: (await buildOrganization(h.db)).id },
+    ])
+    for (const [who, what] of [
+      [colleague, 'Colleague work'],
+      [stranger, 'Stranger work'],
+    ] as const)
+      await h.db
+        .insertInto('follow_up_action')
+        .values({
+          conclusion_id: conclusion.id,
+          what: JSON.stringify({ en: what }),
+          owner_body: 'SG13',
+          responsible_user_id: who.userId,
+          due_date: '2030-01-01',
+        })
+        .execute()
 
     const secHome = await (await h.request('/', { as: sec })).text()
     assert.match(secHome, /Coming meetings: are they ready\?/)
@@ -79,13 +98,15 @@ describe('a home page for every role', () => {
       /<td>Yes<\/td><td>Not yet<\/td><td>1 \/ 2<\/td>/,
       'consulted, no agenda, one of two invitations answered',
     )
-    assert.match(secHome, /href="\/bodies\/SG13">SG13<\/a>: 1/)
+    assert.match(secHome, /href="\/bodies\/SG13">SG13<\/a>: 1/, 'one overdue; the others are due in 2030')
 
     const repHome = await (await h.request('/', { as: rep })).text()
     assert.match(repHome, /Your organization’s meetings/)
     assert.match(repHome, /accepted/)
     assert.match(repHome, /registered/)
     assert.match(repHome, /Late work/, 'the action they answer for')
+    assert.match(repHome, /Colleague work/, 'a colleague’s action: the organization’s')
+    assert.doesNotMatch(repHome, /Stranger work/, 'another organization’s action')
     assert.doesNotMatch(repHome, /Coming meetings: are they ready/)
 
     const focalHome = await (await h.request('/', { as: focal })).text()

@@ -144,7 +144,7 @@ homePages.get('/', async (c) => {
             <ul>
               {member.actions.map((a) => (
                 <li>
-                  <a href={`/actions/${a.id}`}>{a.what}</a> — {t('follow_up.due')}{' '}
+                  <a href={`/actions/${a.id}`}>{a.what}</a> — {a.responsible} · {t('follow_up.due')}{' '}
                   {formatDate(a.dueDate, ctx.lang)}
                 </li>
               ))}
