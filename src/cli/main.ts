@@ -28,6 +28,7 @@ import {
 } from '../server/reports/reports.service.ts'
 import { openReadyDatabase } from '../server/setup/bootstrap.ts'
 import { loadDemo } from './demo.ts'
+import { generate, SCALES, type Scale } from './generate.ts'
 
 const USAGE = `Usage: engage <command> [options]
 
@@ -44,6 +45,8 @@ Commands:
                                          write a report: to TSAG on a meeting, a workshop report, a
                                          communiqué, the follow-up report to TSAG, the report to WTSA
   demo                                   load the synthetic demonstration dataset
+  generate --scale small|medium|large [--seed N]
+                                         load a deterministic synthetic dataset for benchmarks
   migrate                                create or update the database schema
 
 The database is the embedded one in DATA_DIR (default ./data), or PostgreSQL when DATABASE_URL is set.
@@ -71,6 +74,8 @@ async function main(argv: string[]): Promise<void> {
       lang: { type: 'string' },
       'as-of': { type: 'string' },
       out: { type: 'string' },
+      scale: { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -100,6 +105,17 @@ async function main(argv: string[]): Promise<void> {
           .join('; ')}\nKinds: ${REPORT_KINDS.join(', ')}; --lang one of ${LANGUAGES.join(', ')}`,
       )
     reportRequest = parsed.data
+  }
+  let generateScale: Scale | undefined
+  let generateSeed = 1
+  if (command === 'generate') {
+    if (!values.scale || !(values.scale in SCALES))
+      fail(`generate needs --scale ${Object.keys(SCALES).join('|')}`)
+    generateScale = values.scale as Scale
+    if (values.seed !== undefined) {
+      generateSeed = Number(values.seed)
+      if (!Number.isInteger(generateSeed) || generateSeed < 0) fail('--seed must be a whole number ≥ 0')
+    }
   }
   const env = readEnv()
   let database: Awaited<ReturnType<typeof openReadyDatabase>>
@@ -198,6 +214,16 @@ async function main(argv: string[]): Promise<void> {
       else if (format === 'html') writeFileSync(out, reportHtmlDocument(report))
       else writeFileSync(out, reportJson(report))
       console.log(`Report written to ${out}`)
+    } else if (command === 'generate') {
+      const started = performance.now()
+      const r = await generate(db, generateScale!, generateSeed)
+      console.log(
+        `Generated (${generateScale}, seed ${generateSeed}) in ${((performance.now() - started) / 1000).toFixed(1)} s; the database now holds ${Object.entries(
+          r,
+        )
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', ')}.`,
+      )
     } else if (command === 'demo') {
       const r = await loadDemo(db)
       console.log(

@@ -108,7 +108,9 @@ export async function openMemory(loadDataDir?: Blob): Promise<Database> {
 }
 
 export function openPostgres(connectionString: string, poolSize = 10): Database {
-  const pool = new pg.Pool({ connectionString, max: poolSize })
+  // JIT compilation is off: on the analytics statements it cost 1.5 s per call for queries that run in
+  // tens of milliseconds (docs/performance.md). A connection string's own options still apply after it.
+  const pool = new pg.Pool({ connectionString, max: poolSize, options: '-c jit=off' })
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   return { db, kind: 'postgres', close: () => db.destroy() }
 }

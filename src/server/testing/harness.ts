@@ -1,4 +1,5 @@
 import { after, before } from 'node:test'
+import type { KyselyPlugin } from 'kysely'
 import { createApp } from '../app.ts'
 import type { Database, Db } from '../db/database.ts'
 import { readEnv } from '../env.ts'
@@ -19,6 +20,8 @@ export type Harness = {
   database: Database
   db: Db
   app: ReturnType<typeof createApp>
+  /** SQL statements the app (not the test's own `db`) has run since the harness started. */
+  statements: { count: number }
   /** A user with the given roles and a live session (no password hashing: fast). */
   user: (grants?: { role: Role; countryCode?: string; organizationId?: string }[]) => Promise<TestUser>
   /** Sends a request as a user (or anonymously), with the CSRF token for state changes. */
@@ -51,7 +54,20 @@ export function useHarness(): Harness {
       LOG_LEVEL: 'silent',
       PUBLIC_URL: 'http://localhost:3000',
     })
-    h.app = createApp({ database: h.database, env, mailer: undefined })
+    // The app's queries go through a counting plugin, so a test can see how many statements a page issues.
+    h.statements = { count: 0 }
+    const counter: KyselyPlugin = {
+      transformQuery: (args) => {
+        h.statements.count++
+        return args.node
+      },
+      transformResult: async (args) => args.result,
+    }
+    h.app = createApp({
+      database: { ...h.database, db: h.database.db.withPlugin(counter) },
+      env,
+      mailer: undefined,
+    })
     h.user = async (grants = []) => {
       const email = `${unique('user')}@example.org`
       const row = await h.db

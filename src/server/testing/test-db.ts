@@ -16,7 +16,7 @@ export function testDbKind(): TestDbKind {
 
 export const POSTGRES_ADMIN_URL =
   process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-export const TEMPLATE_DB = 'engage_test_template'
+export const TEMPLATE_DB = process.env.TEST_TEMPLATE_DB ?? 'engage_test_template'
 
 function urlFor(database: string): string {
   const url = new URL(POSTGRES_ADMIN_URL)

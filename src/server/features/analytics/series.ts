@@ -153,20 +153,37 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
         AND (${from}::timestamptz IS NULL OR m.starts_at >= ${from}::timestamptz)
         AND (${to}::timestamptz IS NULL OR m.starts_at <= ${to}::timestamptz)
     ),
-    a AS (
-      SELECT ma.meeting_id, ma.organization_id, ma.person_id, ma.attended_as,
-             c.itu_region, c.development_status, o.sme, p.seniority
-      FROM meeting_attendance ma
-      JOIN m ON m.id = ma.meeting_id
-      JOIN organization o ON o.id = ma.organization_id
-      JOIN country c ON c.code = o.country_code
-      LEFT JOIN person p ON p.id = ma.person_id
+    -- Attendance folded to one row per meeting and organization first (hash aggregates on two ids), then
+    -- the organization's attributes joined: no sort of wide rows.
+    pa AS (
+      SELECT ma.meeting_id, ma.organization_id,
+             bool_and(ma.person_id IS NULL) AS no_person,
+             bool_or(ma.attended_as IN ('principal', 'alternate')) AS principal_or_alternate
+      FROM meeting_attendance ma JOIN m ON m.id = ma.meeting_id
+      GROUP BY ma.meeting_id, ma.organization_id
     ),
     per_org AS (
-      SELECT meeting_id, organization_id, itu_region, development_status, sme,
-             bool_and(person_id IS NULL) AS no_person,
-             bool_or(attended_as IN ('principal', 'alternate')) AS principal_or_alternate
-      FROM a GROUP BY meeting_id, organization_id, itu_region, development_status, sme
+      SELECT pa.meeting_id, m.n, pa.organization_id, c.itu_region, c.development_status, o.sme, o.category,
+             pa.no_person, pa.principal_or_alternate
+      FROM pa JOIN m ON m.id = pa.meeting_id
+      JOIN organization o ON o.id = pa.organization_id
+      JOIN country c ON c.code = o.country_code
+    ),
+    -- Named people, once per meeting.
+    pp AS (
+      SELECT DISTINCT ma.meeting_id, ma.person_id, p.seniority
+      FROM meeting_attendance ma JOIN m ON m.id = ma.meeting_id JOIN person p ON p.id = ma.person_id
+    ),
+    -- Organizations in common with the meeting before (by order n): one hash join, not a scan per meeting.
+    common AS (
+      SELECT x.n, count(*)::int AS c
+      FROM per_org x JOIN per_org y ON y.organization_id = x.organization_id AND y.n = x.n - 1
+      GROUP BY x.n
+    ),
+    firsts AS (
+      SELECT first_n AS n, count(*)::int AS c
+      FROM (SELECT organization_id, min(n) AS first_n FROM per_org GROUP BY organization_id) f
+      GROUP BY first_n
     ),
     agg AS (
       SELECT meeting_id,
@@ -178,9 +195,9 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
       FROM per_org GROUP BY meeting_id
     ),
     people AS (
-      SELECT meeting_id, count(DISTINCT person_id)::int AS named_people,
-             count(DISTINCT person_id) FILTER (WHERE seniority = 'c_level')::int AS executives
-      FROM a WHERE person_id IS NOT NULL GROUP BY meeting_id
+      SELECT meeting_id, count(*)::int AS named_people,
+             count(*) FILTER (WHERE seniority = 'c_level')::int AS executives
+      FROM pp GROUP BY meeting_id
     ),
     regions AS (
       SELECT meeting_id, jsonb_object_agg(itu_region, n) AS by_region
@@ -190,14 +207,12 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
     ),
     categories AS (
       SELECT meeting_id, jsonb_object_agg(category, n) AS by_category
-      FROM (SELECT p.meeting_id, o.category, count(*)::int AS n FROM per_org p
-            JOIN organization o ON o.id = p.organization_id GROUP BY p.meeting_id, o.category) r
+      FROM (SELECT meeting_id, category, count(*)::int AS n FROM per_org GROUP BY meeting_id, category) r
       GROUP BY meeting_id
     ),
     seniorities AS (
       SELECT meeting_id, jsonb_object_agg(seniority, n) AS by_seniority
-      FROM (SELECT meeting_id, seniority, count(DISTINCT person_id)::int AS n FROM a
-            WHERE person_id IS NOT NULL GROUP BY meeting_id, seniority) r
+      FROM (SELECT meeting_id, seniority, count(*)::int AS n FROM pp GROUP BY meeting_id, seniority) r
       GROUP BY meeting_id
     )
     SELECT m.id, m.starts_at, m.kind, m.titles, m.city, m.country_code, m.itu_region,
@@ -209,21 +224,20 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
            coalesce(people.named_people, 0) AS named_people,
            coalesce(people.executives, 0) AS executives,
            coalesce(agg.principal_or_alternate, 0) AS principal_or_alternate,
-           CASE WHEN prev.id IS NULL THEN NULL ELSE (
-             SELECT count(*) FROM per_org x JOIN per_org y ON y.organization_id = x.organization_id AND y.meeting_id = prev.id
-             WHERE x.meeting_id = m.id)::int END AS inter_previous,
-           CASE WHEN prev.id IS NULL THEN NULL ELSE (
-             SELECT count(DISTINCT organization_id) FROM per_org WHERE meeting_id IN (m.id, prev.id))::int END AS union_previous,
-           (SELECT count(*) FROM per_org x WHERE x.meeting_id = m.id AND NOT EXISTS (
-              SELECT 1 FROM per_org y JOIN m earlier ON earlier.id = y.meeting_id
-              WHERE y.organization_id = x.organization_id AND earlier.n < m.n))::int AS newcomers,
-           CASE WHEN nxt.id IS NULL THEN NULL ELSE (
-             SELECT count(*) FROM per_org x JOIN per_org y ON y.organization_id = x.organization_id AND y.meeting_id = nxt.id
-             WHERE x.meeting_id = m.id)::int END AS retained_next
+           CASE WHEN prev.id IS NULL THEN NULL ELSE coalesce(common.c, 0) END AS inter_previous,
+           CASE WHEN prev.id IS NULL THEN NULL
+                ELSE coalesce(agg.organizations, 0) + coalesce(prev_agg.organizations, 0) - coalesce(common.c, 0)
+           END AS union_previous,
+           coalesce(firsts.c, 0) AS newcomers,
+           CASE WHEN nxt.id IS NULL THEN NULL ELSE coalesce(next_common.c, 0) END AS retained_next
     FROM m
     LEFT JOIN m prev ON prev.n = m.n - 1
     LEFT JOIN m nxt ON nxt.n = m.n + 1
     LEFT JOIN agg ON agg.meeting_id = m.id
+    LEFT JOIN agg prev_agg ON prev_agg.meeting_id = prev.id
+    LEFT JOIN common ON common.n = m.n
+    LEFT JOIN common next_common ON next_common.n = m.n + 1
+    LEFT JOIN firsts ON firsts.n = m.n
     LEFT JOIN people ON people.meeting_id = m.id
     LEFT JOIN regions ON regions.meeting_id = m.id
     LEFT JOIN categories ON categories.meeting_id = m.id
@@ -261,28 +275,35 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
     ),
     answers AS (
       SELECT c.meeting_id, count(ct.id)::int AS targets,
-             count(ct.id) FILTER (WHERE EXISTS (
-               SELECT 1 FROM consultation_response r WHERE r.target_id = ct.id AND r.state = 'submitted'))::int AS responses
+             count(r.id)::int AS responses
       FROM consultation c JOIN m ON m.id = c.meeting_id
       JOIN consultation_target ct ON ct.consultation_id = c.id
+      LEFT JOIN consultation_response r ON r.target_id = ct.id AND r.state = 'submitted'
       WHERE c.status <> 'draft' AND c.closes_at <= m.starts_at GROUP BY c.meeting_id
     ),
     discussed AS (
-      SELECT ag.meeting_id, ai.topic_id FROM agenda ag JOIN m ON m.id = ag.meeting_id
+      SELECT ag.meeting_id, m.n, ai.topic_id FROM agenda ag JOIN m ON m.id = ag.meeting_id
       JOIN agenda_item ai ON ai.agenda_id = ag.id
       WHERE ag.status = 'published' AND ai.topic_id IS NOT NULL
       UNION
-      SELECT c.meeting_id, c.topic_id FROM conclusion c JOIN m ON m.id = c.meeting_id WHERE c.topic_id IS NOT NULL
+      SELECT c.meeting_id, m.n, c.topic_id FROM conclusion c JOIN m ON m.id = c.meeting_id WHERE c.topic_id IS NOT NULL
+    ),
+    standardized AS (
+      SELECT DISTINCT e.topic_id FROM topic_event e
+      WHERE e.kind = 'transition' AND e.to_state IN ('work_item', 'standard_approved')
+        AND e.topic_id IN (SELECT topic_id FROM discussed)
+    ),
+    carried AS (
+      SELECT d.meeting_id, count(*)::int AS c
+      FROM discussed d JOIN discussed p ON p.topic_id = d.topic_id AND p.n = d.n - 1
+      GROUP BY d.meeting_id
     ),
     topics AS (
-      SELECT d.meeting_id, count(*)::int AS topics,
-             count(*) FILTER (WHERE EXISTS (
-               SELECT 1 FROM discussed p JOIN m pm ON pm.id = p.meeting_id JOIN m dm ON dm.id = d.meeting_id
-               WHERE p.topic_id = d.topic_id AND pm.n = dm.n - 1))::int AS carried,
-             count(*) FILTER (WHERE EXISTS (
-               SELECT 1 FROM topic_event e WHERE e.topic_id = d.topic_id AND e.kind = 'transition'
-                 AND e.to_state IN ('work_item', 'standard_approved')))::int AS to_standardization
-      FROM discussed d GROUP BY d.meeting_id
+      SELECT d.meeting_id, count(*)::int AS topics, coalesce(max(carried.c), 0) AS carried,
+             count(s.topic_id)::int AS to_standardization
+      FROM discussed d LEFT JOIN standardized s ON s.topic_id = d.topic_id
+      LEFT JOIN carried ON carried.meeting_id = d.meeting_id
+      GROUP BY d.meeting_id
     ),
     actions AS (
       SELECT c.meeting_id, count(*)::int AS actions,
