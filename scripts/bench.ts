@@ -1,31 +1,56 @@
 /**
  * Benchmarks: each figure is a median of several runs and is compared with a baseline measured in the same
  * run on the same data, so the ratio means something on any machine. Usage:
- *   npm run bench [-- --db embedded|postgres|both] [--runs 5]
- * Prints a table and writes bench/results.json. (Issue 9 adds HTTP, import and start-up figures.)
+ *   npm run bench [-- --db embedded|postgres|both] [--runs 5] [--scale small|medium|large] [--http] [--start]
+ * Without --scale the demo data is used; with it, `engage generate`'s dataset. --http adds the pages' throughput
+ * and latency under load (autocannon) against a bare node:http handler (PostgreSQL only: the server runs in
+ * its own process); --start adds seconds from `npm start` to the first 200 on /healthz (embedded, empty and
+ * with the chosen scale). Prints a table and writes bench/results.json. Figures and method: docs/performance.md.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { loadDemo } from '../src/cli/demo.ts'
+import { generate, SCALES, type Scale } from '../src/cli/generate.ts'
 import { type Database, openMemory, openPostgres } from '../src/server/db/database.ts'
 import { migrateToLatest } from '../src/server/db/migrate.ts'
+import { seriesMetrics } from '../src/server/features/analytics/series.ts'
+import { digest, newSecret } from '../src/server/features/auth/auth.crypto.ts'
 import { COMMAND_LINE } from '../src/server/features/auth/auth.policy.ts'
 import { ensureReferenceData } from '../src/server/features/directory/reference-data.ts'
 import { reportDocx } from '../src/server/reports/render.ts'
 import { wtsaReport } from '../src/server/reports/wtsa-report.ts'
 
 const { values } = parseArgs({
-  options: { db: { type: 'string', default: 'both' }, runs: { type: 'string', default: '5' } },
+  options: {
+    db: { type: 'string', default: 'both' },
+    runs: { type: 'string', default: '5' },
+    scale: { type: 'string' },
+    http: { type: 'boolean', default: false },
+    start: { type: 'boolean', default: false },
+  },
 })
+const scale = values.scale as Scale | undefined
+if (scale !== undefined && !(scale in SCALES)) {
+  console.error(`--scale must be one of ${Object.keys(SCALES).join(', ')}`)
+  process.exit(2)
+}
 const kinds = values.db === 'both' ? ['embedded', 'postgres'] : [values.db!]
 if (!kinds.every((k) => k === 'embedded' || k === 'postgres')) {
   console.error('--db must be embedded, postgres or both')
   process.exit(2)
 }
 const runs = Math.max(1, Number(values.runs) || 5)
+// Child processes get the bench's environment without DATABASE_URL: each figure says which database it uses.
+const baseEnv: NodeJS.ProcessEnv = { ...process.env }
+delete baseEnv.DATABASE_URL
+
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 // The demo data's last four complete years: a study period.
 const PERIOD = { from: '2022-01-01', to: '2025-12-31' }
@@ -43,7 +68,7 @@ async function median(fn: () => Promise<unknown>): Promise<number> {
   return times[Math.floor(times.length / 2)]!
 }
 
-async function open(kind: string): Promise<{ database: Database; drop: () => Promise<void> }> {
+async function open(kind: string): Promise<{ database: Database; url?: string; drop: () => Promise<void> }> {
   if (kind === 'embedded') {
     const database = await openMemory()
     return { database, drop: () => database.close() }
@@ -59,6 +84,7 @@ async function open(kind: string): Promise<{ database: Database; drop: () => Pro
   const database = openPostgres(url.toString(), 5)
   return {
     database,
+    url: url.toString(),
     drop: async () => {
       await database.close()
       const a = new pg.Client({ connectionString: ADMIN_URL })
@@ -73,13 +99,50 @@ type Result = { db: string; figure: string; ms: number; baselineMs: number; rati
 const results: Result[] = []
 
 for (const kind of kinds) {
-  const { database, drop } = await open(kind)
+  const { database, url, drop } = await open(kind)
   try {
     const db = database.db
     await migrateToLatest(db)
     await ensureReferenceData(db)
-    const loaded = await loadDemo(db)
-    console.error(`${kind}: demo data loaded (${JSON.stringify(loaded)})`)
+    const loaded = scale ? await generate(db, scale, 1) : await loadDemo(db)
+    console.error(`${kind}: ${scale ?? 'demo'} data loaded (${JSON.stringify(loaded)})`)
+    const data = scale ? `${scale} data` : 'demo data'
+
+    // The series figures of every held meeting, against the same core aggregates (organizations, named
+    // people, developing countries, SMEs, executives, principal/alternate, in common with the meeting
+    // before, newcomers) written as one hand-tuned statement.
+    const seriesBaseline = await median(() =>
+      sql`
+        WITH m AS (SELECT id, row_number() OVER (ORDER BY starts_at, id) AS n FROM meeting
+                   WHERE status IN ('held', 'concluded')),
+        o AS (SELECT a.meeting_id, m.n, a.organization_id, bool_and(a.person_id IS NULL) AS anon,
+                     bool_or(a.attended_as IN ('principal', 'alternate')) AS pa
+              FROM meeting_attendance a JOIN m ON m.id = a.meeting_id GROUP BY 1, 2, 3),
+        f AS (SELECT organization_id, min(n) AS n FROM o GROUP BY 1),
+        c AS (SELECT x.n, count(*) AS c FROM o x JOIN o y ON y.organization_id = x.organization_id
+              AND y.n = x.n - 1 GROUP BY 1),
+        p AS (SELECT a.meeting_id, count(DISTINCT a.person_id) AS people,
+                     count(DISTINCT a.person_id) FILTER (WHERE pe.seniority = 'c_level') AS executives
+              FROM meeting_attendance a JOIN m ON m.id = a.meeting_id JOIN person pe ON pe.id = a.person_id GROUP BY 1)
+        SELECT o.n, count(*) AS organizations, count(*) FILTER (WHERE o.anon) AS anon,
+               count(*) FILTER (WHERE co.development_status = 'developing') AS developing,
+               count(*) FILTER (WHERE org.sme) AS sme, count(*) FILTER (WHERE o.pa) AS pa,
+               max(p.people) AS people, max(p.executives) AS executives, max(c.c) AS common,
+               count(*) FILTER (WHERE f.n = o.n) AS newcomers
+        FROM o JOIN organization org ON org.id = o.organization_id JOIN country co ON co.code = org.country_code
+        JOIN f ON f.organization_id = o.organization_id
+        LEFT JOIN p ON p.meeting_id = o.meeting_id LEFT JOIN c ON c.n = o.n
+        GROUP BY o.n ORDER BY o.n`.execute(db),
+    )
+    const series = await median(() => seriesMetrics(db, {}))
+    results.push({
+      db: kind,
+      figure: 'Series figures (all meetings)',
+      ms: series,
+      baselineMs: seriesBaseline,
+      ratio: series / seriesBaseline,
+      note: `${data}; baseline: the core aggregates as one hand-tuned statement`,
+    })
 
     // Baseline: the report's participation aggregates over the period as one hand-written statement — the
     // least any report over these records has to do.
@@ -94,7 +157,7 @@ for (const kind of kinds) {
     )
     const model = await median(() => wtsaReport(db, COMMAND_LINE, PERIOD, 'en', AS_OF))
     const docx = await median(async () => reportDocx(await wtsaReport(db, COMMAND_LINE, PERIOD, 'en', AS_OF)))
-    const note = `demo data, ${PERIOD.from} – ${PERIOD.to}`
+    const note = `${data}, ${PERIOD.from} – ${PERIOD.to}`
     results.push(
       {
         db: kind,
@@ -113,18 +176,199 @@ for (const kind of kinds) {
         note,
       },
     )
+    if (values.http && kind === 'postgres') await httpFigures(db, url!, data)
   } finally {
     await drop()
+  }
+}
+if (values.start) await startFigures()
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer()
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address()
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0))
+    })
+  })
+}
+
+async function waitFor(url: string, child: ChildProcess, limitMs = 120_000): Promise<void> {
+  const deadline = Date.now() + limitMs
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return
+    } catch {
+      // not up yet
+    }
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`)
+    if (Date.now() > deadline) throw new Error(`${url} did not answer in time`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+function startServer(env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    env: { ...baseEnv, LOG_LEVEL: 'silent', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  const exited = new Promise((r) => child.once('exit', r))
+  child.kill('SIGTERM')
+  await exited
+}
+
+type Load = { rps: number; p50: number; p99: number; errors: number; non2xx: number }
+async function load(url: string, headers: Record<string, string> = {}): Promise<Load> {
+  const r = await autocannon({ url, connections: 50, amount: 2_000, headers })
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+  }
+}
+
+/** Pages under load, each against a bare node:http handler measured on the same machine in the same run. */
+async function httpFigures(db: Database['db'], url: string, data: string): Promise<void> {
+  // A secretariat session, made the way sign-in makes one.
+  const token = newSecret()
+  const user = await db
+    .insertInto('app_user')
+    .values({ email: `bench.${process.pid}@bench.example`, name: 'Bench secretariat' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db.insertInto('role_assignment').values({ user_id: user.id, role: 'secretariat' }).execute()
+  await db
+    .insertInto('session')
+    .values({
+      id: digest(token),
+      user_id: user.id,
+      csrf_token: newSecret(),
+      expires_at: new Date(Date.now() + 86400_000),
+    })
+    .execute()
+  const cookie = { cookie: `__Host-engage_session=${token}` }
+  const meeting = await db
+    .selectFrom('meeting')
+    .select('id')
+    .where('status', '=', 'concluded')
+    .orderBy('starts_at', 'desc')
+    .executeTakeFirstOrThrow()
+  const topic = await db
+    .selectFrom('topic_event')
+    .select('topic_id')
+    .groupBy('topic_id')
+    .orderBy(sql`count(*)`, 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow()
+
+  const bare = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' })
+    res.end('ok')
+  })
+  const barePort = await freePort()
+  await new Promise<void>((r) => bare.listen(barePort, '127.0.0.1', r))
+  const port = await freePort()
+  const app = startServer({ DATABASE_URL: url, PORT: String(port) })
+  try {
+    await waitFor(`http://127.0.0.1:${port}/healthz`, app)
+    const baseline = await load(`http://127.0.0.1:${barePort}/`)
+    const pages: [string, string, Record<string, string>][] = [
+      ['Directory search', '/organizations?q=Generated', {}],
+      ['Meeting page', `/meetings/${meeting.id}`, cookie],
+      ['Topic timeline', `/topics/${topic.topic_id}`, cookie],
+      ['Metrics API (all meetings)', '/api/v1/metrics/meetings', {}],
+      ['Home (secretariat)', '/', cookie],
+    ]
+    for (const [figure, path, headers] of pages) {
+      const r = await load(`http://127.0.0.1:${port}${path}`, headers)
+      if (r.errors || r.non2xx) console.error(`${figure}: ${r.errors} errors, ${r.non2xx} non-2xx responses`)
+      results.push({
+        db: 'postgres',
+        figure: `HTTP ${figure}`,
+        ms: r.p99,
+        baselineMs: baseline.p99,
+        ratio: baseline.rps / r.rps,
+        note: `${data}; p99 ms vs bare node:http p99; ratio = bare req/s ÷ page req/s; ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, errors ${r.errors + r.non2xx}`,
+      })
+    }
+  } finally {
+    await stop(app)
+    bare.close()
+  }
+}
+
+/** Seconds from the server's start to its first 200 on /healthz on the embedded database. */
+async function startFigures(): Promise<void> {
+  const once = async (dataDir: string) => {
+    const port = await freePort()
+    const started = performance.now()
+    const child = startServer({ DATA_DIR: dataDir, PORT: String(port) })
+    try {
+      await waitFor(`http://127.0.0.1:${port}/healthz`, child)
+      return performance.now() - started
+    } finally {
+      await stop(child)
+    }
+  }
+  // The floor: Node itself starting and answering on a port.
+  const floor = await (async () => {
+    const port = await freePort()
+    const started = performance.now()
+    const child = spawn(
+      process.execPath,
+      ['-e', `require('http').createServer((q,s)=>s.end('ok')).listen(${port},'127.0.0.1')`],
+      { stdio: 'ignore' },
+    )
+    try {
+      await waitFor(`http://127.0.0.1:${port}/`, child)
+      return performance.now() - started
+    } finally {
+      await stop(child)
+    }
+  })()
+  const empty = mkdtempSync(join(tmpdir(), 'engage-bench-empty-'))
+  const filled = mkdtempSync(join(tmpdir(), 'engage-bench-filled-'))
+  try {
+    const fresh = await once(empty) // initdb and migrations
+    const reopen = await once(empty)
+    const withScale = scale ?? 'small'
+    execFileSync(process.execPath, ['bin/engage.js', 'generate', '--scale', withScale], {
+      env: { ...baseEnv, DATA_DIR: filled },
+      stdio: 'ignore',
+    })
+    const loaded = await once(filled)
+    for (const [figure, ms] of [
+      ['Start, new data directory', fresh],
+      ['Start, empty data directory', reopen],
+      [`Start, ${withScale} data directory`, loaded],
+    ] as const)
+      results.push({
+        db: 'embedded',
+        figure,
+        ms,
+        baselineMs: floor,
+        ratio: ms / floor,
+        note: 'to the first 200 on /healthz; baseline: node starting a bare HTTP server',
+      })
+  } finally {
+    rmSync(empty, { recursive: true, force: true })
+    rmSync(filled, { recursive: true, force: true })
   }
 }
 
 const pad = (s: string, n: number) => s.padEnd(n)
 console.log(
-  `\n${pad('database', 10)}${pad('figure', 32)}${pad('median ms', 12)}${pad('baseline ms', 13)}ratio`,
+  `\n${pad('database', 10)}${pad('figure', 40)}${pad('median ms', 12)}${pad('baseline ms', 13)}ratio`,
 )
 for (const r of results)
   console.log(
-    `${pad(r.db, 10)}${pad(r.figure, 32)}${pad(r.ms.toFixed(1), 12)}${pad(r.baselineMs.toFixed(1), 13)}${r.ratio.toFixed(1)}`,
+    `${pad(r.db, 10)}${pad(r.figure, 40)}${pad(r.ms.toFixed(1), 12)}${pad(r.baselineMs.toFixed(1), 13)}${r.ratio.toFixed(1)}`,
   )
 mkdirSync('bench', { recursive: true })
 writeFileSync(
@@ -134,7 +378,8 @@ writeFileSync(
       at: new Date().toISOString(),
       machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
       runs,
-      baseline: 'the participation aggregates of the same period as one SQL statement',
+      scale: scale ?? 'demo',
+      baseline: 'per figure, in its note',
       results,
     },
     null,

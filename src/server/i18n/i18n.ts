@@ -83,6 +83,24 @@ export function pick(text: Localized | null | undefined, lang: Language): string
   return text[lang] || text.en || LANGUAGES.map((l) => text[l]).find((v) => v) || ''
 }
 
+// Building an Intl formatter costs far more than using one (the profile of a meeting page under load showed
+// it among the top costs): they are kept, per language, zone and options. The keys are few (six languages ×
+// the zones in use), and the cache is bounded anyway.
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>()
+function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, make: () => T): T {
+  let f = formatters.get(key) as T | undefined
+  if (!f) {
+    if (formatters.size > 2000) formatters.clear()
+    f = make()
+    formatters.set(key, f)
+  }
+  return f
+}
+export const dateTimeFormat = (lang: string, options: Intl.DateTimeFormatOptions) =>
+  cached(`d|${lang}|${JSON.stringify(options)}`, () => new Intl.DateTimeFormat(lang, options))
+export const numberFormat = (lang: string, options: Intl.NumberFormatOptions = {}) =>
+  cached(`n|${lang}|${JSON.stringify(options)}`, () => new Intl.NumberFormat(lang, options))
+
 export function formatDate(
   value: Date | string | null | undefined,
   lang: Language,
@@ -92,9 +110,7 @@ export function formatDate(
   // A plain ISO date (YYYY-MM-DD) is a calendar day, not an instant: format it in UTC so it never shifts.
   const isDay = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
   const date = typeof value === 'string' ? new Date(isDay ? `${value}T00:00:00Z` : value) : value
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: isDay ? 'UTC' : timeZone }).format(
-    date,
-  )
+  return dateTimeFormat(lang, { dateStyle: 'medium', timeZone: isDay ? 'UTC' : timeZone }).format(date)
 }
 
 export function formatDateTime(
@@ -105,7 +121,7 @@ export function formatDateTime(
   if (!value) return ''
   const date = typeof value === 'string' ? new Date(value) : value
   // dateStyle cannot be combined with timeZoneName, so the fields are spelled out.
-  return new Intl.DateTimeFormat(lang, {
+  return dateTimeFormat(lang, {
     year: 'numeric',
     month: 'short',
     day: 'numeric',
@@ -117,5 +133,5 @@ export function formatDateTime(
 }
 
 export function formatNumber(value: number, lang: Language): string {
-  return new Intl.NumberFormat(lang).format(value)
+  return numberFormat(lang).format(value)
 }

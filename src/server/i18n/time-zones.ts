@@ -1,3 +1,5 @@
+import { dateTimeFormat } from './i18n.ts'
+
 /** Whether the name is an IANA time zone this runtime knows (Intl validates it; no table to keep). */
 export function isTimeZone(name: string): boolean {
   if (!name || name.length > 64) return false
@@ -11,7 +13,7 @@ export function isTimeZone(name: string): boolean {
 
 /** The offset of a zone from UTC at an instant, in minutes (east positive). */
 function offsetMinutes(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = dateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',
