@@ -260,6 +260,8 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
     done: number
     dropped: number
     overdue: number
+    all_topics: number
+    all_standardized: number
   }>`
     WITH m AS (
       SELECT u.id, u.n, mt.starts_at FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS u(id, n)
@@ -318,7 +320,9 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
            coalesce(topics.topics, 0) AS topics, coalesce(topics.carried, 0) AS carried,
            coalesce(topics.to_standardization, 0) AS to_standardization,
            coalesce(actions.actions, 0) AS actions, coalesce(actions.done, 0) AS done,
-           coalesce(actions.dropped, 0) AS dropped, coalesce(actions.overdue, 0) AS overdue
+           coalesce(actions.dropped, 0) AS dropped, coalesce(actions.overdue, 0) AS overdue,
+           (SELECT count(DISTINCT topic_id) FROM discussed)::int AS all_topics,
+           (SELECT count(*) FROM standardized)::int AS all_standardized
     FROM m
     LEFT JOIN consult ON consult.meeting_id = m.id
     LEFT JOIN answers ON answers.meeting_id = m.id
@@ -383,9 +387,6 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
       distinct_orgs: number
       core: number
       median: number | null
-      median_lead: number | null
-      topics: number
-      to_standardization: number
     }>`
       WITH per AS (
         SELECT organization_id, count(DISTINCT meeting_id)::int AS attended
@@ -394,22 +395,10 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
       sizes AS (
         SELECT m.id, (SELECT count(DISTINCT organization_id) FROM meeting_attendance a WHERE a.meeting_id = m.id) AS n
         FROM meeting m WHERE m.id = ANY(${ids}::uuid[])
-      ),
-      discussed AS (
-        SELECT ai.topic_id FROM agenda ag JOIN agenda_item ai ON ai.agenda_id = ag.id
-        WHERE ag.meeting_id = ANY(${ids}::uuid[]) AND ag.status = 'published' AND ai.topic_id IS NOT NULL
-        UNION
-        SELECT topic_id FROM conclusion WHERE meeting_id = ANY(${ids}::uuid[]) AND topic_id IS NOT NULL
       )
       SELECT (SELECT count(*) FROM per)::int AS distinct_orgs,
              (SELECT count(*) FROM per WHERE attended * 2 >= ${ids.length})::int AS core,
-             (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY n) FROM sizes) AS median,
-             (SELECT count(*) FROM discussed)::int AS topics,
-             (SELECT count(*) FROM discussed d WHERE EXISTS (
-               SELECT 1 FROM topic_event e WHERE e.topic_id = d.topic_id AND e.kind = 'transition'
-                 AND e.to_state IN ('work_item', 'standard_approved')))::int AS to_standardization`.execute(
-      db,
-    )
+             (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY n) FROM sizes) AS median`.execute(db)
   ).rows
   const sum = (f: (m: SeriesMeeting) => number) => meetings.reduce((s, m) => s + f(m), 0)
   const located = meetings.filter((m) => m.awayFromHeadquarters !== null)
@@ -435,8 +424,8 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
         sum((m) => m.consultationResponses),
         sum((m) => m.consultationTargets),
       ),
-      topicsDiscussed: Number(summary?.topics ?? 0),
-      topicsToStandardization: Number(summary?.to_standardization ?? 0),
+      topicsDiscussed: Number(cycle[0]?.all_topics ?? 0),
+      topicsToStandardization: Number(cycle[0]?.all_standardized ?? 0),
       actions,
       actionsDone: done,
       actionsOverdue: sum((m) => m.actionsOverdue),
