@@ -142,6 +142,7 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
     by_seniority: Record<string, number> | null
     newcomers: number
     retained_next: number | null
+    core: number
   }>`
     WITH m AS (
       SELECT m.id, m.starts_at, m.kind, m.titles, m.city, m.country_code, c.itu_region,
@@ -229,7 +230,10 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
                 ELSE coalesce(agg.organizations, 0) + coalesce(prev_agg.organizations, 0) - coalesce(common.c, 0)
            END AS union_previous,
            coalesce(firsts.c, 0) AS newcomers,
-           CASE WHEN nxt.id IS NULL THEN NULL ELSE coalesce(next_common.c, 0) END AS retained_next
+           CASE WHEN nxt.id IS NULL THEN NULL ELSE coalesce(next_common.c, 0) END AS retained_next,
+           -- Across the series (the same on every row): organizations at half the meetings or more.
+           (SELECT count(*) FROM (SELECT organization_id FROM per_org GROUP BY organization_id
+              HAVING count(*) * 2 >= (SELECT count(*) FROM m)) core)::int AS core
     FROM m
     LEFT JOIN m prev ON prev.n = m.n - 1
     LEFT JOIN m nxt ON nxt.n = m.n + 1
@@ -382,24 +386,6 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
     }
   })
 
-  const [summary] = (
-    await sql<{
-      distinct_orgs: number
-      core: number
-      median: number | null
-    }>`
-      WITH per AS (
-        SELECT organization_id, count(DISTINCT meeting_id)::int AS attended
-        FROM meeting_attendance WHERE meeting_id = ANY(${ids}::uuid[]) GROUP BY organization_id
-      ),
-      sizes AS (
-        SELECT m.id, (SELECT count(DISTINCT organization_id) FROM meeting_attendance a WHERE a.meeting_id = m.id) AS n
-        FROM meeting m WHERE m.id = ANY(${ids}::uuid[])
-      )
-      SELECT (SELECT count(*) FROM per)::int AS distinct_orgs,
-             (SELECT count(*) FROM per WHERE attended * 2 >= ${ids.length})::int AS core,
-             (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY n) FROM sizes) AS median`.execute(db)
-  ).rows
   const sum = (f: (m: SeriesMeeting) => number) => meetings.reduce((s, m) => s + f(m), 0)
   const located = meetings.filter((m) => m.awayFromHeadquarters !== null)
   const consultable = meetings.filter((m) => m.consulted)
@@ -411,10 +397,10 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
       meetings: meetings.length,
       hostCountries: new Set(meetings.map((m) => m.country).filter(Boolean)).size,
       hostRegions: new Set(meetings.map((m) => m.region).filter(Boolean)).size,
-      distinctOrganizations: Number(summary?.distinct_orgs ?? 0),
-      coreOrganizations: meetings.length ? Number(summary?.core ?? 0) : 0,
-      medianOrganizationsPerMeeting:
-        summary?.median === null || summary?.median === undefined ? null : Number(summary.median),
+      // Every organization is a newcomer exactly once within the result.
+      distinctOrganizations: sum((m) => m.newcomers),
+      coreOrganizations: Number(rows[0]?.core ?? 0),
+      medianOrganizationsPerMeeting: median(meetings.map((m) => m.organizations)),
       awayFromHeadquartersShare: share(located.filter((m) => m.awayFromHeadquarters).length, located.length),
       consultedShare: share(consultable.length, meetings.length),
       medianConsultationLeadDays: median(
@@ -435,7 +421,7 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
 }
 
 /** The middle value, or the mean of the two middle values; null for none. */
-export function median(values: number[]): number | null {
+function median(values: number[]): number | null {
   if (!values.length) return null
   const v = [...values].sort((a, b) => a - b)
   const mid = Math.floor(v.length / 2)
