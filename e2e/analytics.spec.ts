@@ -29,6 +29,14 @@ after(async () => {
   await app?.stop()
 })
 
+async function noAxeViolations(p: Page) {
+  const r = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa']).analyze()
+  assert.deepEqual(
+    r.violations.map((v) => v.id),
+    [],
+  )
+}
+
 describe('engagement analytics, in Chromium', () => {
   test('anyone looks back at the CTO meetings: summary, charts with their numbers, and the same figures as the API', async () => {
     await page.goto(app.url)
@@ -51,15 +59,7 @@ describe('engagement analytics, in Chromium', () => {
     assert.match(main, /Follow-up actions done\s+\d+ of \d+/)
     assert.equal(await page.locator('table.data tbody tr').last().isVisible(), true)
     await page.getByText('The numbers').first().click()
-    await new AxeBuilder({ page })
-      .withTags(['wcag2a', 'wcag2aa'])
-      .analyze()
-      .then((r) =>
-        assert.deepEqual(
-          r.violations.map((v) => v.id),
-          [],
-        ),
-      )
+    await noAxeViolations(page)
     const api = (await (
       await page.request.get(
         `${app.url}/api/v1/metrics/meetings?kind=cto_meeting&from=2017-01-01&to=2025-12-31`,
@@ -81,15 +81,7 @@ describe('engagement analytics, in Chromium', () => {
     const main = await page.locator('main').innerText()
     assert.match(main, /CTO meeting, Geneva \d{4} \(demo\)/, 'the demo’s coming meeting')
     assert.match(main, /Overdue follow-up actions, by body/)
-    await new AxeBuilder({ page })
-      .withTags(['wcag2a', 'wcag2aa'])
-      .analyze()
-      .then((r) =>
-        assert.deepEqual(
-          r.violations.map((v) => v.id),
-          [],
-        ),
-      )
+    await noAxeViolations(page)
   })
 
   /** The admin (signed in by the test before) invites someone; they set a password from the e-mailed link. */
@@ -113,14 +105,6 @@ describe('engagement analytics, in Chromium', () => {
     await p.waitForURL(/notice=password_set/)
     await p.goto(app.url)
     return p
-  }
-
-  async function noAxeViolations(p: Page) {
-    const r = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa']).analyze()
-    assert.deepEqual(
-      r.violations.map((v) => v.id),
-      [],
-    )
   }
 
   test('a member representative’s home: the organization’s invitations, registrations and actions', async () => {

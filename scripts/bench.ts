@@ -21,8 +21,8 @@ import { generate, SCALES, type Scale } from '../src/cli/generate.ts'
 import { type Database, openMemory, openPostgres } from '../src/server/db/database.ts'
 import { migrateToLatest } from '../src/server/db/migrate.ts'
 import { seriesMetrics } from '../src/server/features/analytics/series.ts'
-import { digest, newSecret } from '../src/server/features/auth/auth.crypto.ts'
 import { COMMAND_LINE } from '../src/server/features/auth/auth.policy.ts'
+import { createSession } from '../src/server/features/auth/auth.service.ts'
 import { ensureReferenceData } from '../src/server/features/directory/reference-data.ts'
 import { reportDocx } from '../src/server/reports/render.ts'
 import { wtsaReport } from '../src/server/reports/wtsa-report.ts'
@@ -236,22 +236,13 @@ async function load(url: string, headers: Record<string, string> = {}): Promise<
 /** Pages under load, each against a bare node:http handler measured on the same machine in the same run. */
 async function httpFigures(db: Database['db'], url: string, data: string): Promise<void> {
   // A secretariat session, made the way sign-in makes one.
-  const token = newSecret()
   const user = await db
     .insertInto('app_user')
     .values({ email: `bench.${process.pid}@bench.example`, name: 'Bench secretariat' })
     .returning('id')
     .executeTakeFirstOrThrow()
   await db.insertInto('role_assignment').values({ user_id: user.id, role: 'secretariat' }).execute()
-  await db
-    .insertInto('session')
-    .values({
-      id: digest(token),
-      user_id: user.id,
-      csrf_token: newSecret(),
-      expires_at: new Date(Date.now() + 86400_000),
-    })
-    .execute()
+  const { token } = await createSession(db, user.id)
   const cookie = { cookie: `__Host-engage_session=${token}` }
   const meeting = await db
     .selectFrom('meeting')
