@@ -5,11 +5,14 @@
  * Without --scale the demo data is used; with it, `engage generate`'s dataset. --http adds the pages' throughput
  * and latency under load (autocannon) against a bare node:http handler (PostgreSQL only: the server runs in
  * its own process); --start adds seconds from `npm start` to the first 200 on /healthz (embedded, empty and
- * with the chosen scale). Prints a table and writes bench/results.json. Figures and method: docs/performance.md.
+ * with the chosen scale); --horizontal runs two app processes on one PostgreSQL under a mixed read/write load
+ * and checks shared sessions, shared rate limits and background mail sent once. Prints a table and writes
+ * bench/results.json. Figures and method: docs/performance.md.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
+import { createServer as createTcpServer, type Socket } from 'node:net'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -34,6 +37,7 @@ const { values } = parseArgs({
     scale: { type: 'string' },
     http: { type: 'boolean', default: false },
     start: { type: 'boolean', default: false },
+    horizontal: { type: 'boolean', default: false },
   },
 })
 const scale = values.scale as Scale | undefined
@@ -177,6 +181,7 @@ for (const kind of kinds) {
       },
     )
     if (values.http && kind === 'postgres') await httpFigures(db, url!, data)
+    if (values.horizontal && kind === 'postgres') await horizontalFigures(db, url!, data)
   } finally {
     await drop()
   }
@@ -277,6 +282,8 @@ async function httpFigures(db: Database['db'], url: string, data: string): Promi
       ['Home (secretariat)', '/', cookie],
     ]
     for (const [figure, path, headers] of pages) {
+      // One request first, as any earlier visitor would have made: derived figures are then in the cache.
+      await (await fetch(`http://127.0.0.1:${port}${path}`, { headers })).arrayBuffer()
       const r = await load(`http://127.0.0.1:${port}${path}`, headers)
       if (r.errors || r.non2xx) console.error(`${figure}: ${r.errors} errors, ${r.non2xx} non-2xx responses`)
       results.push({
@@ -291,6 +298,210 @@ async function httpFigures(db: Database['db'], url: string, data: string): Promi
   } finally {
     await stop(app)
     bare.close()
+  }
+}
+
+/**
+ * Two app processes on one PostgreSQL, the load spread over both (two load generators, one per port, as a
+ * round-robin balancer would): reads of the meeting page and home page and writes (new organizations through
+ * the JSON API) with one shared session; then the sign-in rate limit hit alternately on both; and a queue of
+ * e-mails that both instances' outbox workers race for, delivered to a local SMTP sink. Any error, a lost
+ * write, a limit counted per process or a message sent twice fails the run.
+ */
+async function horizontalFigures(db: Database['db'], url: string, data: string): Promise<void> {
+  const user = await db
+    .insertInto('app_user')
+    .values({ email: `bench.h.${process.pid}@bench.example`, name: 'Bench secretariat' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db.insertInto('role_assignment').values({ user_id: user.id, role: 'secretariat' }).execute()
+  const { token, csrfToken } = await createSession(db, user.id)
+  const cookie = `__Host-engage_session=${token}`
+  const meeting = await db
+    .selectFrom('meeting')
+    .select('id')
+    .where('status', '=', 'concluded')
+    .orderBy('starts_at', 'desc')
+    .executeTakeFirstOrThrow()
+  const country = await db.selectFrom('country').select('code').orderBy('code').executeTakeFirstOrThrow()
+
+  // Mail queued before the instances start: both outbox workers race for it.
+  const sink = await smtpSink()
+  const MAILS = 60
+  const prefix = `bench-${process.pid}`
+  await db
+    .insertInto('outbox_email')
+    .values(
+      Array.from({ length: MAILS }, (_, i) => ({
+        to_address: `h${i}@bench.example`,
+        subject: `${prefix} message ${i}`,
+        body_text: 'Sent once, by one instance.',
+      })),
+    )
+    .execute()
+
+  const ports = [await freePort(), await freePort()]
+  const apps = ports.map((port) =>
+    startServer({ DATABASE_URL: url, PORT: String(port), SMTP_URL: `smtp://127.0.0.1:${sink.port}` }),
+  )
+  try {
+    await Promise.all(ports.map((port, i) => waitFor(`http://127.0.0.1:${port}/healthz`, apps[i]!)))
+    // Mixed load: per connection, a meeting page, a home page and a new organization, in turn.
+    let written = 0
+    let seq = 0
+    const started = performance.now()
+    const runs = await Promise.all(
+      ports.map((port) =>
+        autocannon({
+          url: `http://127.0.0.1:${port}`,
+          connections: 25,
+          amount: 1_500,
+          headers: { cookie },
+          requests: [
+            { method: 'GET', path: `/meetings/${meeting.id}` },
+            { method: 'GET', path: '/' },
+            {
+              method: 'POST',
+              path: '/api/v1/organizations',
+              headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+              setupRequest: (req: Record<string, unknown>) => ({
+                ...req,
+                body: JSON.stringify({
+                  name: `${prefix} organization ${seq++}`,
+                  category: 'sector_member',
+                  countryCode: country.code,
+                }),
+              }),
+              onResponse: (status: number) => {
+                if (status === 201 || status === 200) written++
+              },
+            },
+          ],
+        } as autocannon.Options),
+      ),
+    )
+    const seconds = (performance.now() - started) / 1000
+    const stored = await db
+      .selectFrom('organization')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('name', 'like', `${prefix} organization %`)
+      .executeTakeFirstOrThrow()
+    const errors = runs.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0)
+    const requests = runs.reduce((n, r) => n + r.requests.total, 0)
+    const p99 = Math.max(...runs.map((r) => r.latency.p99))
+
+    // The sign-in limit (10 per e-mail address in 15 minutes) counted across both instances.
+    const email = `${prefix}@bench.example`
+    const anonCsrf = `bench-anonymous-csrf-token-${process.pid}-0123456789`
+    let limitedAt = 0
+    for (let attempt = 1; attempt <= 25 && !limitedAt; attempt++) {
+      const res = await fetch(`http://127.0.0.1:${ports[attempt % 2]}/auth/sign-in`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          cookie: `__Host-engage_csrf=${anonCsrf}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ email, password: 'wrong password', _csrf: anonCsrf }).toString(),
+      })
+      if (res.status === 429) limitedAt = attempt
+    }
+
+    // Every queued message sent exactly once (one claim each), whichever instance took it.
+    const deadline = Date.now() + 60_000
+    for (;;) {
+      const pending = await db
+        .selectFrom('outbox_email')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('subject', 'like', `${prefix} message %`)
+        .where('sent_at', 'is', null)
+        .executeTakeFirstOrThrow()
+      if (Number(pending.n) === 0 || Date.now() > deadline) break
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    const claims = await db
+      .selectFrom('outbox_email')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('attempts').as('attempts')])
+      .where('subject', 'like', `${prefix} message %`)
+      .where('sent_at', 'is not', null)
+      .executeTakeFirstOrThrow()
+    const received = sink.subjects.filter((s) => s.startsWith(`${prefix} message `))
+    const delivered = new Set(received).size
+
+    const problems = [
+      errors ? `${errors} errors or non-2xx responses` : '',
+      Number(stored.n) !== written ? `${written} writes acknowledged, ${stored.n} stored` : '',
+      limitedAt !== 11
+        ? `sign-in limited at attempt ${limitedAt || 'never'}, expected 11 (10 allowed in all)`
+        : '',
+      received.length !== MAILS ||
+      delivered !== MAILS ||
+      Number(claims.n) !== MAILS ||
+      Number(claims.attempts) !== MAILS
+        ? `mail: ${received.length} received (${delivered} distinct), ${claims.n} marked sent with ${claims.attempts} claims, of ${MAILS}`
+        : '',
+    ].filter(Boolean)
+    if (problems.length) console.error(`Two instances: ${problems.join('; ')}`)
+    results.push({
+      db: 'postgres',
+      figure: 'Two instances, mixed read/write',
+      ms: p99,
+      baselineMs: 0,
+      ratio: 0,
+      note: `${data}; p99 ms of both; ${requests} requests in ${seconds.toFixed(1)} s (${Math.round(requests / seconds)} req/s), ${written} writes acknowledged and ${stored.n} stored, errors ${errors}; sign-in limited at attempt ${limitedAt} of 10 allowed across both; ${delivered} of ${MAILS} messages delivered once (${claims.attempts} claims)${problems.length ? `; FAILED: ${problems.join('; ')}` : ''}`,
+    })
+    if (problems.length) process.exitCode = 1
+  } finally {
+    await Promise.all(apps.map(stop))
+    sink.close()
+  }
+}
+
+/** A minimal SMTP server that accepts every message and keeps its subject (the bench's mail sink). */
+async function smtpSink(): Promise<{ port: number; subjects: string[]; close: () => void }> {
+  const subjects: string[] = []
+  const server = createTcpServer((socket: Socket) => {
+    let buffer = ''
+    let inData = false
+    socket.setEncoding('utf8')
+    socket.write('220 bench SMTP sink\r\n')
+    socket.on('data', (chunk: string) => {
+      buffer += chunk
+      for (;;) {
+        if (inData) {
+          const end = buffer.indexOf('\r\n.\r\n')
+          if (end < 0) return
+          const message = buffer.slice(0, end)
+          buffer = buffer.slice(end + 5)
+          inData = false
+          const subject = /^Subject: (.*)$/im.exec(message)?.[1]?.trim() ?? ''
+          subjects.push(subject)
+          socket.write('250 OK\r\n')
+          continue
+        }
+        const eol = buffer.indexOf('\r\n')
+        if (eol < 0) return
+        const line = buffer.slice(0, eol)
+        buffer = buffer.slice(eol + 2)
+        const verb = line.slice(0, 4).toUpperCase()
+        if (verb === 'EHLO' || verb === 'HELO') socket.write('250 bench\r\n')
+        else if (verb === 'DATA') {
+          inData = true
+          socket.write('354 End with .\r\n')
+        } else if (verb === 'QUIT') {
+          socket.end('221 Bye\r\n')
+          return
+        } else socket.write('250 OK\r\n')
+      }
+    })
+    socket.on('error', () => undefined)
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const address = server.address()
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    subjects,
+    close: () => server.close(),
   }
 }
 

@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server'
 import { createApp } from './app.ts'
 import { DataDirLockedError } from './db/database.ts'
+import { pruneDerived } from './db/derived.ts'
 import { readEnv } from './env.ts'
 import { pruneRateLimits } from './features/auth/rate-limit.ts'
 import { dispatchInvitations, sendConsultationReminders } from './features/consultations/invitations.ts'
@@ -56,6 +57,7 @@ const timers = [
   setInterval(() => {
     Promise.all([
       pruneRateLimits(database.db),
+      pruneDerived(database.db),
       database.db.deleteFrom('session').where('expires_at', '<', new Date()).execute(),
       database.db
         .deleteFrom('one_time_token')

@@ -17,6 +17,8 @@ import * as m0014 from './migrations/2026_11_23_0014_action_plan.ts'
 import * as m0015 from './migrations/2026_11_23_0015_circulars.ts'
 import * as m0016 from './migrations/2026_11_23_0016_meeting_import_ref.ts'
 import * as m0017 from './migrations/2026_11_23_0017_indexes.ts'
+import * as m0018 from './migrations/2026_12_06_0018_data_version.ts'
+import * as m0019 from './migrations/2026_12_06_0019_list_indexes.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
 const migrations: Record<string, Migration> = {
@@ -37,6 +39,8 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0015_circulars': m0015,
   '2026_11_23_0016_meeting_import_ref': m0016,
   '2026_11_23_0017_indexes': m0017,
+  '2026_12_06_0018_data_version': m0018,
+  '2026_12_06_0019_list_indexes': m0019,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -219,6 +219,22 @@ export interface Country {
   updated_at: Generated<Timestamp>;
 }
 
+export interface DataChange {
+  txid: number;
+}
+
+export interface DataVersion {
+  id: Generated<number>;
+  version: Generated<number>;
+}
+
+export interface DerivedCache {
+  computed_at: Generated<Timestamp>;
+  key: string;
+  value: Json;
+  version: number;
+}
+
 export interface EngagementGroup {
   archived_at: Timestamp | null;
   created_at: Generated<Timestamp>;
@@ -676,6 +692,9 @@ export interface DB {
   consultation_response_change: ConsultationResponseChange;
   consultation_target: ConsultationTarget;
   country: Country;
+  data_change: DataChange;
+  data_version: DataVersion;
+  derived_cache: DerivedCache;
   engagement_group: EngagementGroup;
   follow_up_action: FollowUpAction;
   group_membership: GroupMembership;

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import type { Child, FC } from 'hono/jsx'
 import { type Actor, hasRole, isAdmin, isStaff, isUser } from '../features/auth/auth.policy.ts'
-import { direction, LANGUAGE_NAMES, LANGUAGES, type Language, type T } from '../i18n/i18n.ts'
+import { direction, formatNumber, LANGUAGE_NAMES, LANGUAGES, type Language, type T } from '../i18n/i18n.ts'
 import type { AppEnv } from './context.ts'
 
 export type PageCtx = {
@@ -356,12 +356,17 @@ export const Notice: FC<{ ctx: PageCtx }> = ({ ctx }) => {
   )
 }
 
-export const Pagination: FC<{ ctx: PageCtx; page: number; pageSize: number; total: number }> = ({
-  ctx,
-  page,
-  pageSize,
-  total,
-}) => {
+export const Pagination: FC<{
+  ctx: PageCtx
+  page: number
+  pageSize: number
+  total: number
+  /** The query parameter, for a page that pages several lists ("page" by default). */
+  param?: string
+  /** The section the links return to. */
+  anchor?: string
+}> = ({ ctx, page, pageSize, total, param = 'page', anchor }) => {
+  const link = (n: number) => `${withQuery(ctx.url, { [param]: n })}${anchor ? `#${anchor}` : ''}`
   const pages = Math.max(1, Math.ceil(total / pageSize))
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1
   const to = Math.min(total, page * pageSize)
@@ -374,7 +379,7 @@ export const Pagination: FC<{ ctx: PageCtx; page: number; pageSize: number; tota
       <ul>
         <li>
           {page > 1 ? (
-            <a href={withQuery(ctx.url, { page: page - 1 })} rel="prev">
+            <a href={link(page - 1)} rel="prev">
               {ctx.t('pagination.previous')}
             </a>
           ) : (
@@ -386,7 +391,7 @@ export const Pagination: FC<{ ctx: PageCtx; page: number; pageSize: number; tota
         </li>
         <li>
           {page < pages ? (
-            <a href={withQuery(ctx.url, { page: page + 1 })} rel="next">
+            <a href={link(page + 1)} rel="next">
               {ctx.t('pagination.next')}
             </a>
           ) : (
@@ -395,6 +400,65 @@ export const Pagination: FC<{ ctx: PageCtx; page: number; pageSize: number; tota
         </li>
       </ul>
     </nav>
+  )
+}
+
+/** A page of rows already loaded, for a page that shows several lists each with its own `param`. */
+export function pageOfRows<R>(ctx: PageCtx, rows: R[], param: string, pageSize = 50) {
+  const pages = Math.max(1, Math.ceil(rows.length / pageSize))
+  const asked = Number(ctx.url.searchParams.get(param))
+  const page = Number.isInteger(asked) && asked >= 1 ? Math.min(asked, pages) : 1
+  return {
+    rows: rows.slice((page - 1) * pageSize, page * pageSize),
+    page,
+    pageSize,
+    total: rows.length,
+    param,
+  }
+}
+
+/** How many choices a select carries before the page offers a search instead of every row. */
+export const CHOICE_LIMIT = 100
+
+/**
+ * A search that narrows a select's choices (a GET form, so it works without scripts): shown when the select
+ * holds only the first CHOICE_LIMIT of its choices, or when a search is active.
+ */
+export const ChoiceSearch: FC<{
+  ctx: PageCtx
+  /** The query parameter; its value is the search. */
+  name: string
+  label: string
+  /** The id of the section to return to. */
+  anchor: string
+  /** Whether the select was cut at CHOICE_LIMIT. */
+  more: boolean
+}> = ({ ctx, name, label, anchor, more }) => {
+  const value = ctx.url.searchParams.get(name) ?? ''
+  if (!more && !value) return null
+  const id = `choice-${name}`
+  return (
+    <form method="get" action={`${ctx.url.pathname}#${anchor}`} class="filters">
+      <div class="field">
+        <label for={id}>{label}</label>
+        <input
+          type="search"
+          id={id}
+          name={name}
+          value={value}
+          maxlength={200}
+          aria-describedby={`${id}-hint`}
+        />
+        <p class="hint" id={`${id}-hint`}>
+          {more
+            ? ctx.t('choices.more', { shown: formatNumber(CHOICE_LIMIT, ctx.lang) })
+            : ctx.t('choices.narrowed')}
+        </p>
+      </div>
+      <button type="submit" class="secondary">
+        {ctx.t('action.search')}
+      </button>
+    </form>
   )
 }
 

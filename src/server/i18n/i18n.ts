@@ -47,9 +47,35 @@ await instance.init({
 
 export type T = TFunction
 
+/**
+ * The language's translate function. A page calls it hundreds of times, mostly with a bare key (a label, a
+ * status in every table row), and i18next resolves each call afresh; bare keys are therefore looked up once
+ * per process and language (the catalogs do not change while it runs). Calls with options (interpolation,
+ * plurals) go to i18next.
+ */
 export function translator(lang: Language): T {
-  return instance.getFixedT(lang)
+  let t = translators.get(lang)
+  if (!t) {
+    const fixed = instance.getFixedT(lang)
+    const bare = new Map<string, string>()
+    t = ((key: string | string[], ...rest: unknown[]) => {
+      if (rest.length || typeof key !== 'string')
+        return (fixed as unknown as (...a: unknown[]) => unknown)(key, ...rest)
+      let text = bare.get(key)
+      if (text === undefined) {
+        text = String(fixed(key))
+        // Keys are the catalogs' (plus those built from stored enum values), so the map stays small; the
+        // bound only guards against a caller that translates arbitrary input.
+        if (bare.size < 20_000) bare.set(key, text)
+      }
+      return text
+    }) as unknown as T
+    translators.set(lang, t)
+  }
+  return t
 }
+
+const translators = new Map<Language, T>()
 
 export function hasKey(lang: Language, key: string): boolean {
   return instance.exists(key, { lng: lang, fallbackLng: false })

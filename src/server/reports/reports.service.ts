@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { z } from '@hono/zod-openapi'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.ts'
+import { likePattern } from '../db/search.ts'
 import { inTransaction } from '../db/transaction.ts'
 import { recordAudit } from '../features/audit/audit.service.ts'
 import { type Actor, actorLabel, actorUserId, assertStaff } from '../features/auth/auth.policy.ts'
@@ -453,7 +454,7 @@ export async function listIssues(
   let base = db.selectFrom('report_issue')
   if (q.kind) base = base.where('kind', '=', q.kind)
   if (q.search) {
-    const like = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const like = likePattern(q.search)
     base = base.where((eb) => eb.or([eb('title', 'ilike', like), eb('document_number', 'ilike', like)]))
   }
   const [rows, count] = await Promise.all([

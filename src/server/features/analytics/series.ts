@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { derived } from '../../db/derived.ts'
 import { AppError } from '../../http/errors.ts'
 import { MEETING_KINDS } from '../meetings/meetings.schema.ts'
 
@@ -119,6 +120,27 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
   const to = filter.to ? new Date(`${filter.to}T23:59:59.999Z`) : null
 
   const today = new Date().toISOString().slice(0, 10)
+  const key = JSON.stringify([groupId, kinds, filter.from ?? null, filter.to ?? null, today])
+  return derived(db, `series:${key}`, () => computeSeries(db, { groupId, kinds, from, to, today }))
+}
+
+/** The series' figures as computed from the data; seriesMetrics keeps them under the data version. */
+async function computeSeries(
+  db: Db,
+  {
+    groupId,
+    kinds,
+    from,
+    to,
+    today,
+  }: {
+    groupId: string | null
+    kinds: readonly string[] | null
+    from: Date | null
+    to: Date | null
+    today: string
+  },
+): Promise<Series> {
   // One statement: the meetings in order, each one's aggregates, and its relation to its neighbours.
   const { rows } = await sql<{
     id: string

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { likePattern } from '../../db/search.ts'
 import { AppError } from '../../http/errors.ts'
 import { type Language, translator } from '../../i18n/i18n.ts'
 import { recordAudit } from '../audit/audit.service.ts'
@@ -517,7 +518,7 @@ export async function listUsers(
   assertAdmin(actor)
   let query = db.selectFrom('app_user')
   if (q.search) {
-    const like = `%${q.search.replace(/[\\%_]/g, '\\$&')}%`
+    const like = likePattern(q.search)
     query = query.where((eb) => eb.or([eb('email', 'ilike', like), eb('name', 'ilike', like)]))
   }
   const [rows, count] = await Promise.all([

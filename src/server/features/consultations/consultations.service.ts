@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { DB } from '../../db/schema.ts'
+import { likePattern } from '../../db/search.ts'
 import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { type Language, type Localized, pick } from '../../i18n/i18n.ts'
@@ -140,7 +141,7 @@ export async function listConsultations(
   if (q.purpose) query = query.where('consultation.purpose', '=', q.purpose)
   if (q.meetingId) query = query.where('consultation.meeting_id', '=', q.meetingId)
   if (q.q) {
-    const like = `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`
+    const like = likePattern(q.q)
     query = query.where(sql<boolean>`consultation.titles::text ILIKE ${like}`)
   }
   const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()

@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { DB } from '../../db/schema.ts'
+import { likePattern } from '../../db/search.ts'
 import type { OrganizationQuery, PersonQuery } from './directory.schema.ts'
 
 type Lockable = 'organization' | 'person' | 'engagement_group' | 'group_membership'
@@ -22,9 +23,7 @@ export async function lockById<T extends Lockable>(
   return row as Selectable<DB[T]> | undefined
 }
 
-export function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, '\\$&')}%`
-}
+export { likePattern }
 
 const orgColumns = [
   'organization.id',
@@ -184,7 +183,41 @@ export async function searchPeople(
   visibility: PersonVisibility,
   opts: { paged: boolean } = { paged: true },
 ) {
-  const base = db
+  const base = peopleMatching(db, q, visibility)
+  const ordered = base
+    .select(personColumns)
+    .orderBy(sql.ref(PERSON_SORT[q.sort]), q.dir)
+    .orderBy(sql`lower(person.name)`)
+    .orderBy('person.id')
+  if (!opts.paged) return { rows: await ordered.execute(), total: -1 }
+  const [rows, total] = await Promise.all([
+    ordered
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize)
+      .execute(),
+    countPeople(db, q, visibility),
+  ])
+  return { rows, total }
+}
+
+/** How many people the query matches, for the reader's visibility. */
+export async function countPeople(
+  db: Db,
+  q: Omit<PersonQuery, 'sort' | 'dir' | 'page' | 'pageSize'>,
+  visibility: PersonVisibility,
+) {
+  const count = await peopleMatching(db, q, visibility)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(count.n)
+}
+
+function peopleMatching(
+  db: Db,
+  q: Omit<PersonQuery, 'sort' | 'dir' | 'page' | 'pageSize'>,
+  visibility: PersonVisibility,
+) {
+  return db
     .selectFrom('person')
     .innerJoin('organization', 'organization.id', 'person.organization_id')
     .where((eb) => {
@@ -225,20 +258,6 @@ export async function searchPeople(
       }
       return eb.and(conds)
     })
-  const ordered = base
-    .select(personColumns)
-    .orderBy(sql.ref(PERSON_SORT[q.sort]), q.dir)
-    .orderBy(sql`lower(person.name)`)
-    .orderBy('person.id')
-  if (!opts.paged) return { rows: await ordered.execute(), total: -1 }
-  const [rows, count] = await Promise.all([
-    ordered
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ])
-  return { rows, total: Number(count.n) }
 }
 
 export function findGroupMembershipsOfOrganization(db: Db, organizationId: string) {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { likePattern } from '../../db/search.ts'
 import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { type Language, type Localized, pick } from '../../i18n/i18n.ts'
@@ -928,26 +929,29 @@ export async function directoryCounts(db: Db, actor: Actor) {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow(),
   ])
-  const people = await repo.searchPeople(
-    db,
-    { sort: 'name', dir: 'asc', archived: 'exclude', page: 1, pageSize: 1 },
-    vis,
-  )
+  const people = await repo.countPeople(db, { archived: 'exclude' }, vis)
   return {
     organizations: Number(orgs.n),
-    people: people.total,
+    people,
     groups: Number(groups.n),
     countries: Number(countries.n),
   }
 }
 
 /** Live organizations for a select (name and country), alphabetical; capped for the page's sake. */
-export function organizationChoices(db: Db) {
-  return db
+/**
+ * Organizations to choose from in a form, by name. Without a limit, up to 5,000; a page that offers a search
+ * (ChoiceSearch) asks for its limit and gets one row more when there are more.
+ */
+export function organizationChoices(db: Db, opts: { search?: string | undefined; limit?: number } = {}) {
+  let q = db
     .selectFrom('organization')
     .select(['id', 'name', 'country_code'])
     .where('archived_at', 'is', null)
+  if (opts.search?.trim()) q = q.where('name', 'ilike', likePattern(opts.search.trim()))
+  return q
     .orderBy('name')
-    .limit(5000)
+    .orderBy('id')
+    .limit(opts.limit === undefined ? 5000 : opts.limit + 1)
     .execute()
 }

@@ -4,6 +4,8 @@ import type { AppEnv } from '../../http/context.ts'
 import { AppError } from '../../http/errors.ts'
 import { formFields, nest, uuidParam, validate } from '../../http/forms.ts'
 import {
+  CHOICE_LIMIT,
+  ChoiceSearch,
   ConfirmButton,
   Csrf,
   ErrorSummary,
@@ -14,6 +16,7 @@ import {
   type PageCtx,
   Pagination,
   pageCtx,
+  pageOfRows,
   SelectField,
   TextField,
 } from '../../http/layout.tsx'
@@ -477,7 +480,11 @@ async function detailPage(
     meetings.figures(db, m.id),
   ])
   const groups = manage ? await listGroups(db, ctx.actor, ctx.lang) : []
-  const orgs = manage ? await organizationChoices(db) : []
+  // Selects carry at most CHOICE_LIMIT choices; a search (ChoiceSearch) finds the others.
+  const search = (name: string) => ctx.url.searchParams.get(name)?.slice(0, 200) || undefined
+  const orgRows = manage ? await organizationChoices(db, { search: search('org'), limit: CHOICE_LIMIT }) : []
+  const moreOrgs = orgRows.length > CHOICE_LIMIT
+  const orgs = orgRows.slice(0, CHOICE_LIMIT)
   const member = isUser(ctx.actor)
   const [sessions, documents, minutes, consultationsHere, conclusionsHere, actionsHere, followUpChoices] =
     await Promise.all([
@@ -487,18 +494,32 @@ async function detailPage(
       consultationsForMeeting(db, ctx.actor, m.id, ctx.lang),
       member ? followUp.conclusions(db, ctx.actor, { meetingId: m.id }, ctx.lang) : Promise.resolve([]),
       member ? followUp.actions(db, ctx.actor, { meetingId: m.id }, ctx.lang) : Promise.resolve([]),
-      manage ? followUp.followUpChoices(db, m.id, ctx.lang) : Promise.resolve({ topics: [], users: [] }),
+      manage
+        ? followUp.followUpChoices(db, m.id, ctx.lang, { search: search('topic'), limit: CHOICE_LIMIT })
+        : Promise.resolve({ topics: [], users: [], more: false }),
     ])
   const attendanceOpen = manage && acceptsAttendance(m.status)
   // One list serves every select on the page: the people the actor may register, invite, delegate to
   // or record as present (all of them for the secretariat, their own organizations' for the others).
-  const speakable =
-    isUser(ctx.actor) && m.status !== 'cancelled' ? await meetings.registrablePeople(db, ctx.actor) : []
+  const speakableRows =
+    isUser(ctx.actor) && m.status !== 'cancelled'
+      ? await meetings.registrablePeople(db, ctx.actor, {
+          search: search('person'),
+          limit: CHOICE_LIMIT,
+          meetingId: m.id,
+        })
+      : []
+  const morePeople = speakableRows.length > CHOICE_LIMIT
+  const speakable = speakableRows.slice(0, CHOICE_LIMIT)
   const people = m.status === 'registration_open' ? speakable : []
   const invitable = manage && !['held', 'concluded', 'cancelled'].includes(m.status) ? speakable : []
   const colleagues = manage ? [] : speakable
   const attendeeChoices = attendanceOpen ? speakable : []
   const errorsFor = (section: string) => (opts2.section === section ? opts2.errors : undefined)
+  // A large meeting's lists are paged, each with its own parameter.
+  const invitationPage = pageOfRows(ctx, invitations, 'invitations')
+  const registrationPage = pageOfRows(ctx, registrations, 'registrations')
+  const attendancePage = pageOfRows(ctx, attendance, 'participants')
   return (
     <Layout ctx={ctx} title={m.title}>
       <p>
@@ -600,6 +621,7 @@ async function detailPage(
           items={conclusionsHere}
           actions={actionsHere}
           topics={followUpChoices.topics}
+          moreTopics={followUpChoices.more}
           users={followUpChoices.users}
           canConclude={
             manage && m.status !== 'draft' && m.status !== 'cancelled' && new Date(m.startsAt) <= new Date()
@@ -830,7 +852,7 @@ async function detailPage(
                 </tr>
               </thead>
               <tbody>
-                {invitations.map((inv) => (
+                {invitationPage.rows.map((inv) => (
                   <tr>
                     <td>
                       {inv.organizationName} <span class="muted">({inv.countryCode})</span>
@@ -893,6 +915,27 @@ async function detailPage(
           ) : (
             <p class="empty">{t('meeting.no_invitations')}</p>
           )}
+          {invitationPage.total > invitationPage.pageSize ? (
+            <Pagination ctx={ctx} {...invitationPage} anchor="inv-h" />
+          ) : null}
+          {manage && m.status !== 'held' && m.status !== 'concluded' && m.status !== 'cancelled' ? (
+            <ChoiceSearch
+              ctx={ctx}
+              name="org"
+              label={t('choices.organizations')}
+              anchor="inv-h"
+              more={moreOrgs}
+            />
+          ) : null}
+          {manage && m.status !== 'held' && m.status !== 'concluded' && m.status !== 'cancelled' ? (
+            <ChoiceSearch
+              ctx={ctx}
+              name="person"
+              label={t('choices.people')}
+              anchor="inv-h"
+              more={morePeople}
+            />
+          ) : null}
           {manage && m.status !== 'held' && m.status !== 'concluded' && m.status !== 'cancelled' ? (
             <div class="grid-2">
               <form method="post" action={`/meetings/${m.id}/invite`} class="filters">
@@ -957,7 +1000,7 @@ async function detailPage(
                 </tr>
               </thead>
               <tbody>
-                {registrations.map((r) => (
+                {registrationPage.rows.map((r) => (
                   <tr>
                     <td>{r.personName}</td>
                     <td>{r.organizationName}</td>
@@ -995,6 +1038,18 @@ async function detailPage(
           ) : (
             <p class="empty">{t('meeting.no_registrations')}</p>
           )}
+          {registrationPage.total > registrationPage.pageSize ? (
+            <Pagination ctx={ctx} {...registrationPage} anchor="reg-h" />
+          ) : null}
+          {m.status === 'registration_open' && (people.length || search('person')) ? (
+            <ChoiceSearch
+              ctx={ctx}
+              name="person"
+              label={t('choices.people')}
+              anchor="reg-h"
+              more={morePeople}
+            />
+          ) : null}
           {m.status === 'registration_open' && people.length ? (
             <form method="post" action={`/meetings/${m.id}/register`} class="filters">
               <Csrf ctx={ctx} />
@@ -1051,7 +1106,7 @@ async function detailPage(
               </tr>
             </thead>
             <tbody>
-              {attendance.map((a) => (
+              {attendancePage.rows.map((a) => (
                 <tr>
                   <td>{a.organizationName}</td>
                   <td>{a.personName ?? '—'}</td>
@@ -1078,6 +1133,18 @@ async function detailPage(
             {acceptsAttendance(m.status) ? t('meeting.no_attendance') : t('meeting.attendance_after_held')}
           </p>
         )}
+        {attendancePage.total > attendancePage.pageSize ? (
+          <Pagination ctx={ctx} {...attendancePage} anchor="att-h" />
+        ) : null}
+        {attendanceOpen ? (
+          <ChoiceSearch
+            ctx={ctx}
+            name="person"
+            label={t('choices.people')}
+            anchor="att-h"
+            more={morePeople}
+          />
+        ) : null}
         {attendanceOpen ? (
           <form method="post" action={`/meetings/${m.id}/attendance`} class="filters">
             <Csrf ctx={ctx} />

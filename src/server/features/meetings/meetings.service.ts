@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { likePattern } from '../../db/search.ts'
 import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { formatDateTime, type Language, type Localized, pick, translator } from '../../i18n/i18n.ts'
@@ -851,7 +852,20 @@ export async function figures(db: Db, meetingId: string): Promise<MeetingFigures
 }
 
 /** The people of an organization that the actor may register (for the registration form). */
-export async function registrablePeople(db: Db, actor: Actor) {
+export async function registrablePeople(
+  db: Db,
+  actor: Actor,
+  {
+    search,
+    limit,
+    meetingId,
+  }: {
+    search?: string | undefined
+    limit: number
+    /** The meeting whose invited and registered people come first (the likely participants). */
+    meetingId?: string | undefined
+  },
+) {
   let q = db
     .selectFrom('person')
     .innerJoin('organization', 'organization.id', 'person.organization_id')
@@ -871,8 +885,41 @@ export async function registrablePeople(db: Db, actor: Actor) {
     if (!ids?.length) return []
     q = q.where('organization.id', 'in', ids)
   }
+  if (search?.trim()) {
+    const like = likePattern(search.trim())
+    q = q.where((eb) => eb.or([eb('person.name', 'ilike', like), eb('organization.name', 'ilike', like)]))
+  }
   // The query itself is the rule: staff see everyone, others only the organizations they speak for.
-  return q.orderBy(sql`lower(organization.name)`).orderBy(sql`lower(person.name)`).limit(5000).execute()
+  // One row past the limit tells the page that there are more than it shows.
+  const ordered = q
+    .orderBy(sql`lower(organization.name)`)
+    .orderBy(sql`lower(person.name)`)
+    .orderBy('person.id')
+    .limit(limit + 1)
+  if (!meetingId) return ordered.execute()
+  // The meeting's invited and registered people first: two short statements (the meeting's own people,
+  // then everyone in order) instead of ranking every person by a join (80 ms on 30,000 people).
+  const [own, all] = await Promise.all([
+    ordered
+      .where('person.id', 'in', (eb) =>
+        eb
+          .selectFrom('meeting_registration')
+          .select('person_id')
+          .where('meeting_id', '=', meetingId)
+          .where('status', '<>', 'cancelled')
+          .union(
+            eb
+              .selectFrom('meeting_invitation')
+              .select(sql<string>`person_id`.as('person_id'))
+              .where('meeting_id', '=', meetingId)
+              .where('person_id', 'is not', null),
+          ),
+      )
+      .execute(),
+    ordered.execute(),
+  ])
+  const seen = new Set(own.map((p) => p.id))
+  return [...own, ...all.filter((p) => !seen.has(p.id))].slice(0, limit + 1)
 }
 
 export type GroupAttendance = {

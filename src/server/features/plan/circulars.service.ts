@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { likePattern } from '../../db/search.ts'
 import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { type Language, translator } from '../../i18n/i18n.ts'
@@ -65,7 +66,7 @@ export async function listCirculars(
   assertPlanReader(actor)
   let base = db.selectFrom('circular as c')
   if (q.search) {
-    const like = `%${q.search.replace(/[\\%_]/g, (x) => `\\${x}`)}%`
+    const like = likePattern(q.search)
     base = base.where((eb) => eb.or([eb('c.subject', 'ilike', like), eb('c.number', 'ilike', like)]))
   }
   const [rows, count] = await Promise.all([

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { derived } from '../../db/derived.ts'
 import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
@@ -606,7 +607,9 @@ export async function listIndicators(
         for (let y = Number(period.from.slice(0, 4)); y <= Number(period.to.slice(0, 4)); y++) {
           const from = y === Number(period.from.slice(0, 4)) ? period.from : `${y}-01-01`
           const to = y === Number(period.to.slice(0, 4)) ? period.to : `${y}-12-31`
-          const v = await q.run(db, new Date(`${from}T00:00:00Z`), new Date(`${to}T23:59:59.999Z`))
+          const v = await derived(db, `indicator:${r.query}:${from}:${to}`, () =>
+            q.run(db, new Date(`${from}T00:00:00Z`), new Date(`${to}T23:59:59.999Z`)),
+          )
           if (v !== null)
             values.push({
               on: to,

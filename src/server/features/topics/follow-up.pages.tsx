@@ -5,6 +5,7 @@ import type { AppEnv } from '../../http/context.ts'
 import { AppError } from '../../http/errors.ts'
 import { formFields, nest, uuidParam, validate } from '../../http/forms.ts'
 import {
+  ChoiceSearch,
   Csrf,
   ErrorSummary,
   enumOptions,
@@ -82,12 +83,14 @@ export const MeetingConclusions: FC<{
   items: followUp.ConclusionView[]
   actions: followUp.ActionView[]
   topics: { id: string; title: string }[]
+  /** Whether the topics are the first CHOICE_LIMIT of more. */
+  moreTopics?: boolean | undefined
   users: { id: string; name: string }[]
   canConclude: boolean
   errors?: FormErrors | undefined
   code?: string | undefined
   section?: string | undefined
-}> = ({ ctx, meetingId, items, actions, topics, users, canConclude, errors, code, section }) => {
+}> = ({ ctx, meetingId, items, actions, topics, moreTopics, users, canConclude, errors, code, section }) => {
   const { t } = ctx
   const staff = isStaff(ctx.actor)
   return (
@@ -145,9 +148,16 @@ export const MeetingConclusions: FC<{
         </article>
       ))}
       {staff && canConclude ? (
-        <details open={section === 'conclusion' ? true : undefined}>
+        <details open={section === 'conclusion' || ctx.url.searchParams.has('topic') ? true : undefined}>
           <summary>{t('follow_up.record')}</summary>
           {section === 'conclusion' ? <ErrorSummary ctx={ctx} errors={errors} code={code} /> : null}
+          <ChoiceSearch
+            ctx={ctx}
+            name="topic"
+            label={t('choices.topics')}
+            anchor="conclusions-h"
+            more={!!moreTopics}
+          />
           <form method="post" action={`/meetings/${meetingId}/conclusions`} novalidate>
             <Csrf ctx={ctx} />
             <div class="grid-2">

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { likePattern } from '../../db/search.ts'
 import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { type Language, type Localized, pick, translator } from '../../i18n/i18n.ts'
@@ -498,7 +499,13 @@ export async function sendActionReminders(db: Db, publicUrl: string, now = new D
 }
 
 /** What the conclusion and action forms offer: the topics (agenda topics first) and the active accounts. */
-export async function followUpChoices(db: Db, meetingId: string, lang: Language) {
+export async function followUpChoices(
+  db: Db,
+  meetingId: string,
+  lang: Language,
+  { search, limit }: { search?: string | undefined; limit: number },
+) {
+  const like = search?.trim() ? likePattern(search.trim()) : null
   const [topics, users] = await Promise.all([
     db
       .selectFrom('topic')
@@ -519,6 +526,12 @@ export async function followUpChoices(db: Db, meetingId: string, lang: Language)
       ])
       .where('topic.merged_into', 'is', null)
       .where('topic.state', '<>', 'closed')
+      .$if(like !== null, (q) => q.where(sql`topic.titles::text`, 'ilike', like))
+      // The meeting's own agenda topics first, then the most recent; one past the limit says there are more.
+      .orderBy('on_agenda', 'desc')
+      .orderBy('topic.created_at', 'desc')
+      .orderBy('topic.id')
+      .limit(limit + 1)
       .execute(),
     db
       .selectFrom('app_user')
@@ -529,7 +542,9 @@ export async function followUpChoices(db: Db, meetingId: string, lang: Language)
       .execute(),
   ])
   return {
+    more: topics.length > limit,
     topics: topics
+      .slice(0, limit)
       .map((t) => ({ id: t.id, title: pick(t.titles as Localized, lang), first: !!t.on_agenda }))
       .sort((a, b) => Number(b.first) - Number(a.first) || a.title.localeCompare(b.title, lang)),
     users,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { likePattern } from '../../db/search.ts'
 import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { type Language, type Localized, pick } from '../../i18n/i18n.ts'
@@ -259,7 +260,7 @@ export async function listTopics(
     )
   }
   if (q.q) {
-    const like = `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`
+    const like = likePattern(q.q)
     query = query.where((eb) =>
       eb.or([
         eb(sql`topic.titles::text`, 'ilike', like),

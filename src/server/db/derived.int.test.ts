@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { sql } from 'kysely'
+import { unique, useHarness } from '../testing/harness.ts'
+import { derived } from './derived.ts'
+import { UNVERSIONED_TABLES } from './migrations/2026_12_06_0018_data_version.ts'
+
+const h = useHarness()
+
+const version = async () =>
+  Number((await sql<{ v: string }>`SELECT version AS v FROM data_version`.execute(h.db)).rows[0]!.v)
+
+/** A figure that counts its computations, so a test sees when the cache answered instead. */
+function counted() {
+  const calls = { n: 0 }
+  const compute = async () => {
+    calls.n++
+    const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM country`.execute(h.db)
+    return { countries: Number(r.rows[0]!.n), at: new Date('2026-01-01T00:00:00Z') }
+  }
+  return { calls, compute }
+}
+
+describe('derived figures under the data version', () => {
+  test('every domain table bumps the version, so no later table can be forgotten', async () => {
+    const { rows } = await sql<{ tablename: string; triggers: number }>`
+      SELECT t.tablename, count(g.tgname)::int AS triggers
+      FROM pg_tables t
+      LEFT JOIN pg_trigger g ON g.tgrelid = (quote_ident(t.schemaname) || '.' || quote_ident(t.tablename))::regclass
+        AND g.tgname = t.tablename || '_data_change'
+      WHERE t.schemaname = current_schema()
+      GROUP BY t.tablename ORDER BY t.tablename`.execute(h.db)
+    const missing = rows
+      .filter((r) => !(UNVERSIONED_TABLES as readonly string[]).includes(r.tablename) && r.triggers !== 1)
+      .map((r) => r.tablename)
+    assert.deepEqual(
+      missing,
+      [],
+      'tables without the data_change trigger (call versioned() in the migration)',
+    )
+    assert.ok(rows.length > 40)
+  })
+
+  test('computed once, then read from the cache until a transaction changes data; one bump per transaction', async () => {
+    const key = unique('figure')
+    const { calls, compute } = counted()
+    const first = await derived(h.db, key, compute)
+    assert.equal(calls.n, 1)
+    // The value is what a cached read returns: JSON (the date is its ISO string).
+    assert.equal(typeof (first as unknown as { at: string }).at, 'string')
+    assert.deepEqual(await derived(h.db, key, compute), first)
+    assert.equal(calls.n, 1, 'the second read came from the cache')
+
+    // A transaction changing three rows in two tables bumps the version once, at commit.
+    const before = await version()
+    await h.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('country')
+        .values({ code: 'QX', iso3: 'QXX', names: { en: 'Qx' }, development_status: 'developed' })
+        .execute()
+      await trx
+        .updateTable('country')
+        .set({ names: { en: 'Qx land' } })
+        .where('code', '=', 'QX')
+        .execute()
+      await trx.deleteFrom('country').where('code', '=', 'QX').execute()
+    })
+    assert.equal(await version(), before + 1)
+    await derived(h.db, key, compute)
+    assert.equal(calls.n, 2, 'recomputed after the change')
+
+    // A rolled-back change leaves the version, and the cached figure, as they were.
+    await assert.rejects(
+      h.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('country')
+          .values({ code: 'QY', iso3: 'QYY', names: { en: 'Qy' }, development_status: 'developed' })
+          .execute()
+        throw new Error('roll back')
+      }),
+    )
+    assert.equal(await version(), before + 1)
+    await derived(h.db, key, compute)
+    assert.equal(calls.n, 2)
+
+    // Sessions, rate limits and the audit log are not data the figures read: they do not bump it.
+    await sql`INSERT INTO audit_log (actor_label, action, entity_type, entity_id) VALUES ('test', 'test', 'test', 'x')`.execute(
+      h.db,
+    )
+    await sql`DELETE FROM session WHERE expires_at < now() - interval '100 years'`.execute(h.db)
+    assert.equal(await version(), before + 1)
+  })
+
+  test('inside a transaction that changed data, the figure is computed from it but never stored', async () => {
+    const key = unique('figure')
+    const { calls, compute } = counted()
+    const base = await derived(h.db, key, compute)
+    await assert.rejects(
+      h.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('country')
+          .values({ code: 'QZ', iso3: 'QZZ', names: { en: 'Qz' }, development_status: 'developed' })
+          .execute()
+        const inside = await derived(trx, key, async () => {
+          calls.n++
+          const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM country`.execute(trx)
+          return { countries: Number(r.rows[0]!.n), at: '2026-01-01T00:00:00.000Z' }
+        })
+        assert.equal(inside.countries, base.countries + 1, 'the transaction sees its own write')
+        throw new Error('roll back')
+      }),
+      /roll back/,
+    )
+    assert.deepEqual(await derived(h.db, key, compute), base, 'the rolled-back count was not kept')
+    assert.equal(calls.n, 2)
+  })
+
+  test('concurrent readers of a missing figure wait for one computation', async () => {
+    const key = unique('figure')
+    const { calls, compute } = counted()
+    // A computation slower than the readers' version lookups, as a real figure is.
+    const slow = async () => {
+      await sql`SELECT pg_sleep(0.3)`.execute(h.db)
+      return compute()
+    }
+    const values = await Promise.all([1, 2, 3, 4].map(() => derived(h.db, key, slow)))
+    assert.equal(calls.n, 1)
+    assert.equal(new Set(values.map((v) => JSON.stringify(v))).size, 1)
+  })
+})

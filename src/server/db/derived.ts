@@ -1,0 +1,55 @@
+import { sql } from 'kysely'
+import type { Db } from './database.ts'
+
+/**
+ * Derived figures kept under the data version they were computed from (migration 0018,
+ * docs/performance.md). A figure is recomputed only after a transaction changed a domain table; until then
+ * every request, on every app instance, reads the stored value. The cache lives in the database, so several
+ * instances on one PostgreSQL share it and no instance can serve a figure older than the data it has seen.
+ *
+ * Correctness rests on one order: the version is read before the figure is computed, so the stored value
+ * is at least as new as its version (a change committed in between only makes it newer, and the next
+ * reader then sees a higher version and recomputes). Inside a transaction that has changed data the value
+ * is computed and returned but never stored: it could include writes that are later rolled back.
+ */
+export async function derived<T>(db: Db, key: string, compute: () => Promise<T>): Promise<T> {
+  const { rows } = await sql<{ version: string | number; dirty: boolean; value: T | null }>`
+    SELECT v.version, current_setting('engage.data_changed', true) IS NOT DISTINCT FROM 'on' AS dirty, c.value
+    FROM data_version v LEFT JOIN derived_cache c ON c.key = ${key} AND c.version = v.version`.execute(db)
+  const row = rows[0]
+  if (!row || row.dirty) return normalized(await compute())
+  if (row.value !== null) return row.value
+  const version = Number(row.version)
+  // Concurrent requests for the same missing figure in this process wait for one computation.
+  const flight = `${version}\u0000${key}`
+  const pending = inFlight.get(flight) as Promise<T> | undefined
+  if (pending) return pending
+  const work = (async () => {
+    const json = JSON.stringify(await compute())
+    await sql`
+      INSERT INTO derived_cache (key, version, value) VALUES (${key}, ${version}, ${json}::jsonb)
+      ON CONFLICT (key) DO UPDATE SET version = excluded.version, value = excluded.value, computed_at = now()
+      WHERE derived_cache.version < excluded.version`.execute(db)
+    return JSON.parse(json) as T
+  })()
+  inFlight.set(flight, work)
+  try {
+    return await work
+  } finally {
+    inFlight.delete(flight)
+  }
+}
+
+const inFlight = new Map<string, Promise<unknown>>()
+
+/**
+ * Drops figures of earlier versions computed over a day ago; keys carry their filters (periods, groups, the day),
+ * so they would otherwise pile up. Run from the periodic housekeeping, not on the request path.
+ */
+export async function pruneDerived(db: Db): Promise<void> {
+  await sql`DELETE FROM derived_cache
+    WHERE version < (SELECT version FROM data_version) AND computed_at < now() - interval '1 day'`.execute(db)
+}
+
+/** The value as a reader of the cache gets it, so a first computation and a cached read look the same. */
+const normalized = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
