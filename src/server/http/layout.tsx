@@ -403,20 +403,6 @@ export const Pagination: FC<{
   )
 }
 
-/** A page of rows already loaded, for a page that shows several lists each with its own `param`. */
-export function pageOfRows<R>(ctx: PageCtx, rows: R[], param: string, pageSize = 50) {
-  const pages = Math.max(1, Math.ceil(rows.length / pageSize))
-  const asked = Number(ctx.url.searchParams.get(param))
-  const page = Number.isInteger(asked) && asked >= 1 ? Math.min(asked, pages) : 1
-  return {
-    rows: rows.slice((page - 1) * pageSize, page * pageSize),
-    page,
-    pageSize,
-    total: rows.length,
-    param,
-  }
-}
-
 /** How many choices a select carries before the page offers a search instead of every row. */
 export const CHOICE_LIMIT = 100
 

@@ -16,9 +16,6 @@ const validDay = (v: string) =>
   DAY.test(v) &&
   !Number.isNaN(new Date(`${v}T00:00:00Z`).getTime()) &&
   new Date(`${v}T00:00:00Z`).toISOString().startsWith(v)
-const ATTENDED_AS = ['principal', 'alternate', 'substitute', 'other'] as const
-const CATEGORIES = ['member_state', 'sector_member', 'associate', 'academia', 'other'] as const
-const SENIORITIES = ['c_level', 'senior_executive', 'manager', 'expert'] as const
 
 async function countryExists(trx: Db, code: string) {
   return !!(await trx.selectFrom('country').select('code').where('code', '=', code).executeTakeFirst())
@@ -120,100 +117,6 @@ export async function importMeetingRow(
     .values({ ...values, import_ref: ref })
     .execute()
   return { status: 'created', key, errors: [] }
-}
-
-export async function importAttendanceRow(
-  trx: Db,
-  _actor: Actor,
-  r: Record<string, string>,
-  seen: Set<string>,
-): Promise<RowOutcome> {
-  const ref = (r.meeting_ref ?? '').trim()
-  const orgName = (r.organization ?? '').trim()
-  const country = (r.organization_country ?? '').trim().toUpperCase()
-  const person = (r.person ?? '').trim()
-  const key = `${ref}: ${orgName} (${country})${person ? `, ${person}` : ''}`
-  const errors: string[] = []
-  const meeting = ref
-    ? await trx.selectFrom('meeting').select('id').where('import_ref', '=', ref).executeTakeFirst()
-    : undefined
-  if (!meeting) errors.push('meeting_ref: meeting_unknown')
-  if (!orgName) errors.push('organization: required')
-  if (!(await countryExists(trx, country))) errors.push('organization_country: country_unknown')
-  const category = (r.category ?? '').trim() || 'other'
-  if (!(CATEGORIES as readonly string[]).includes(category)) errors.push('category: choice_invalid')
-  const smeText = (r.sme ?? '').trim().toLowerCase()
-  if (smeText && smeText !== 'true' && smeText !== 'false') errors.push('sme: boolean_invalid')
-  const role = (r.role ?? '').trim()
-  if (!(ATTENDED_AS as readonly string[]).includes(role)) errors.push('role: choice_invalid')
-  const seniority = (r.seniority ?? '').trim()
-  if (person && !(SENIORITIES as readonly string[]).includes(seniority))
-    errors.push('seniority: choice_invalid')
-  const dedupe = `${ref}|${orgName.toLowerCase()}|${country}|${person.toLowerCase()}`
-  if (seen.has(dedupe)) errors.push('row: duplicate_row')
-  seen.add(dedupe)
-  if (errors.length || !meeting) return { status: 'error', key, errors }
-
-  let created = false
-  let org = await trx
-    .selectFrom('organization')
-    .select('id')
-    .where(sql`lower(name)`, '=', orgName.toLowerCase())
-    .where('country_code', '=', country)
-    .where('archived_at', 'is', null)
-    .executeTakeFirst()
-  if (!org) {
-    org = await trx
-      .insertInto('organization')
-      .values({ name: orgName, category, country_code: country, sme: smeText === 'true' })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    created = true
-  }
-  let personId: string | null = null
-  if (person) {
-    const found = await trx
-      .selectFrom('person')
-      .select('id')
-      .where('organization_id', '=', org.id)
-      .where(sql`lower(name)`, '=', person.toLowerCase())
-      .where('archived_at', 'is', null)
-      .executeTakeFirst()
-    personId =
-      found?.id ??
-      (
-        await trx
-          .insertInto('person')
-          .values({ organization_id: org.id, name: person, seniority })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-      ).id
-    if (!found) created = true
-  }
-  const present = await trx
-    .selectFrom('meeting_attendance')
-    .select('id')
-    .where('meeting_id', '=', meeting.id)
-    .where('organization_id', '=', org.id)
-    .where((eb) => (personId ? eb('person_id', '=', personId) : eb('person_id', 'is', null)))
-    .executeTakeFirst()
-  if (present) return { status: 'unchanged', key, errors: [] }
-  await trx
-    .insertInto('meeting_attendance')
-    .values({
-      meeting_id: meeting.id,
-      organization_id: org.id,
-      person_id: personId,
-      attended_as: role,
-      captured_by: 'list',
-    })
-    .execute()
-  // "created" also tells the reader that an organization or a person was added to the directory.
-  return {
-    status: created ? 'created' : 'updated',
-    key: created ? `${key} (new in the directory)` : key,
-    errors: [],
-  }
 }
 
 // ---------------------------------------------------------------- export in the same formats

@@ -4,6 +4,7 @@ import { useHarness } from '../../testing/harness.ts'
 import { openTestDatabase } from '../../testing/test-db.ts'
 import { COMMAND_LINE } from '../auth/auth.policy.ts'
 import { importCsv } from '../directory/import/directory.import.ts'
+import { MAX_LISTED_ERRORS, ROW_DETAIL_LIMIT } from './attendance.bulk.ts'
 import { exportAttendance, exportMeetings } from './history.import.ts'
 import { seriesMetrics } from './series.ts'
 
@@ -116,5 +117,65 @@ H-2009,History Telecom,KE,,,,,chairing
     } finally {
       await other.close()
     }
+  })
+
+  test('a file of more rows than are listed: every row counted, bad rows named (up to a cap), directory matched case-insensitively', async () => {
+    const sec = await h.user([{ role: 'secretariat' }])
+    const meetings = `ref,kind,title,start_date,end_date,city,country,host,group
+BIG-1,cto_meeting,Big meeting 1,2011-03-10,,,CH,,Big history group
+BIG-2,cto_meeting,Big meeting 2,2012-03-10,,,CH,,Big history group
+`
+    assert.equal((await importCsv(h.db, sec.actor, 'meetings', meetings, false)).committed, true)
+    // An organization already in the directory, written in another case in the file.
+    await h.db
+      .insertInto('organization')
+      .values({ name: 'Big Existing Org', category: 'sector_member', country_code: 'KE' })
+      .execute()
+    const n = ROW_DETAIL_LIMIT + 10
+    const line = (i: number) =>
+      `BIG-${(i % 2) + 1},Big Org ${Math.floor(i / 2) % 4000},KE,sector_member,false,Person ${Math.floor(i / 2)},expert,principal`
+    const rows = Array.from({ length: n }, (_, i) => line(i))
+    rows[0] = 'BIG-1,BIG EXISTING ORG,ke,sector_member,false,,,principal'
+    const header = 'meeting_ref,organization,organization_country,category,sme,person,seniority,role'
+    // Bad rows: more than are listed.
+    const bad = [...rows]
+    for (let i = 1; i <= MAX_LISTED_ERRORS + 5; i++) bad[i * 3] = `BIG-9,Big Org x${i},KE,,,,,principal`
+    const refused = await importCsv(h.db, sec.actor, 'attendance', `${header}\n${bad.join('\n')}\n`, false)
+    assert.equal(refused.committed, false)
+    assert.equal(refused.counts.error, MAX_LISTED_ERRORS + 5)
+    assert.equal(refused.counts.unchanged, n - MAX_LISTED_ERRORS - 5)
+    assert.equal(
+      refused.rows.length,
+      MAX_LISTED_ERRORS,
+      'bad rows listed up to the cap, no line per good row',
+    )
+    assert.deepEqual(refused.rows[0], {
+      row: 5,
+      status: 'error',
+      key: 'BIG-9: Big Org x1 (KE)',
+      errors: ['meeting_ref: meeting_unknown'],
+    })
+
+    const done = await importCsv(h.db, sec.actor, 'attendance', `${header}\n${rows.join('\n')}\n`, false)
+    assert.equal(done.committed, true, JSON.stringify(done.fileErrors))
+    assert.equal(done.rows.length, 0, 'a large file reports counts only')
+    const orgs = 4000 // Big Org 0 … 3999, plus the existing one matched in another case
+    assert.equal(done.counts.created + done.counts.updated, n)
+    assert.equal(done.counts.unchanged, 0)
+    const names = await h.db
+      .selectFrom('organization')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('name', 'like', 'Big %')
+      .executeTakeFirstOrThrow()
+    assert.equal(Number(names.n), orgs + 1, 'each new organization added once; the existing one matched')
+    const people = await h.db
+      .selectFrom('person')
+      .innerJoin('organization', 'organization.id', 'person.organization_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('organization.name', 'like', 'Big Org %')
+      .executeTakeFirstOrThrow()
+    assert.equal(Number(people.n), Math.ceil((n - 1) / 2) + 0, 'each person once, in their organization')
+    const again = await importCsv(h.db, sec.actor, 'attendance', `${header}\n${rows.join('\n')}\n`, false)
+    assert.deepEqual(again.counts, { created: 0, updated: 0, unchanged: n, error: 0 })
   })
 })

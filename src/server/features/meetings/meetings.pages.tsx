@@ -16,7 +16,6 @@ import {
   type PageCtx,
   Pagination,
   pageCtx,
-  pageOfRows,
   SelectField,
   TextField,
 } from '../../http/layout.tsx'
@@ -56,6 +55,9 @@ import {
   TransitionSchema,
 } from './meetings.schema.ts'
 import * as meetings from './meetings.service.ts'
+
+/** Rows per page of a meeting's invitations, registrations and participants. */
+const LIST_PAGE_SIZE = 50
 
 export const meetingPages = new Hono<AppEnv>()
 
@@ -473,12 +475,20 @@ async function detailPage(
   const db = c.get('deps').database.db
   const m = await meetings.getMeeting(db, ctx.actor, opts2.meetingId ?? uuidParam(c, 'id'), ctx.lang)
   const manage = canManageMeetings(ctx.actor)
-  const [invitations, registrations, attendance, figures] = await Promise.all([
-    meetings.listInvitations(db, ctx.actor, m.id),
-    meetings.listRegistrations(db, ctx.actor, m.id),
-    meetings.listAttendance(db, ctx.actor, m.id),
+  // A large meeting's lists are paged in SQL, each with its own parameter.
+  const pageAsked = (name: string) => {
+    const n = Number(ctx.url.searchParams.get(name))
+    return { page: Number.isInteger(n) && n >= 1 && n <= 100_000 ? n : 1, pageSize: LIST_PAGE_SIZE }
+  }
+  const [invitationList, registrationList, attendanceList, figures] = await Promise.all([
+    meetings.pageOfInvitations(db, ctx.actor, m.id, pageAsked('invitations')),
+    meetings.pageOfRegistrations(db, ctx.actor, m.id, pageAsked('registrations')),
+    meetings.pageOfAttendance(db, ctx.actor, m.id, pageAsked('participants')),
     meetings.figures(db, m.id),
   ])
+  const invitations = invitationList.rows
+  const registrations = registrationList.rows
+  const attendance = attendanceList.rows
   const groups = manage ? await listGroups(db, ctx.actor, ctx.lang) : []
   // Selects carry at most CHOICE_LIMIT choices; a search (ChoiceSearch) finds the others.
   const search = (name: string) => ctx.url.searchParams.get(name)?.slice(0, 200) || undefined
@@ -516,10 +526,16 @@ async function detailPage(
   const colleagues = manage ? [] : speakable
   const attendeeChoices = attendanceOpen ? speakable : []
   const errorsFor = (section: string) => (opts2.section === section ? opts2.errors : undefined)
-  // A large meeting's lists are paged, each with its own parameter.
-  const invitationPage = pageOfRows(ctx, invitations, 'invitations')
-  const registrationPage = pageOfRows(ctx, registrations, 'registrations')
-  const attendancePage = pageOfRows(ctx, attendance, 'participants')
+  const listPage = (list: { rows: unknown[]; total: number; page: number }, param: string) => ({
+    rows: list.rows,
+    page: list.page,
+    pageSize: LIST_PAGE_SIZE,
+    total: list.total,
+    param,
+  })
+  const invitationPage = { ...listPage(invitationList, 'invitations'), rows: invitations }
+  const registrationPage = { ...listPage(registrationList, 'registrations'), rows: registrations }
+  const attendancePage = { ...listPage(attendanceList, 'participants'), rows: attendance }
   return (
     <Layout ctx={ctx} title={m.title}>
       <p>

@@ -92,7 +92,10 @@ export async function searchMeetings(db: Db, q: MeetingQuery, includeDrafts: boo
   return { rows, total: Number(total.n) }
 }
 
-export function findInvitations(db: Db, meetingId: string, organizationIds?: string[]) {
+/** A page of a list: the rows carry the list's total (count(*) OVER ()), so one statement answers both. */
+export type RowPage = { limit: number; offset: number }
+
+export function findInvitations(db: Db, meetingId: string, organizationIds?: string[], page?: RowPage) {
   let q = db
     .selectFrom('meeting_invitation')
     .innerJoin('organization', 'organization.id', 'meeting_invitation.organization_id')
@@ -121,7 +124,13 @@ export function findInvitations(db: Db, meetingId: string, organizationIds?: str
       'in',
       organizationIds.length ? organizationIds : ['00000000-0000-0000-0000-000000000000'],
     )
-  return q.orderBy(sql`lower(organization.name)`).orderBy('meeting_invitation.group_role').execute()
+  return q
+    .select(sql<number>`count(*) OVER ()`.as('total'))
+    .orderBy(sql`lower(organization.name)`)
+    .orderBy('meeting_invitation.group_role')
+    .orderBy('meeting_invitation.id')
+    .$if(!!page, (q) => q.limit(page!.limit).offset(page!.offset))
+    .execute()
 }
 
 export function findRegistrations(
@@ -129,6 +138,7 @@ export function findRegistrations(
   meetingId: string,
   organizationIds?: string[],
   registrationId?: string,
+  page?: RowPage,
 ) {
   let q = db
     .selectFrom('meeting_registration')
@@ -155,10 +165,15 @@ export function findRegistrations(
       organizationIds.length ? organizationIds : ['00000000-0000-0000-0000-000000000000'],
     )
   if (registrationId) q = q.where('meeting_registration.id', '=', registrationId)
-  return q.orderBy('meeting_registration.created_at').execute()
+  return q
+    .select(sql<number>`count(*) OVER ()`.as('total'))
+    .orderBy('meeting_registration.created_at')
+    .orderBy('meeting_registration.id')
+    .$if(!!page, (q) => q.limit(page!.limit).offset(page!.offset))
+    .execute()
 }
 
-export function findAttendance(db: Db, meetingId: string) {
+export function findAttendance(db: Db, meetingId: string, page?: RowPage) {
   return db
     .selectFrom('meeting_attendance')
     .innerJoin('organization', 'organization.id', 'meeting_attendance.organization_id')
@@ -175,9 +190,12 @@ export function findAttendance(db: Db, meetingId: string) {
       'meeting_attendance.captured_by',
       'meeting_attendance.captured_at',
     ])
+    .select(sql<number>`count(*) OVER ()`.as('total'))
     .where('meeting_attendance.meeting_id', '=', meetingId)
     .orderBy(sql`lower(organization.name)`)
     .orderBy('meeting_attendance.attended_as')
+    .orderBy('meeting_attendance.id')
+    .$if(!!page, (q) => q.limit(page!.limit).offset(page!.offset))
     .execute()
 }
 

@@ -235,21 +235,62 @@ async function scopeIds(db: Db, actor: Actor): Promise<string[] | undefined> {
 }
 
 export async function listInvitations(db: Db, actor: Actor, meetingId: string): Promise<Invitation[]> {
-  if (!isUser(actor) && actor.kind !== 'system') return []
-  const rows = await repo.findInvitations(db, meetingId, await scopeIds(db, actor))
-  return rows.map((r) => ({
-    id: r.id,
-    organizationId: r.organization_id,
-    organizationName: r.organization_name,
-    countryCode: r.country_code,
-    personId: r.person_id,
-    personName: r.person_name,
-    groupRole: r.group_role as Invitation['groupRole'],
-    state: r.state as Invitation['state'],
-    delegatePersonId: r.delegate_person_id,
-    sentAt: r.sent_at.toISOString(),
-    respondedAt: r.responded_at?.toISOString() ?? null,
-  }))
+  return (await pageOfInvitations(db, actor, meetingId)).rows
+}
+
+/** A page of a list, which page it is (from 1) and the list's total. */
+export type Paged<T> = { rows: T[]; total: number; page: number }
+/** Page n (from 1) of size rows; a page past the end is the last one. */
+export type PageRequest = { page: number; pageSize: number }
+
+/** Runs a paged query; asked for a page past the end, answers the first page (one more statement, rarely). */
+async function paged<R extends { total: number | string }>(
+  run: (page?: repo.RowPage) => Promise<R[]>,
+  request?: PageRequest,
+): Promise<{ rows: R[]; total: number; page: number }> {
+  if (!request) {
+    const rows = await run()
+    return { rows, total: rows.length, page: 1 }
+  }
+  const page = { limit: request.pageSize, offset: (request.page - 1) * request.pageSize }
+  let rows = await run(page)
+  let number = request.page
+  if (!rows.length && page.offset > 0) {
+    rows = await run({ ...page, offset: 0 })
+    number = 1
+  }
+  return { rows, total: Number(rows[0]?.total ?? 0), page: number }
+}
+
+export async function pageOfInvitations(
+  db: Db,
+  actor: Actor,
+  meetingId: string,
+  request?: PageRequest,
+): Promise<Paged<Invitation>> {
+  if (!isUser(actor) && actor.kind !== 'system') return { rows: [], total: 0, page: 1 }
+  const scope = await scopeIds(db, actor)
+  const { rows, total, page } = await paged(
+    (page) => repo.findInvitations(db, meetingId, scope, page),
+    request,
+  )
+  return {
+    total,
+    page,
+    rows: rows.map((r) => ({
+      id: r.id,
+      organizationId: r.organization_id,
+      organizationName: r.organization_name,
+      countryCode: r.country_code,
+      personId: r.person_id,
+      personName: r.person_name,
+      groupRole: r.group_role as Invitation['groupRole'],
+      state: r.state as Invitation['state'],
+      delegatePersonId: r.delegate_person_id,
+      sentAt: r.sent_at.toISOString(),
+      respondedAt: r.responded_at?.toISOString() ?? null,
+    })),
+  }
 }
 
 type Invitee = {
@@ -513,21 +554,39 @@ export async function listRegistrations(
   meetingId: string,
   registrationId?: string,
 ): Promise<Registration[]> {
-  if (!isUser(actor) && actor.kind !== 'system') return []
-  const rows = await repo.findRegistrations(db, meetingId, await scopeIds(db, actor), registrationId)
-  return rows.map((r) => ({
-    id: r.id,
-    organizationId: r.organization_id,
-    organizationName: r.organization_name,
-    personId: r.person_id,
-    personName: r.person_name,
-    seniority: r.seniority,
-    participation: r.participation as Registration['participation'],
-    status: r.status as Registration['status'],
-    seniorityNote: r.seniority_note,
-    overrideReason: r.override_reason,
-    createdAt: r.created_at.toISOString(),
-  }))
+  return (await pageOfRegistrations(db, actor, meetingId, undefined, registrationId)).rows
+}
+
+export async function pageOfRegistrations(
+  db: Db,
+  actor: Actor,
+  meetingId: string,
+  request?: PageRequest,
+  registrationId?: string,
+): Promise<Paged<Registration>> {
+  if (!isUser(actor) && actor.kind !== 'system') return { rows: [], total: 0, page: 1 }
+  const scope = await scopeIds(db, actor)
+  const { rows, total, page } = await paged(
+    (page) => repo.findRegistrations(db, meetingId, scope, registrationId, page),
+    request,
+  )
+  return {
+    total,
+    page,
+    rows: rows.map((r) => ({
+      id: r.id,
+      organizationId: r.organization_id,
+      organizationName: r.organization_name,
+      personId: r.person_id,
+      personName: r.person_name,
+      seniority: r.seniority,
+      participation: r.participation as Registration['participation'],
+      status: r.status as Registration['status'],
+      seniorityNote: r.seniority_note,
+      overrideReason: r.override_reason,
+      createdAt: r.created_at.toISOString(),
+    })),
+  }
 }
 
 /**
@@ -697,21 +756,34 @@ export async function cancelRegistration(db: Db, actor: Actor, registrationId: s
 // ---------------------------------------------------------------- attendance
 
 export async function listAttendance(db: Db, actor: Actor, meetingId: string): Promise<Attendance[]> {
-  const rows = await repo.findAttendance(db, meetingId)
-  return rows.map((r) => {
-    // A person's name appears on the participant list only with consent (or to those who may see them).
-    const visible = r.person_id && (isStaff(actor) || (r.public_consent && !r.erased_at))
-    return {
-      id: r.id,
-      organizationId: r.organization_id,
-      organizationName: r.organization_name,
-      personId: visible ? r.person_id : null,
-      personName: visible ? r.person_name : null,
-      attendedAs: r.attended_as as Attendance['attendedAs'],
-      capturedBy: r.captured_by as Attendance['capturedBy'],
-      capturedAt: r.captured_at.toISOString(),
-    }
-  })
+  return (await pageOfAttendance(db, actor, meetingId)).rows
+}
+
+export async function pageOfAttendance(
+  db: Db,
+  actor: Actor,
+  meetingId: string,
+  request?: PageRequest,
+): Promise<Paged<Attendance>> {
+  const { rows, total, page } = await paged((page) => repo.findAttendance(db, meetingId, page), request)
+  return {
+    total,
+    page,
+    rows: rows.map((r) => {
+      // A person's name appears on the participant list only with consent (or to those who may see them).
+      const visible = r.person_id && (isStaff(actor) || (r.public_consent && !r.erased_at))
+      return {
+        id: r.id,
+        organizationId: r.organization_id,
+        organizationName: r.organization_name,
+        personId: visible ? r.person_id : null,
+        personName: visible ? r.person_name : null,
+        attendedAs: r.attended_as as Attendance['attendedAs'],
+        capturedBy: r.captured_by as Attendance['capturedBy'],
+        capturedAt: r.captured_at.toISOString(),
+      }
+    }),
+  }
 }
 
 /** Records (or corrects) who attended and in which capacity. Only for a meeting that has been held. */

@@ -16,7 +16,8 @@ import {
 
 export { IMPORT_KINDS, type ImportKind }
 
-import { importAttendanceRow, importMeetingRow } from '../../analytics/history.import.ts'
+import { importAttendanceRows } from '../../analytics/attendance.bulk.ts'
+import { importMeetingRow } from '../../analytics/history.import.ts'
 import {
   createOrganizationIn,
   createPersonIn,
@@ -167,14 +168,13 @@ async function importPersonRow(trx: Db, actor: Actor, r: Record<string, string>)
 }
 
 const HANDLERS: Record<
-  ImportKind,
+  Exclude<ImportKind, 'attendance'>,
   (trx: Db, actor: Actor, r: Record<string, string>, seen: Set<string>) => Promise<RowOutcome>
 > = {
   countries: importCountryRow,
   organizations: importOrganizationRow,
   people: importPersonRow,
   meetings: importMeetingRow,
-  attendance: importAttendanceRow,
 }
 
 /**
@@ -199,6 +199,7 @@ export async function importCsv(
     counts: { created: 0, updated: 0, unchanged: 0, error: 0 },
     fileErrors: [],
   }
+  if (kind === 'attendance') return importAttendance(db, actor, text, dryRun, report)
   let table: ReturnType<typeof parseCsv>
   try {
     table = parseCsv(text)
@@ -206,11 +207,7 @@ export async function importCsv(
     report.fileErrors.push(`csv_unreadable: ${(error as Error).message}`)
     return report
   }
-  const { required, optional } = IMPORT_COLUMNS[kind]
-  const missing = required.filter((c) => !table.header.includes(c))
-  const unknown = table.header.filter((c) => !required.includes(c) && !optional.includes(c))
-  if (missing.length) report.fileErrors.push(`columns_missing: ${missing.join(', ')}`)
-  if (unknown.length) report.fileErrors.push(`columns_unknown: ${unknown.join(', ')}`)
+  checkColumns(kind, table.header, report)
   if (table.rows.length === 0) report.fileErrors.push('no_rows')
   if (table.rows.length > MAX_IMPORT_ROWS) report.fileErrors.push(`too_many_rows: ${MAX_IMPORT_ROWS}`)
   if (report.fileErrors.length) return report
@@ -252,6 +249,56 @@ export async function importCsv(
     throw error
   }
   return report
+}
+
+/** Missing and unknown columns, as file errors; true when there are none. */
+function checkColumns(kind: ImportKind, header: string[], report: ImportReport): boolean {
+  const { required, optional } = IMPORT_COLUMNS[kind]
+  const missing = required.filter((c) => !header.includes(c))
+  const unknown = header.filter((c) => !required.includes(c) && !optional.includes(c))
+  if (missing.length) report.fileErrors.push(`columns_missing: ${missing.join(', ')}`)
+  if (unknown.length) report.fileErrors.push(`columns_unknown: ${unknown.join(', ')}`)
+  return !missing.length && !unknown.length
+}
+
+/**
+ * Attendance is imported set-based (attendance.bulk.ts): histories run to a million rows. The same
+ * all-or-nothing transaction, report and audit entry as the other kinds.
+ */
+async function importAttendance(
+  db: Db,
+  actor: Actor,
+  text: string,
+  dryRun: boolean,
+  report: ImportReport,
+): Promise<ImportReport> {
+  const trx = await db.startTransaction().execute()
+  try {
+    const bulk = await importAttendanceRows(trx, text, (header) => checkColumns('attendance', header, report))
+    report.fileErrors.push(...bulk.fileErrors)
+    if (!report.fileErrors.length && bulk.header.length === 0) report.fileErrors.push('no_rows')
+    report.rows = bulk.details
+    report.counts = bulk.counts
+    if (report.fileErrors.length || dryRun || report.counts.error > 0) {
+      await trx.rollback().execute()
+      return report
+    }
+    await recordAudit(trx, actor, {
+      action: 'import',
+      entityType: 'attendance',
+      entityId: 'csv',
+      summary: `${bulk.rows} rows: ${report.counts.created} created, ${report.counts.updated} updated`,
+    })
+    await trx.commit().execute()
+    report.committed = true
+    return report
+  } catch (error) {
+    await trx
+      .rollback()
+      .execute()
+      .catch(() => {})
+    throw error
+  }
 }
 
 export function importTemplate(kind: ImportKind): string {
