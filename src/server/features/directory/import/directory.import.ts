@@ -1,5 +1,7 @@
+import type { ControlledTransaction } from 'kysely'
 import type { z } from 'zod'
 import type { Db } from '../../../db/database.ts'
+import type { DB } from '../../../db/schema.ts'
 import { AppError, fieldErrorsFromIssues, fromDatabaseError } from '../../../http/errors.ts'
 import { LANGUAGES } from '../../../i18n/i18n.ts'
 import { recordAudit } from '../../audit/audit.service.ts'
@@ -212,10 +214,9 @@ export async function importCsv(
   if (table.rows.length > MAX_IMPORT_ROWS) report.fileErrors.push(`too_many_rows: ${MAX_IMPORT_ROWS}`)
   if (report.fileErrors.length) return report
 
-  const trx = await db.startTransaction().execute()
   // What earlier rows of this file said, for handlers that refuse a row given twice.
   const seen = new Set<string>()
-  try {
+  return inImportTransaction(db, actor, kind, dryRun, report, async (trx) => {
     for (const [i, r] of table.rows.entries()) {
       const sp = await trx.savepoint('import_row').execute()
       let outcome: RowOutcome
@@ -229,18 +230,37 @@ export async function importCsv(
       report.rows.push({ row: i + 2, ...outcome })
       report.counts[outcome.status]++
     }
-    if (dryRun || report.counts.error > 0) {
+  })
+}
+
+/**
+ * The import's one transaction: `fill` writes and fills the report; the transaction commits, with one audit
+ * entry, only for a real run whose file and rows have no error, and rolls back otherwise.
+ */
+async function inImportTransaction(
+  db: Db,
+  actor: Actor,
+  kind: ImportKind,
+  dryRun: boolean,
+  report: ImportReport,
+  fill: (trx: ControlledTransaction<DB>) => Promise<void>,
+): Promise<ImportReport> {
+  const trx = await db.startTransaction().execute()
+  try {
+    await fill(trx)
+    if (report.fileErrors.length || dryRun || report.counts.error > 0) {
       await trx.rollback().execute()
-    } else {
-      await recordAudit(trx, actor, {
-        action: 'import',
-        entityType: kind,
-        entityId: 'csv',
-        summary: `${table.rows.length} rows: ${report.counts.created} created, ${report.counts.updated} updated`,
-      })
-      await trx.commit().execute()
-      report.committed = true
+      return report
     }
+    const c = report.counts
+    await recordAudit(trx, actor, {
+      action: 'import',
+      entityType: kind,
+      entityId: 'csv',
+      summary: `${c.created + c.updated + c.unchanged} rows: ${c.created} created, ${c.updated} updated`,
+    })
+    await trx.commit().execute()
+    report.committed = true
   } catch (error) {
     await trx
       .rollback()
@@ -272,33 +292,13 @@ async function importAttendance(
   dryRun: boolean,
   report: ImportReport,
 ): Promise<ImportReport> {
-  const trx = await db.startTransaction().execute()
-  try {
+  return inImportTransaction(db, actor, 'attendance', dryRun, report, async (trx) => {
     const bulk = await importAttendanceRows(trx, text, (header) => checkColumns('attendance', header, report))
     report.fileErrors.push(...bulk.fileErrors)
     if (!report.fileErrors.length && bulk.header.length === 0) report.fileErrors.push('no_rows')
     report.rows = bulk.details
     report.counts = bulk.counts
-    if (report.fileErrors.length || dryRun || report.counts.error > 0) {
-      await trx.rollback().execute()
-      return report
-    }
-    await recordAudit(trx, actor, {
-      action: 'import',
-      entityType: 'attendance',
-      entityId: 'csv',
-      summary: `${bulk.rows} rows: ${report.counts.created} created, ${report.counts.updated} updated`,
-    })
-    await trx.commit().execute()
-    report.committed = true
-    return report
-  } catch (error) {
-    await trx
-      .rollback()
-      .execute()
-      .catch(() => {})
-    throw error
-  }
+  })
 }
 
 export function importTemplate(kind: ImportKind): string {
