@@ -12,6 +12,7 @@ import { auditPages } from './features/audit/audit.pages.tsx'
 import { auditApi } from './features/audit/audit.routes.ts'
 import { authPages } from './features/auth/auth.pages.tsx'
 import { authApi } from './features/auth/auth.routes.ts'
+import { twoFactorPages } from './features/auth/two-factor.pages.tsx'
 import { users } from './features/auth/users.pages.tsx'
 import { consultationPages } from './features/consultations/consultations.pages.tsx'
 import { consultationsApi } from './features/consultations/consultations.routes.ts'
@@ -149,6 +150,7 @@ export function createApp(deps: Deps) {
 
   app.route('/', homePages)
   app.route('/', authPages)
+  app.route('/', twoFactorPages)
   app.route('/', users)
   app.route('/', organizationPages)
   app.route('/', peoplePages)

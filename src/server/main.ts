@@ -4,6 +4,7 @@ import { DataDirLockedError } from './db/database.ts'
 import { pruneDerived } from './db/derived.ts'
 import { readEnv } from './env.ts'
 import { pruneRateLimits } from './features/auth/rate-limit.ts'
+import { pruneChallenges } from './features/auth/two-factor.service.ts'
 import { dispatchInvitations, sendConsultationReminders } from './features/consultations/invitations.ts'
 import { dispatchOutbox, smtpMailer } from './features/mail/mail.service.ts'
 import { sendReminders } from './features/meetings/meetings.service.ts'
@@ -57,6 +58,7 @@ const timers = [
   setInterval(() => {
     Promise.all([
       pruneRateLimits(database.db),
+      pruneChallenges(database.db),
       pruneDerived(database.db),
       database.db.deleteFrom('session').where('expires_at', '<', new Date()).execute(),
       database.db

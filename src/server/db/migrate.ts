@@ -19,6 +19,7 @@ import * as m0016 from './migrations/2026_11_23_0016_meeting_import_ref.ts'
 import * as m0017 from './migrations/2026_11_23_0017_indexes.ts'
 import * as m0018 from './migrations/2026_12_06_0018_data_version.ts'
 import * as m0019 from './migrations/2026_12_06_0019_list_indexes.ts'
+import * as m0020 from './migrations/2026_12_06_0020_two_factor.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
 const migrations: Record<string, Migration> = {
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0017_indexes': m0017,
   '2026_12_06_0018_data_version': m0018,
   '2026_12_06_0019_list_indexes': m0019,
+  '2026_12_06_0020_two_factor': m0020,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -540,6 +540,13 @@ export interface RateLimit {
   window_start: Timestamp;
 }
 
+export interface RecoveryCode {
+  code_hash: string;
+  created_at: Generated<Timestamp>;
+  used_at: Timestamp | null;
+  user_id: string;
+}
+
 export interface ReportIssue {
   as_of: Timestamp;
   checksum: string;
@@ -597,6 +604,17 @@ export interface Session {
   expires_at: Timestamp;
   id: string;
   last_seen_at: Generated<Timestamp>;
+  user_agent: string | null;
+  user_id: string;
+}
+
+export interface SignInChallenge {
+  attempts: Generated<number>;
+  created_at: Generated<Timestamp>;
+  enrol_secret: string | null;
+  expires_at: Timestamp;
+  id: string;
+  next: string;
   user_agent: string | null;
   user_id: string;
 }
@@ -675,6 +693,14 @@ export interface TopicTransitionRule {
   to_state: string;
 }
 
+export interface TotpCredential {
+  confirmed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  last_step: number | null;
+  secret: string;
+  user_id: string;
+}
+
 export interface DB {
   action_update: ActionUpdate;
   agenda: Agenda;
@@ -718,11 +744,13 @@ export interface DB {
   plan_version: PlanVersion;
   questionnaire_version: QuestionnaireVersion;
   rate_limit: RateLimit;
+  recovery_code: RecoveryCode;
   report_issue: ReportIssue;
   report_job: ReportJob;
   role_assignment: RoleAssignment;
   scorecard_threshold: ScorecardThreshold;
   session: Session;
+  sign_in_challenge: SignInChallenge;
   strategic_priority: StrategicPriority;
   topic: Topic;
   topic_event: TopicEvent;
@@ -730,4 +758,5 @@ export interface DB {
   topic_score_weight: TopicScoreWeight;
   topic_support: TopicSupport;
   topic_transition_rule: TopicTransitionRule;
+  totp_credential: TotpCredential;
 }

@@ -2,18 +2,21 @@ import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { AppEnv } from './context.ts'
 
+/** The session, the CSRF token of a visitor not signed in, and a sign-in waiting for its second step. */
+export type CookieBase = 'session' | 'csrf' | 'challenge'
+
 /** With Secure cookies the __Host- prefix pins the cookie to this exact host, path / and HTTPS (or localhost). */
-export function cookieName(c: Context<AppEnv>, base: 'session' | 'csrf'): string {
+export function cookieName(c: Context<AppEnv>, base: CookieBase): string {
   return c.get('deps').env.cookieSecure ? `__Host-engage_${base}` : `engage_${base}`
 }
 
-export function readCookie(c: Context<AppEnv>, base: 'session' | 'csrf'): string | undefined {
+export function readCookie(c: Context<AppEnv>, base: CookieBase): string | undefined {
   return getCookie(c, cookieName(c, base))
 }
 
 export function writeCookie(
   c: Context<AppEnv>,
-  base: 'session' | 'csrf',
+  base: CookieBase,
   value: string,
   maxAgeSeconds?: number,
 ): void {
@@ -26,7 +29,7 @@ export function writeCookie(
   })
 }
 
-export function clearCookie(c: Context<AppEnv>, base: 'session' | 'csrf'): void {
+export function clearCookie(c: Context<AppEnv>, base: CookieBase): void {
   deleteCookie(c, cookieName(c, base), { path: '/', secure: c.get('deps').env.cookieSecure })
 }
 

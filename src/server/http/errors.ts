@@ -15,6 +15,9 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'INTERNAL'
   | 'INVALID_CREDENTIALS'
+  | 'CHALLENGE_EXPIRED'
+  | 'CODE_INVALID'
+  | 'TWO_FACTOR_REQUIRED'
   | 'TOKEN_INVALID'
   | 'PASSWORD_TOO_WEAK'
   | 'EMAIL_TAKEN'
@@ -89,6 +92,9 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
   INVALID_CREDENTIALS: 401,
+  CHALLENGE_EXPIRED: 401,
+  CODE_INVALID: 401,
+  TWO_FACTOR_REQUIRED: 409,
   TOKEN_INVALID: 400,
   PASSWORD_TOO_WEAK: 422,
   EMAIL_TAKEN: 409,
@@ -185,7 +191,8 @@ export function fromDatabaseError(error: unknown): AppError | undefined {
     return new AppError('CONFLICT', { constraint: e.constraint })
   }
   if (e.code === '23503') return new AppError('REFERENCE_NOT_FOUND', { constraint: e.constraint })
-  if (e.code === '23514' || e.code === '22001' || e.code === '22P02') {
+  // 22021/22P05: text PostgreSQL cannot store (a NUL character, in a text column or in JSON).
+  if (['23514', '22001', '22P02', '22021', '22P05'].includes(e.code ?? '')) {
     return new AppError('VALIDATION_FAILED', { constraint: e.constraint })
   }
   return undefined

@@ -22,8 +22,11 @@ export const UNVERSIONED_TABLES = [
   'one_time_token',
   'outbox_email',
   'rate_limit',
+  'recovery_code',
   'report_job',
   'session',
+  'sign_in_challenge',
+  'totp_credential',
 ] as const
 
 export async function up(db: Kysely<unknown>): Promise<void> {

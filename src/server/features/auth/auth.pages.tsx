@@ -3,7 +3,7 @@ import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../../http/context.ts'
-import { clearCookie, readCookie, writeCookie } from '../../http/cookies.ts'
+import { clearCookie, readCookie } from '../../http/cookies.ts'
 import { AppError } from '../../http/errors.ts'
 import { formFields, safeNext, uuidParam } from '../../http/forms.ts'
 import {
@@ -21,6 +21,8 @@ import {
 import { formatDate, formatDateTime, isLanguage, LANGUAGE_NAMES, LANGUAGES } from '../../i18n/i18n.ts'
 import { assertSignedIn, isUser } from './auth.policy.ts'
 import * as auth from './auth.service.ts'
+import { afterFirstFactor, RecoveryCodesPage, TwoFactorSection } from './two-factor.pages.tsx'
+import * as twoFactor from './two-factor.service.ts'
 
 export function clientKey(c: Context<AppEnv>): string {
   try {
@@ -28,11 +30,6 @@ export function clientKey(c: Context<AppEnv>): string {
   } catch {
     return 'local'
   }
-}
-
-function startSession(c: Context<AppEnv>, token: string): void {
-  writeCookie(c, 'session', token, auth.SESSION_ABSOLUTE_HOURS * 3600)
-  clearCookie(c, 'csrf')
 }
 
 const SignInPage = ({
@@ -168,14 +165,14 @@ authPages.post('/auth/sign-in', async (c) => {
   const f = await formFields(c)
   const next = safeNext(f.next)
   try {
-    const { token } = await auth.signIn(c.get('deps').database.db, {
+    const outcome = await auth.signIn(c.get('deps').database.db, {
       email: f.email ?? '',
       password: f.password ?? '',
       clientKey: clientKey(c),
       userAgent: c.req.header('User-Agent'),
+      next,
     })
-    startSession(c, token)
-    return c.redirect(next, 303)
+    return await afterFirstFactor(c, outcome, next)
   } catch (error) {
     if (
       error instanceof AppError &&
@@ -244,13 +241,13 @@ authPages.post('/auth/set-password', async (c) => {
     )
   }
   try {
-    const session = await auth.setPasswordWithToken(db, {
+    const outcome = await auth.setPasswordWithToken(db, {
       token,
       password: f.password ?? '',
       userAgent: c.req.header('User-Agent'),
+      next: '/?notice=password_set',
     })
-    startSession(c, session.token)
-    return c.redirect('/?notice=password_set', 303)
+    return await afterFirstFactor(c, outcome, '/?notice=password_set')
   } catch (error) {
     if (error instanceof AppError && error.code === 'PASSWORD_TOO_WEAK') {
       return c.html(
@@ -267,21 +264,24 @@ authPages.post('/auth/set-password', async (c) => {
 const AccountPage = async ({
   c,
   errors,
+  twoFactorErrors,
   newToken,
   newCalendarLink,
 }: {
   c: Context<AppEnv>
   errors?: FormErrors
+  twoFactorErrors?: FormErrors
   newToken?: string
   newCalendarLink?: string
 }) => {
   const ctx = pageCtx(c)
   assertSignedIn(ctx.actor)
   const db = c.get('deps').database.db
-  const [user, tokens, hasCalendar] = await Promise.all([
+  const [user, tokens, hasCalendar, twoFactorStatus] = await Promise.all([
     auth.getUser(db, ctx.actor, ctx.actor.userId),
     auth.listApiTokens(db, ctx.actor),
     auth.hasCalendarToken(db, ctx.actor),
+    twoFactor.twoFactorStatus(db, ctx.actor),
   ])
   const t = ctx.t
   return (
@@ -347,6 +347,7 @@ const AccountPage = async ({
           <button type="submit">{t('account.change_password')}</button>
         </form>
       </section>
+      <TwoFactorSection ctx={ctx} status={twoFactorStatus} errors={twoFactorErrors} />
       <section aria-labelledby="cal-h">
         <h2 id="cal-h">{t('calendar.title')}</h2>
         <p>{t('calendar.intro')}</p>
@@ -511,6 +512,34 @@ authPages.post('/account/calendar', async (c) => {
   const secret = await auth.replaceCalendarToken(c.get('deps').database.db, c.get('actor'))
   const link = `${c.get('deps').env.publicUrl}/calendar/${secret}.ics`
   return c.html(await AccountPage({ c, newCalendarLink: link }), 201)
+})
+
+authPages.post('/account/two-factor/recovery-codes', async (c) => {
+  const f = await formFields(c)
+  try {
+    const codes = await twoFactor.regenerateRecoveryCodes(
+      c.get('deps').database.db,
+      c.get('actor'),
+      f.code ?? '',
+    )
+    return c.html(<RecoveryCodesPage ctx={pageCtx(c)} codes={codes} next="/account" />)
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'CODE_INVALID')
+      return c.html(await AccountPage({ c, twoFactorErrors: error.fieldErrors }), 422)
+    throw error
+  }
+})
+
+authPages.post('/account/two-factor/disable', async (c) => {
+  const f = await formFields(c)
+  try {
+    await twoFactor.disableOwnTwoFactor(c.get('deps').database.db, c.get('actor'), f.code ?? '')
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'CODE_INVALID')
+      return c.html(await AccountPage({ c, twoFactorErrors: error.fieldErrors }), 422)
+    throw error
+  }
+  return c.redirect('/account?notice=two_factor_off', 303)
 })
 
 authPages.post('/account/tokens/:id/revoke', async (c) => {

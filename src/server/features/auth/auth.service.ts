@@ -26,6 +26,7 @@ import {
   type UserActor,
 } from './auth.policy.ts'
 import { enforce } from './rate-limit.ts'
+import { type ChallengeMode, openChallengeIfNeeded } from './two-factor.service.ts'
 
 export const SESSION_ABSOLUTE_HOURS = 7 * 24
 export const SESSION_IDLE_HOURS = 12
@@ -112,10 +113,24 @@ export type SessionInfo = {
   language: Language | null
 }
 
+/**
+ * What a correct first factor (a password, or a one-time link and a new password) gives: a session, or for
+ * an account with (or needing) two-step sign-in, a challenge that only a code turns into a session.
+ */
+export type FirstFactorOutcome =
+  | { kind: 'session'; token: string; csrfToken: string; user: User }
+  | { kind: 'challenge'; challenge: string; mode: ChallengeMode; user: User }
+
 export async function signIn(
   db: Db,
-  input: { email: string; password: string; clientKey: string; userAgent?: string | undefined },
-): Promise<{ token: string; csrfToken: string; user: User }> {
+  input: {
+    email: string
+    password: string
+    clientKey: string
+    userAgent?: string | undefined
+    next?: string | undefined
+  },
+): Promise<FirstFactorOutcome> {
   const email = normalizeEmail(input.email)
   // Per account and per client: slows guessing one account and spraying many.
   await enforce(db, `sign_in:email:${email}`, 10, 15 * 60)
@@ -123,10 +138,18 @@ export async function signIn(
   const row = await db.selectFrom('app_user').selectAll().where('email', '=', email).executeTakeFirst()
   const ok = await verifyPassword(row?.password_hash ?? (await dummyPasswordHash()), input.password)
   if (!row?.password_hash || !ok || row.status !== 'active') throw new AppError('INVALID_CREDENTIALS')
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx): Promise<FirstFactorOutcome> => {
+    const grants = (await grantsOf(trx, [row.id])).get(row.id) ?? []
+    const challenge = await openChallengeIfNeeded(trx, row.id, grants, input.next ?? '/', input.userAgent)
+    if (challenge)
+      return {
+        kind: 'challenge',
+        challenge: challenge.token,
+        mode: challenge.mode,
+        user: toUser(row, grants),
+      }
     const session = await createSession(trx, row.id, input.userAgent)
     await trx.updateTable('app_user').set({ last_sign_in_at: new Date() }).where('id', '=', row.id).execute()
-    const grants = (await grantsOf(trx, [row.id])).get(row.id) ?? []
     const actor: UserActor = {
       kind: 'user',
       userId: row.id,
@@ -136,7 +159,7 @@ export async function signIn(
       via: 'session',
     }
     await recordAudit(trx, actor, { action: 'sign_in', entityType: 'user', entityId: row.id })
-    return { ...session, user: toUser(row, grants) }
+    return { kind: 'session', ...session, user: toUser(row, grants) }
   })
 }
 
@@ -256,15 +279,15 @@ export async function checkOneTimeToken(
  */
 export async function setPasswordWithToken(
   db: Db,
-  input: { token: string; password: string; userAgent?: string | undefined },
-): Promise<{ token: string; csrfToken: string; user: User }> {
+  input: { token: string; password: string; userAgent?: string | undefined; next?: string | undefined },
+): Promise<FirstFactorOutcome> {
   const passwordHash = await (async () => {
     const info = await checkOneTimeToken(db, input.token)
     if (!info) throw new AppError('TOKEN_INVALID')
     assertPasswordAcceptable(input.password, [info.email.split('@')[0] ?? ''])
     return hashPassword(input.password)
   })()
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx): Promise<FirstFactorOutcome> => {
     // Marking it used in the same statement that checks it closes the race of two submissions.
     const used = await trx
       .updateTable('one_time_token')
@@ -288,7 +311,6 @@ export async function setPasswordWithToken(
       .where('used_at', 'is', null)
       .where('purpose', '=', 'password_reset')
       .execute()
-    const session = await createSession(trx, row.id, input.userAgent)
     const grants = (await grantsOf(trx, [row.id])).get(row.id) ?? []
     const actor: UserActor = {
       kind: 'user',
@@ -304,7 +326,16 @@ export async function setPasswordWithToken(
       entityId: row.id,
       summary: `password set (${used.purpose})`,
     })
-    return { ...session, user: toUser(row, grants) }
+    const challenge = await openChallengeIfNeeded(trx, row.id, grants, input.next ?? '/', input.userAgent)
+    if (challenge)
+      return {
+        kind: 'challenge',
+        challenge: challenge.token,
+        mode: challenge.mode,
+        user: toUser(row, grants),
+      }
+    const session = await createSession(trx, row.id, input.userAgent)
+    return { kind: 'session', ...session, user: toUser(row, grants) }
   })
 }
 

@@ -21,6 +21,7 @@ import { formatDateTime, LANGUAGE_NAMES, LANGUAGES, type Language } from '../../
 import { listCountries, organizationChoices } from '../directory/directory.service.ts'
 import { assertAdmin, ROLES, type RoleGrant } from './auth.policy.ts'
 import * as auth from './auth.service.ts'
+import { hasTwoFactor } from './two-factor.service.ts'
 
 export const users = new Hono<AppEnv>()
 
@@ -259,7 +260,11 @@ async function detailPage(
   assertAdmin(ctx.actor)
   const db = c.get('deps').database.db
   const user = await auth.getUser(db, ctx.actor, uuidParam(c, 'id'))
-  const [options, orgNames] = await Promise.all([scopeOptions(db, ctx.lang), orgNamesFor(db, user.grants)])
+  const [options, orgNames, twoFactorOn] = await Promise.all([
+    scopeOptions(db, ctx.lang),
+    orgNamesFor(db, user.grants),
+    hasTwoFactor(db, user.id),
+  ])
   const t = ctx.t
   return (
     <Layout ctx={ctx} title={user.name}>
@@ -282,6 +287,8 @@ async function detailPage(
           {t(`users.status_${user.status}`)}
           {user.hasPassword ? '' : ` · ${t('users.pending')}`}
         </dd>
+        <dt>{t('two_factor.title')}</dt>
+        <dd>{twoFactorOn ? t('two_factor.state_on') : t('two_factor.state_off')}</dd>
         <dt>{t('users.last_sign_in')}</dt>
         <dd>{user.lastSignInAt ? formatDateTime(user.lastSignInAt, ctx.lang) : '—'}</dd>
       </dl>
@@ -329,6 +336,15 @@ async function detailPage(
             confirm={t('users.enable_confirm', { name: user.name })}
           />
         )}
+        {twoFactorOn ? (
+          <ConfirmButton
+            ctx={ctx}
+            action={`/admin/users/${user.id}/two-factor/reset`}
+            label={t('two_factor.reset')}
+            confirm={t('two_factor.reset_confirm', { name: user.name })}
+            danger
+          />
+        ) : null}
         <ConfirmButton
           ctx={ctx}
           action={`/admin/users/${user.id}/link`}
