@@ -41,7 +41,7 @@ import { topicsApi } from './features/topics/topics.routes.ts'
 import { createApiDocsPages } from './http/api-docs.pages.tsx'
 import type { AppEnv, Deps } from './http/context.ts'
 import { renderErrorPage } from './http/error-page.tsx'
-import { AppError, type ErrorCode, fromDatabaseError } from './http/errors.ts'
+import { AppError, type ErrorCode, fromDatabaseError, isUnavailable } from './http/errors.ts'
 import { authenticate, csrfProtection, securityHeaders, withDeps } from './http/middleware.ts'
 import { reportPages } from './reports/reports.pages.tsx'
 
@@ -83,7 +83,6 @@ function problem(c: Context<AppEnv>, error: AppError) {
     // Details that help the caller act and reveal nothing (the moves allowed, the current version).
     ...(PUBLIC_DETAILS.has(error.code) ? { details: error.details } : {}),
   }
-  if (error.code === 'RATE_LIMITED') c.header('Retry-After', String(error.details.retryAfterSeconds ?? 60))
   return c.body(JSON.stringify(body), error.status, { 'Content-Type': 'application/problem+json' })
 }
 
@@ -108,6 +107,9 @@ export function createApp(deps: Deps) {
         : err instanceof HTTPException
           ? fromHttpException(err)
           : fromDatabaseError(err)
+    if (error && (error.code === 'RATE_LIMITED' || error.code === 'UNAVAILABLE'))
+      c.header('Retry-After', String(error.details.retryAfterSeconds ?? 60))
+    if (error?.code === 'UNAVAILABLE') console.warn(`[${c.get('requestId') ?? '-'}] database unavailable:`, String(err))
     if (!error) {
       console.error(`[${c.get('requestId') ?? '-'}]`, err)
       const internal = new AppError('INTERNAL')
@@ -126,8 +128,16 @@ export function createApp(deps: Deps) {
     isApi(c) ? problem(c, new AppError('NOT_FOUND')) : renderErrorPage(c, new AppError('NOT_FOUND')),
   )
 
+  app.use('*', withDeps(deps), securityHeaders)
+  // Before sessions and languages: a load balancer's probe, and files, need neither.
   app.get('/healthz', async (c) => {
-    await deps.database.db.selectFrom('country').select('code').limit(1).execute()
+    try {
+      await deps.database.db.selectFrom('country').select('code').limit(1).execute()
+    } catch (error) {
+      if (!isUnavailable(error)) throw error
+      c.header('Retry-After', '5')
+      return c.json({ status: 'unavailable', database: deps.database.kind }, 503)
+    }
     return c.json({ status: 'ok', database: deps.database.kind })
   })
   app.get('/static/:file', (c) => {
@@ -136,7 +146,6 @@ export function createApp(deps: Deps) {
     return c.body(file.body, 200, { 'Content-Type': file.type, 'Cache-Control': 'public, max-age=3600' })
   })
 
-  app.use('*', withDeps(deps), securityHeaders)
   app.use(
     '*',
     bodyLimit({

@@ -119,6 +119,15 @@ export function openPostgres(connectionString: string, poolSize = 10): Database 
   // meeting's 300 attendees are joined to people by index instead of hashing all 30,000 people (26 → 7 ms;
   // docs/performance.md). A connection string's own options still apply after these.
   const pool = new pg.Pool({ connectionString, max: poolSize, options: PLANNER_OPTIONS })
+  // An idle connection the server dropped (a restart, a failover, a terminated backend) is discarded by the
+  // pool, which opens a new one when next needed. Without a listener, that event would end the process.
+  pool.on('error', (error) => console.warn('database: an idle connection was lost:', error.message))
+  // A connection lost while checked out also emits 'error' on its client (besides failing the query, which
+  // the request answers with a 503). The pool listens only while a client is idle, and an unheard 'error'
+  // event ends the process: every client gets a listener of its own.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => console.warn('database: a connection in use was lost:', error.message))
+  })
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   return { db, kind: 'postgres', close: () => db.destroy() }
 }

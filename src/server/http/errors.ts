@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'CSRF_FAILED'
   | 'RATE_LIMITED'
+  | 'UNAVAILABLE'
   | 'CONFLICT'
   | 'REFERENCE_NOT_FOUND'
   | 'PAYLOAD_TOO_LARGE'
@@ -87,6 +88,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   FORBIDDEN: 403,
   CSRF_FAILED: 403,
   RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
   CONFLICT: 409,
   REFERENCE_NOT_FOUND: 422,
   PAYLOAD_TOO_LARGE: 413,
@@ -174,7 +176,41 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
   return STATUS[code]
 }
 
-type PgError = { code?: string; constraint?: string; detail?: string }
+type PgError = { code?: string; constraint?: string; detail?: string; message?: string }
+
+/**
+ * The database cannot be reached or cannot take the write: refused or dropped connections, a server
+ * shutting down or starting, too many connections, a full disk, no memory. The request changed nothing
+ * (its transaction never committed), so the honest answer is 503: try again later.
+ */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENOSPC',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53000',
+  '53100',
+  '53200',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+])
+const UNAVAILABLE_MESSAGES = /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|PGlite is closed|PGlite instance is already closed/i
+
+export function isUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false
+  const e = error as PgError
+  return UNAVAILABLE_CODES.has(e.code ?? '') || UNAVAILABLE_MESSAGES.test(e.message ?? '')
+}
 
 /**
  * The database is the last line of defence: a unique or foreign-key violation that slipped past the
@@ -183,6 +219,7 @@ type PgError = { code?: string; constraint?: string; detail?: string }
 export function fromDatabaseError(error: unknown): AppError | undefined {
   if (typeof error !== 'object' || error === null) return undefined
   const e = error as PgError
+  if (isUnavailable(e)) return new AppError('UNAVAILABLE', { retryAfterSeconds: 5 })
   if (e.code === '23505') {
     if (e.constraint === 'organization_name_country_key') return new AppError('ORGANIZATION_DUPLICATE')
     if (e.constraint === 'person_email_key') return new AppError('PERSON_EMAIL_TAKEN')

@@ -32,6 +32,10 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.header('Cross-Origin-Opener-Policy', 'same-origin')
   c.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=()')
   if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store')
+  // Over TLS (directly, or behind a proxy that terminates it for the public https:// address), browsers
+  // are told to come back only over TLS for two years.
+  if (c.get('deps').env.publicUrl.startsWith('https://') || new URL(c.req.url).protocol === 'https:')
+    c.header('Strict-Transport-Security', 'max-age=63072000; includeSubDomains')
 }
 
 /**
