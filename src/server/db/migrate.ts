@@ -22,7 +22,7 @@ import * as m0019 from './migrations/2026_12_06_0019_list_indexes.ts'
 import * as m0020 from './migrations/2026_12_06_0020_two_factor.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
-const migrations: Record<string, Migration> = {
+export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_0001_audit_log': m0001,
   '2026_11_23_0002_accounts': m0002,
   '2026_11_23_0003_directory': m0003,
@@ -45,7 +45,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_06_0020_two_factor': m0020,
 }
 
-const provider: MigrationProvider = { getMigrations: async () => migrations }
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
 
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
   const migrator = new Migrator({ db: db as Kysely<unknown>, provider })
