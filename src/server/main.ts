@@ -59,6 +59,10 @@ const timers = [
     Promise.all([
       pruneRateLimits(database.db),
       pruneChallenges(database.db),
+      database.db
+        .deleteFrom('idempotency_key')
+        .where('created_at', '<', new Date(Date.now() - 86400_000))
+        .execute(),
       pruneDerived(database.db),
       database.db.deleteFrom('session').where('expires_at', '<', new Date()).execute(),
       database.db

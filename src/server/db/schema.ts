@@ -271,6 +271,15 @@ export interface GroupMembership {
   start_date: string;
 }
 
+export interface IdempotencyKey {
+  created_at: Generated<Timestamp>;
+  key: string;
+  request_hash: string;
+  response: Json;
+  scope: string;
+  user_id: string;
+}
+
 export interface Indicator {
   baseline_date: string | null;
   baseline_value: Numeric | null;
@@ -724,6 +733,7 @@ export interface DB {
   engagement_group: EngagementGroup;
   follow_up_action: FollowUpAction;
   group_membership: GroupMembership;
+  idempotency_key: IdempotencyKey;
   indicator: Indicator;
   indicator_measurement: IndicatorMeasurement;
   meeting: Meeting;

@@ -17,6 +17,7 @@ export const UNVERSIONED_TABLES = [
   'data_change',
   'data_version',
   'derived_cache',
+  'idempotency_key',
   'kysely_migration',
   'kysely_migration_lock',
   'one_time_token',

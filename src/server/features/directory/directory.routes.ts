@@ -43,7 +43,7 @@ import {
   exportOrganizations,
   exportPeople,
 } from './import/directory.export.ts'
-import { IMPORT_KINDS, importCsv } from './import/directory.import.ts'
+import { IMPORT_KINDS, importCsv, importCsvOnce } from './import/directory.import.ts'
 
 export const directoryApi = createApi()
 
@@ -485,6 +485,22 @@ const importBodyLimit: MiddlewareHandler<AppEnv> = bodyLimit({
   },
 })
 
+const ImportHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, { error: 'printable ASCII without spaces' })
+    .optional()
+    .openapi({
+      description:
+        'Makes a real import safe to retry: the same key with the same file returns the first answer ' +
+        '(header Idempotent-Replayed: true) and imports nothing again; the same key with another file is ' +
+        'refused (422). Keys are kept a day, per user.',
+      example: '2f1c9a64-5b1e-4c55-9a55-3d0c7e1b2a90',
+    }),
+})
+
 directoryApi.openapi(
   createRoute({
     method: 'post',
@@ -499,6 +515,7 @@ directoryApi.openapi(
     request: {
       params: ImportParams,
       query: ImportQuery,
+      headers: ImportHeaders,
       body: { required: true, content: { 'text/csv': { schema: z.string() } } },
     },
     responses: {
@@ -521,7 +538,14 @@ directoryApi.openapi(
   async (c) => {
     const { db, actor } = scope(c)
     const { dryRun } = c.req.valid('query')
-    const report = await importCsv(db, actor, c.req.valid('param').kind, await c.req.text(), dryRun)
+    const key = c.req.valid('header')['idempotency-key']
+    const { kind } = c.req.valid('param')
+    const text = await c.req.text()
+    const { report, replayed } =
+      key && !dryRun
+        ? await importCsvOnce(db, actor, kind, text, key)
+        : { report: await importCsv(db, actor, kind, text, dryRun), replayed: false }
+    if (replayed) c.header('Idempotent-Replayed', 'true')
     const failed = report.fileErrors.length > 0 || report.counts.error > 0
     return c.json(report, failed ? 422 : 200)
   },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { ControlledTransaction } from 'kysely'
 import type { z } from 'zod'
 import type { Db } from '../../../db/database.ts'
@@ -5,7 +6,7 @@ import type { DB } from '../../../db/schema.ts'
 import { AppError, fieldErrorsFromIssues, fromDatabaseError } from '../../../http/errors.ts'
 import { LANGUAGES } from '../../../i18n/i18n.ts'
 import { recordAudit } from '../../audit/audit.service.ts'
-import { type Actor, deny } from '../../auth/auth.policy.ts'
+import { type Actor, deny, isUser } from '../../auth/auth.policy.ts'
 import * as policy from '../directory.policy.ts'
 import * as repo from '../directory.repository.ts'
 import {
@@ -184,12 +185,62 @@ const HANDLERS: Record<
  * cannot poison the rest of the report; the transaction commits only for a real run with no error.
  * A dry run executes the same statements and rolls back, so it reports exactly what a real run would do.
  */
+/** A client's Idempotency-Key for a real import, with the digest of what it sent under it. */
+type Idempotency = { userId: string; key: string; requestHash: string }
+
+/**
+ * A real import under an Idempotency-Key: applied once. Sent again with the same key and the same file (a
+ * retry after a lost answer, or two at once), the stored answer of the committed import comes back
+ * (`replayed`) and nothing is written again; the same key with another file is refused. An import that
+ * was not committed (errors in the file) stores nothing, so it may be retried under its key.
+ */
+export async function importCsvOnce(
+  db: Db,
+  actor: Actor,
+  kind: ImportKind,
+  text: string,
+  key: string,
+): Promise<{ report: ImportReport; replayed: boolean }> {
+  if (!isUser(actor) || !policy.canImportExport(actor) || !policy.canArchive(actor)) deny(actor)
+  const idem: Idempotency = {
+    userId: actor.userId,
+    key,
+    requestHash: createHash('sha256').update(`${kind}\n`).update(text).digest('hex'),
+  }
+  const stored = async () => {
+    const row = await db
+      .selectFrom('idempotency_key')
+      .select(['request_hash', 'response', 'scope'])
+      .where('user_id', '=', idem.userId)
+      .where('key', '=', idem.key)
+      .executeTakeFirst()
+    if (!row) return undefined
+    if (row.request_hash !== idem.requestHash || row.scope !== `import:${kind}`)
+      throw new AppError('IDEMPOTENCY_KEY_REUSED')
+    return { report: row.response as unknown as ImportReport, replayed: true }
+  }
+  const prior = await stored()
+  if (prior) return prior
+  try {
+    const report = await importCsv(db, actor, kind, text, false, idem)
+    // Rows refused because a duplicate committed the same rows meanwhile: that duplicate's answer is this one's.
+    if (!report.committed) return (await stored()) ?? { report, replayed: false }
+    return { report, replayed: false }
+  } catch (error) {
+    // A duplicate running at the same time committed first: its answer is this one's.
+    const again = (error as { code?: string }).code === '23505' ? await stored() : undefined
+    if (again) return again
+    throw error
+  }
+}
+
 export async function importCsv(
   db: Db,
   actor: Actor,
   kind: ImportKind,
   text: string,
   dryRun: boolean,
+  idempotency?: Idempotency,
 ): Promise<ImportReport> {
   if (!policy.canImportExport(actor) || (kind === 'countries' && !policy.canEditCountries(actor))) deny(actor)
   if (!dryRun && !policy.canArchive(actor)) deny(actor)
@@ -201,7 +252,7 @@ export async function importCsv(
     counts: { created: 0, updated: 0, unchanged: 0, error: 0 },
     fileErrors: [],
   }
-  if (kind === 'attendance') return importAttendance(db, actor, text, dryRun, report)
+  if (kind === 'attendance') return importAttendance(db, actor, text, dryRun, report, idempotency)
   let table: ReturnType<typeof parseCsv>
   try {
     table = parseCsv(text)
@@ -216,7 +267,7 @@ export async function importCsv(
 
   // What earlier rows of this file said, for handlers that refuse a row given twice.
   const seen = new Set<string>()
-  return inImportTransaction(db, actor, kind, dryRun, report, async (trx) => {
+  return inImportTransaction(db, actor, kind, dryRun, report, idempotency, async (trx) => {
     for (const [i, r] of table.rows.entries()) {
       const sp = await trx.savepoint('import_row').execute()
       let outcome: RowOutcome
@@ -243,6 +294,7 @@ async function inImportTransaction(
   kind: ImportKind,
   dryRun: boolean,
   report: ImportReport,
+  idempotency: Idempotency | undefined,
   fill: (trx: ControlledTransaction<DB>) => Promise<void>,
 ): Promise<ImportReport> {
   const trx = await db.startTransaction().execute()
@@ -259,6 +311,18 @@ async function inImportTransaction(
       entityId: 'csv',
       summary: `${c.created + c.updated + c.unchanged} rows: ${c.created} created, ${c.updated} updated`,
     })
+    if (idempotency) {
+      await trx
+        .insertInto('idempotency_key')
+        .values({
+          user_id: idempotency.userId,
+          key: idempotency.key,
+          scope: `import:${kind}`,
+          request_hash: idempotency.requestHash,
+          response: JSON.stringify({ ...report, committed: true }),
+        })
+        .execute()
+    }
     await trx.commit().execute()
     report.committed = true
   } catch (error) {
@@ -291,8 +355,9 @@ async function importAttendance(
   text: string,
   dryRun: boolean,
   report: ImportReport,
+  idempotency: Idempotency | undefined,
 ): Promise<ImportReport> {
-  return inImportTransaction(db, actor, 'attendance', dryRun, report, async (trx) => {
+  return inImportTransaction(db, actor, 'attendance', dryRun, report, idempotency, async (trx) => {
     const bulk = await importAttendanceRows(trx, text, (header) => checkColumns('attendance', header, report))
     report.fileErrors.push(...bulk.fileErrors)
     if (!report.fileErrors.length && bulk.header.length === 0) report.fileErrors.push('no_rows')
