@@ -32,6 +32,7 @@ import { circularPages } from './features/plan/circulars.pages.tsx'
 import { planPages } from './features/plan/plan.pages.tsx'
 import { planApi } from './features/plan/plan.routes.ts'
 import { planAdminPages } from './features/plan/plan-admin.pages.tsx'
+import { retentionPages } from './features/privacy/retention.pages.tsx'
 import { agendaPages } from './features/topics/agendas.pages.tsx'
 import { agendasApi } from './features/topics/agendas.routes.ts'
 import { followUpPages } from './features/topics/follow-up.pages.tsx'
@@ -109,7 +110,8 @@ export function createApp(deps: Deps) {
           : fromDatabaseError(err)
     if (error && (error.code === 'RATE_LIMITED' || error.code === 'UNAVAILABLE'))
       c.header('Retry-After', String(error.details.retryAfterSeconds ?? 60))
-    if (error?.code === 'UNAVAILABLE') console.warn(`[${c.get('requestId') ?? '-'}] database unavailable:`, String(err))
+    if (error?.code === 'UNAVAILABLE')
+      console.warn(`[${c.get('requestId') ?? '-'}] database unavailable:`, String(err))
     if (!error) {
       console.error(`[${c.get('requestId') ?? '-'}]`, err)
       const internal = new AppError('INTERNAL')
@@ -160,6 +162,7 @@ export function createApp(deps: Deps) {
   app.route('/', homePages)
   app.route('/', authPages)
   app.route('/', twoFactorPages)
+  app.route('/', retentionPages)
   app.route('/', users)
   app.route('/', organizationPages)
   app.route('/', peoplePages)

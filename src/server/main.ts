@@ -8,6 +8,7 @@ import { pruneChallenges } from './features/auth/two-factor.service.ts'
 import { dispatchInvitations, sendConsultationReminders } from './features/consultations/invitations.ts'
 import { dispatchOutbox, smtpMailer } from './features/mail/mail.service.ts'
 import { sendReminders } from './features/meetings/meetings.service.ts'
+import { applyRetention } from './features/privacy/retention.service.ts'
 import { sendActionReminders } from './features/topics/follow-up.service.ts'
 import { runReportJobs } from './reports/reports.service.ts'
 import { openReadyDatabase } from './setup/bootstrap.ts'
@@ -59,6 +60,7 @@ const timers = [
     Promise.all([
       pruneRateLimits(database.db),
       pruneChallenges(database.db),
+      applyRetention(database.db),
       database.db
         .deleteFrom('idempotency_key')
         .where('created_at', '<', new Date(Date.now() - 86400_000))

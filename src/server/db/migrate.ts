@@ -21,6 +21,7 @@ import * as m0018 from './migrations/2026_12_06_0018_data_version.ts'
 import * as m0019 from './migrations/2026_12_06_0019_list_indexes.ts'
 import * as m0020 from './migrations/2026_12_06_0020_two_factor.ts'
 import * as m0021 from './migrations/2026_12_06_0021_idempotency.ts'
+import * as m0022 from './migrations/2026_12_06_0022_retention.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
 export const MIGRATIONS: Record<string, Migration> = {
@@ -45,6 +46,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0019_list_indexes': m0019,
   '2026_12_06_0020_two_factor': m0020,
   '2026_12_06_0021_idempotency': m0021,
+  '2026_12_06_0022_retention': m0022,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

@@ -591,6 +591,14 @@ export interface ReportJob {
   step: Generated<string>;
 }
 
+export interface RetentionSetting {
+  answer_text_months: number | null;
+  applied_at: Timestamp | null;
+  id: Generated<number>;
+  registration_months: number | null;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface RoleAssignment {
   country_code: string | null;
   created_at: Generated<Timestamp>;
@@ -757,6 +765,7 @@ export interface DB {
   recovery_code: RecoveryCode;
   report_issue: ReportIssue;
   report_job: ReportJob;
+  retention_setting: RetentionSetting;
   role_assignment: RoleAssignment;
   scorecard_threshold: ScorecardThreshold;
   session: Session;

@@ -206,7 +206,8 @@ const UNAVAILABLE_CODES = new Set([
   '08004',
   '08006',
 ])
-const UNAVAILABLE_MESSAGES = /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|PGlite is closed|PGlite instance is already closed/i
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|PGlite is closed|PGlite instance is already closed/i
 
 export function isUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false

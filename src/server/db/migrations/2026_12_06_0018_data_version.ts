@@ -25,6 +25,7 @@ export const UNVERSIONED_TABLES = [
   'rate_limit',
   'recovery_code',
   'report_job',
+  'retention_setting',
   'session',
   'sign_in_challenge',
   'totp_credential',

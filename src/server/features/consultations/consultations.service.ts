@@ -1,7 +1,7 @@
 import { type ExpressionBuilder, sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { DB } from '../../db/schema.ts'
-import { likePattern } from '../../db/search.ts'
+import { likePattern, localizedText } from '../../db/search.ts'
 import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { type Language, type Localized, pick } from '../../i18n/i18n.ts'
@@ -52,7 +52,8 @@ function assertMember(actor: Actor): void {
  * Who sees a consultation: the secretariat, all; others, once it is open, those it asks (a focal point of a
  * targeted country, a representative of a targeted organization), and anyone when it publishes aggregates.
  */
-function visibleTo(actor: Actor) {
+/** Who may see a consultation at all; lists, pages, the API, results and exports share it. */
+export function visibleTo(actor: Actor) {
   return (eb: ExpressionBuilder<DB, 'consultation'>) => {
     if (isStaff(actor)) return eb.val(true)
     const countries = focalPointCountries(actor)
@@ -142,7 +143,7 @@ export async function listConsultations(
   if (q.meetingId) query = query.where('consultation.meeting_id', '=', q.meetingId)
   if (q.q) {
     const like = likePattern(q.q)
-    query = query.where(sql<boolean>`consultation.titles::text ILIKE ${like}`)
+    query = query.where(localizedText('consultation.titles'), 'ilike', like)
   }
   const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
   let rows = query.selectAll('consultation').select(counts)
@@ -466,6 +467,14 @@ export async function targetsFor(
     ])
     .where('consultation_target.consultation_id', '=', consultationId)
   if (!isStaff(actor)) {
+    // A consultation the actor may not see is absent here too, not an empty list that confirms it exists.
+    const visible = await db
+      .selectFrom('consultation')
+      .select('id')
+      .where('id', '=', consultationId)
+      .where(visibleTo(actor))
+      .executeTakeFirst()
+    if (!visible) throw new AppError('CONSULTATION_NOT_FOUND')
     const countries = focalPointCountries(actor)
     const orgs = representedOrganizationIds(actor)
     if (!countries.length && !orgs.length) return []

@@ -140,7 +140,8 @@ describe('consultation results', () => {
     assert.equal(detail!.texts, undefined)
 
     const closed = await fixture('secretariat')
-    assert.equal((await h.request(`/api/v1/consultations/${closed.id}/results`)).status, 401)
+    // A visitor may not see the consultation at all: absent, as on its page (not "sign in", which confirms it).
+    assert.equal((await h.request(`/api/v1/consultations/${closed.id}/results`)).status, 404)
     assert.equal(
       (await h.request(`/api/v1/consultations/${closed.id}/results`, { as: closed.frenchRep })).status,
       403,

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import { AppError } from '../../http/errors.ts'
 import { type Actor, deny, isStaff } from '../auth/auth.policy.ts'
+import { visibleTo } from './consultations.service.ts'
 import { type Question, QuestionnaireSchema } from './questionnaire.ts'
 
 /**
@@ -69,8 +70,10 @@ export async function consultationResults(db: Db, actor: Actor, consultationId: 
     .selectFrom('consultation')
     .select(['status', 'confidentiality'])
     .where('id', '=', consultationId)
+    // A consultation the actor may not see is absent (404), as in lists and pages, not forbidden.
+    .where(visibleTo(actor))
     .executeTakeFirst()
-  if (!c || (c.status === 'draft' && !isStaff(actor))) throw new AppError('CONSULTATION_NOT_FOUND')
+  if (!c) throw new AppError('CONSULTATION_NOT_FOUND')
   const full = isStaff(actor)
   if (!full && c.confidentiality !== 'aggregated_public') deny(actor)
   const cell = (n: number): number | null => (full || n >= MIN_CELL_SIZE ? n : null)

@@ -299,6 +299,9 @@ homePages.get('/', async (c) => {
                 <li>
                   <a href="/admin/audit">{t('nav.audit')}</a>
                 </li>
+                <li>
+                  <a href="/admin/retention">{t('nav.retention')}</a>
+                </li>
               </>
             ) : null}
             <li>

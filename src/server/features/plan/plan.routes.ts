@@ -12,10 +12,15 @@ const tags = ['Action plan']
 const Day = z.iso.date({ error: 'date_invalid' })
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
 
-const PeriodQuery = z.object({
-  from: z.preprocess(blank, Day.optional()),
-  to: z.preprocess(blank, Day.optional()),
-})
+const PeriodQuery = z
+  .object({
+    from: z.preprocess(blank, Day.optional()),
+    to: z.preprocess(blank, Day.optional()),
+  })
+  .superRefine((v, ctx) => {
+    if (v.from && v.to && Number(v.to.slice(0, 4)) - Number(v.from.slice(0, 4)) > plan.MAX_PERIOD_YEARS)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'period_too_long' })
+  })
 
 const ItemSchema = z
   .object({
@@ -81,7 +86,7 @@ const PlanSchema = z
 
 export const ItemChangeSchema = z
   .object({
-    version: z.number().int().min(1),
+    version: z.int32().min(1),
     status: z.enum(PLAN_STATUSES, { error: 'choice_invalid' }).optional(),
     progress: z
       .number()
@@ -377,7 +382,7 @@ planApi.openapi(
       body: jsonBody(
         z
           .object({
-            version: z.number().int().min(1),
+            version: z.int32().min(1),
             baselineValue: z.number().optional(),
             baselineDate: Day.optional(),
             targetValue: z.number().optional(),
@@ -440,7 +445,7 @@ planApi.openapi(
       body: jsonBody(
         z
           .object({
-            version: z.number().int().min(1),
+            version: z.int32().min(1),
             status: z.enum(PLAN_STATUSES, { error: 'choice_invalid' }),
             progress: z
               .number()

@@ -547,14 +547,19 @@ export async function itemHistory(db: Db, actor: Actor, itemId: string) {
 
 const PERIOD_DAY = /^\d{4}-\d{2}-\d{2}$/
 
+/** Computed indicators run one query per year of the period, so a period is at most this long. */
+export const MAX_PERIOD_YEARS = 20
+
 /**
  * The period of the indicators and the scorecard (pages, API, home page): what was asked, or by default
- * the last four calendar years to today. A malformed or inverted bound falls back to the default.
+ * the last four calendar years to today. A malformed, inverted or over-long period falls back to the default.
  */
 export function planPeriod(q: { from?: string | undefined; to?: string | undefined } = {}) {
   const today = new Date().toISOString().slice(0, 10)
-  const from = q.from && PERIOD_DAY.test(q.from) ? q.from : `${Number(today.slice(0, 4)) - 3}-01-01`
+  const byDefault = { from: `${Number(today.slice(0, 4)) - 3}-01-01`, to: today }
+  const from = q.from && PERIOD_DAY.test(q.from) ? q.from : byDefault.from
   const to = q.to && PERIOD_DAY.test(q.to) && q.to >= from ? q.to : today
+  if (Number(to.slice(0, 4)) - Number(from.slice(0, 4)) > MAX_PERIOD_YEARS) return byDefault
   return { from, to }
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
-import { likePattern } from '../../db/search.ts'
+import { likePattern, localizedText } from '../../db/search.ts'
 import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { type Language, type Localized, pick, translator } from '../../i18n/i18n.ts'
@@ -513,7 +513,7 @@ export async function followUpChoices(
     .select(['topic.id', 'topic.titles'])
     .where('topic.merged_into', 'is', null)
     .where('topic.state', '<>', 'closed')
-    .$if(like !== null, (q) => q.where(sql`topic.titles::text`, 'ilike', like))
+    .$if(like !== null, (q) => q.where(localizedText('topic.titles'), 'ilike', like))
     .orderBy('topic.created_at', 'desc')
     .orderBy('topic.id')
     .limit(limit + 1)

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
-import { likePattern } from '../../db/search.ts'
+import { likePattern, localizedText } from '../../db/search.ts'
 import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { type Language, type Localized, pick } from '../../i18n/i18n.ts'
@@ -263,8 +263,8 @@ export async function listTopics(
     const like = likePattern(q.q)
     query = query.where((eb) =>
       eb.or([
-        eb(sql`topic.titles::text`, 'ilike', like),
-        eb(sql`topic.descriptions::text`, 'ilike', like),
+        eb(localizedText('topic.titles'), 'ilike', like),
+        eb(localizedText('topic.descriptions'), 'ilike', like),
         eb(sql`array_to_string(topic.keywords, ' ')`, 'ilike', like),
       ]),
     )

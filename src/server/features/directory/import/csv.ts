@@ -37,7 +37,8 @@ export function toCsv(columns: string[], rows: Record<string, unknown>[]): strin
     if (typeof v === 'boolean') return v ? 'true' : 'false'
     return neutralizeFormula(String(v))
   }
-  return stringify([columns, ...rows.map((r) => columns.map((c) => cell(r[c])))], {
+  // Headers too: some carry what someone typed (a question's text).
+  return stringify([columns.map(cell), ...rows.map((r) => columns.map((c) => cell(r[c])))], {
     record_delimiter: '\r\n',
   })
 }
