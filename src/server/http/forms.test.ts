@@ -17,5 +17,7 @@ test('refuses open redirects after sign-in', () => {
   assert.equal(safeNext('https://evil.example'), '/')
   assert.equal(safeNext('//evil.example'), '/')
   assert.equal(safeNext('/\\evil.example'), '/')
+  assert.equal(safeNext('/\t/evil.example'), '/')
+  assert.equal(safeNext('/\n/evil.example'), '/')
   assert.equal(safeNext(undefined), '/')
 })

@@ -54,6 +54,8 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): Parsed
 /** A local path to return to after signing in; anything else (another site, //host, \\) becomes "/". */
 export function safeNext(next: string | undefined | null): string {
   if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/'
+  // Browsers drop tabs and newlines from a URL, so "/\t/evil.example" would lead to //evil.example.
+  if ([...next].some((ch) => ch <= '\u001f' || ch === '\u007f')) return '/'
   return next
 }
 
