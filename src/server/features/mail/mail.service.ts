@@ -27,10 +27,15 @@ export function smtpMailer(smtpUrl: string | undefined): Mailer {
   }
 }
 
+/** Attempts at sending one message; the waits between them double from 5 minutes (about 10 hours in all). */
+export const MAX_SEND_ATTEMPTS = 8
+
 /**
  * Sends pending outbox mail. Each message is claimed in a short statement (SKIP LOCKED, with a lease), so
  * several app instances on one PostgreSQL never send it twice and no transaction waits on the SMTP server.
- * Without SMTP the outbox is the delivery: staff read it in the app.
+ * A message that could not be sent (SMTP down or refusing) stays in the outbox with its error and is tried
+ * again after 5, 10, 20… minutes, up to MAX_SEND_ATTEMPTS; a claim whose instance died is taken over the
+ * same way. Without SMTP the outbox is the delivery: staff read it in the app.
  */
 export async function dispatchOutbox(db: Db, mailer: Mailer, from: string, batch = 20): Promise<number> {
   if (!mailer) return 0
@@ -40,7 +45,8 @@ export async function dispatchOutbox(db: Db, mailer: Mailer, from: string, batch
       UPDATE outbox_email SET attempts = attempts + 1, claimed_at = now()
       WHERE id = (
         SELECT id FROM outbox_email
-        WHERE sent_at IS NULL AND attempts < 5 AND (claimed_at IS NULL OR claimed_at < now() - interval '5 minutes')
+        WHERE sent_at IS NULL AND attempts < ${MAX_SEND_ATTEMPTS}
+          AND (claimed_at IS NULL OR claimed_at < now() - interval '5 minutes' * power(2, greatest(attempts - 1, 0)))
         ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING id, to_address, subject, body_text`.execute(db)
     const row = rows[0]
@@ -54,9 +60,10 @@ export async function dispatchOutbox(db: Db, mailer: Mailer, from: string, batch
         .execute()
       sent++
     } catch (error) {
+      // The claim stays: it is the wait before the next attempt (not another try in this same run).
       await db
         .updateTable('outbox_email')
-        .set({ claimed_at: null, last_error: String(error).slice(0, 1000) })
+        .set({ claimed_at: new Date(), last_error: String(error).slice(0, 1000) })
         .where('id', '=', row.id)
         .execute()
     }
