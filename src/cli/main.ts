@@ -4,6 +4,7 @@ import { DataDirLockedError } from '../server/db/database.ts'
 import { readEnv } from '../server/env.ts'
 import { COMMAND_LINE } from '../server/features/auth/auth.policy.ts'
 import { createApiToken, inviteUser } from '../server/features/auth/auth.service.ts'
+import { BackupError, backupToFile, restoreBackup } from '../server/features/backup/backup.service.ts'
 import { OrganizationQuerySchema, PersonQuerySchema } from '../server/features/directory/directory.schema.ts'
 import {
   exportCountries,
@@ -27,6 +28,7 @@ import {
   ReportRequestSchema,
 } from '../server/reports/reports.service.ts'
 import { openReadyDatabase } from '../server/setup/bootstrap.ts'
+import { backupViaServer, describeManifest } from './backup.ts'
 import { loadDemo } from './demo.ts'
 import { generate, SCALES, type Scale } from './generate.ts'
 
@@ -48,9 +50,15 @@ Commands:
   generate --scale small|medium|large [--seed N]
                                          load a deterministic synthetic dataset for benchmarks
   migrate                                create or update the database schema
+  backup FILE [--url URL]                write a consistent backup of the whole database to FILE
+                                         (gzip'd JSON lines, docs/backup.md), while the app keeps running
+  restore FILE [--force]                 restore a backup into this database: it must be a fresh install
+                                         (--force replaces all its data); checked before it commits
 
 The database is the embedded one in DATA_DIR (default ./data), or PostgreSQL when DATABASE_URL is set.
-Stop the server first when using the embedded database: only one process may open it.`
+Stop the server first when using the embedded database: only one process may open it. The exception is
+backup: while the server holds the embedded database, it asks the server (--url, default
+http://127.0.0.1:PORT) with an administrator's write-scoped API token in ENGAGE_API_TOKEN.`
 
 function fail(message: string, code = 2): never {
   console.error(message)
@@ -76,6 +84,8 @@ async function main(argv: string[]): Promise<void> {
       out: { type: 'string' },
       scale: { type: 'string' },
       seed: { type: 'string' },
+      url: { type: 'string' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -117,11 +127,33 @@ async function main(argv: string[]): Promise<void> {
       if (!Number.isInteger(generateSeed) || generateSeed < 0) fail('--seed must be a whole number ≥ 0')
     }
   }
+  if ((command === 'backup' || command === 'restore') && !sub) fail(`${command} needs a FILE`)
   const env = readEnv()
   let database: Awaited<ReturnType<typeof openReadyDatabase>>
   try {
     database = await openReadyDatabase(env)
   } catch (error) {
+    if (error instanceof DataDirLockedError && command === 'backup') {
+      // The running server holds the embedded database: it takes the snapshot for us.
+      const token = process.env.ENGAGE_API_TOKEN
+      if (!token)
+        fail(
+          `${error.message}\nAn online backup goes through that server: set ENGAGE_API_TOKEN to a write-scoped API token of an administrator (engage token create), and --url if it does not listen on http://127.0.0.1:${env.port}.`,
+          1,
+        )
+      try {
+        const manifest = await backupViaServer(values.url ?? `http://127.0.0.1:${env.port}`, token, sub!)
+        console.log(`Backup written to ${sub}: ${describeManifest(manifest)}.`)
+      } catch (e) {
+        fail(`Backup failed: ${(e as Error).message}`, 1)
+      }
+      return
+    }
+    if (error instanceof DataDirLockedError && command === 'restore')
+      fail(
+        `${error.message}\nA restore replaces the whole database: stop the server, run the restore, then start the server again.`,
+        1,
+      )
     if (error instanceof DataDirLockedError) fail(error.message, 1)
     throw error
   }
@@ -224,6 +256,15 @@ async function main(argv: string[]): Promise<void> {
           .map(([k, v]) => `${v} ${k}`)
           .join(', ')}.`,
       )
+    } else if (command === 'backup') {
+      const manifest = await backupToFile(db, COMMAND_LINE, database.kind, sub!)
+      console.log(`Backup written to ${sub}: ${describeManifest(manifest)}.`)
+    } else if (command === 'restore') {
+      const started = performance.now()
+      const r = await restoreBackup(db, COMMAND_LINE, sub!, { force: values.force === true })
+      console.log(
+        `Restored ${sub} in ${((performance.now() - started) / 1000).toFixed(1)} s: ${describeManifest(r.manifest)}. Everyone signs in again.`,
+      )
     } else if (command === 'demo') {
       const r = await loadDemo(db)
       console.log(
@@ -233,6 +274,7 @@ async function main(argv: string[]): Promise<void> {
       fail(USAGE)
     }
   } catch (error) {
+    if (error instanceof BackupError) fail(`Error: ${error.message}`, 1)
     if (error instanceof AppError)
       fail(`Error: ${error.code}${error.fieldErrors ? ` ${JSON.stringify(error.fieldErrors)}` : ''}`, 1)
     throw error

@@ -14,6 +14,7 @@ import { authPages } from './features/auth/auth.pages.tsx'
 import { authApi } from './features/auth/auth.routes.ts'
 import { twoFactorPages } from './features/auth/two-factor.pages.tsx'
 import { users } from './features/auth/users.pages.tsx'
+import { backupApi } from './features/backup/backup.routes.ts'
 import { consultationPages } from './features/consultations/consultations.pages.tsx'
 import { consultationsApi } from './features/consultations/consultations.routes.ts'
 import { countryPages } from './features/directory/countries.pages.tsx'
@@ -194,6 +195,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', followUpApi)
   app.route('/api/v1', planApi)
   app.route('/api/v1', analyticsApi)
+  app.route('/api/v1', backupApi)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
