@@ -524,8 +524,9 @@ export async function setPersonArchived(
 
 /**
  * Erasure (right to be forgotten): the contact data goes, the record stays as an anonymous placeholder so
- * that attendance and group history keep their counts. Earlier audit entries keep what they recorded;
- * the erasure itself is audited without the erased values.
+ * that attendance and group history keep their counts. Earlier audit entries keep their ids, actors,
+ * actions and times, but the erased values inside them (name, title, e-mail, phone) are replaced, wherever
+ * they appear as a whole value; the erasure itself is audited without them.
  */
 export async function erasePerson(db: Db, actor: Actor, id: string): Promise<void> {
   if (!policy.canErasePerson(actor)) deny(actor)
@@ -548,6 +549,7 @@ export async function erasePerson(db: Db, actor: Actor, id: string): Promise<voi
       })
       .where('id', '=', id)
       .execute()
+    await redactFromAudit(trx, id, [before.name, before.title, before.email, before.phone])
     await recordAudit(trx, actor, {
       action: 'erase',
       entityType: 'person',
@@ -555,6 +557,40 @@ export async function erasePerson(db: Db, actor: Actor, id: string): Promise<voi
       summary: 'personal data erased',
     })
   })
+}
+
+const ERASED = '[erased]'
+
+/**
+ * Replaces erased values in the audit entries about a person: a JSON string equal to one of them in
+ * before/after, and the value inside a summary. Runs in the erasure's transaction, which the append-only trigger lets change
+ * only these columns.
+ */
+async function redactFromAudit(
+  trx: Db,
+  personId: string,
+  values: (string | null | undefined)[],
+): Promise<void> {
+  // Only entries about this person: the person's own, and those that name the person's id.
+  const aboutPerson = likePattern(personId)
+  const erased = [...new Set(values.filter((v): v is string => !!v && v.trim().length >= 3))]
+  if (!erased.length) return
+  await sql`SELECT set_config('engage.audit_redaction', 'on', true)`.execute(trx)
+  for (const value of erased) {
+    // As the value appears in jsonb's text: a JSON string, escapes included.
+    const asJson = JSON.stringify(value)
+    const inJson = likePattern(asJson.slice(1, -1))
+    await sql`
+      UPDATE audit_log SET
+        before = replace(before::text, ${asJson}, ${JSON.stringify(ERASED)})::jsonb,
+        after = replace(after::text, ${asJson}, ${JSON.stringify(ERASED)})::jsonb,
+        summary = replace(summary, ${value}, ${ERASED})
+      WHERE (entity_id = ${personId} OR before::text LIKE ${aboutPerson} OR after::text LIKE ${aboutPerson})
+        AND (before::text LIKE ${inJson} OR after::text LIKE ${inJson} OR summary LIKE ${likePattern(value)})`.execute(
+      trx,
+    )
+  }
+  await sql`SELECT set_config('engage.audit_redaction', 'off', true)`.execute(trx)
 }
 
 /** Everything Engage holds on one person, for a subject-access request. */
