@@ -34,6 +34,8 @@ import { planPages } from './features/plan/plan.pages.tsx'
 import { planApi } from './features/plan/plan.routes.ts'
 import { planAdminPages } from './features/plan/plan-admin.pages.tsx'
 import { retentionPages } from './features/privacy/retention.pages.tsx'
+import { structurePages } from './features/structure/structure.pages.tsx'
+import { structureApi } from './features/structure/structure.routes.ts'
 import { agendaPages } from './features/topics/agendas.pages.tsx'
 import { agendasApi } from './features/topics/agendas.routes.ts'
 import { followUpPages } from './features/topics/follow-up.pages.tsx'
@@ -72,6 +74,8 @@ const PUBLIC_DETAILS = new Set<ErrorCode>([
   'TOPIC_TRANSITION_INVALID',
   'TOPIC_CONFLICT',
   'MEETING_TRANSITION_INVALID',
+  'BODY_NOT_IN_PERIOD',
+  'BODY_CONFLICT',
 ])
 
 function problem(c: Context<AppEnv>, error: AppError) {
@@ -164,6 +168,7 @@ export function createApp(deps: Deps) {
   app.route('/', authPages)
   app.route('/', twoFactorPages)
   app.route('/', retentionPages)
+  app.route('/', structurePages)
   app.route('/', users)
   app.route('/', organizationPages)
   app.route('/', peoplePages)
@@ -196,6 +201,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', planApi)
   app.route('/api/v1', analyticsApi)
   app.route('/api/v1', backupApi)
+  app.route('/api/v1', structureApi)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -432,6 +432,27 @@ export interface Organization {
   website: string | null;
 }
 
+export interface OrgBody {
+  created_at: Generated<Timestamp>;
+  ends_on: string | null;
+  id: Generated<string>;
+  kind: string;
+  parent_id: string | null;
+  sector_id: string | null;
+  starts_on: string;
+  successor_id: string | null;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface OrgBodyName {
+  body_id: string;
+  code: string;
+  created_at: Generated<Timestamp>;
+  names: Json;
+  valid_from: string;
+}
+
 export interface OutboxEmail {
   attempts: Generated<number>;
   body_text: string;
@@ -615,6 +636,15 @@ export interface ScorecardThreshold {
   updated_at: Generated<Timestamp>;
 }
 
+export interface Sector {
+  code: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  names: Json;
+  position: Generated<number>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Session {
   created_at: Generated<Timestamp>;
   csrf_token: string;
@@ -752,6 +782,8 @@ export interface DB {
   meeting_registration: MeetingRegistration;
   meeting_session: MeetingSession;
   one_time_token: OneTimeToken;
+  org_body: OrgBody;
+  org_body_name: OrgBodyName;
   organization: Organization;
   outbox_email: OutboxEmail;
   person: Person;
@@ -768,6 +800,7 @@ export interface DB {
   retention_setting: RetentionSetting;
   role_assignment: RoleAssignment;
   scorecard_threshold: ScorecardThreshold;
+  sector: Sector;
   session: Session;
   sign_in_challenge: SignInChallenge;
   strategic_priority: StrategicPriority;

@@ -109,6 +109,9 @@ export const Layout: FC<{ ctx: PageCtx; title: string; children: Child; status?:
               <NavLink href="/countries" current={path}>
                 {t('nav.countries')}
               </NavLink>
+              <NavLink href="/structure" current={path}>
+                {t('nav.structure')}
+              </NavLink>
               {isUser(actor) ? (
                 <NavLink href="/plan" current={path}>
                   {t('nav.plan')}

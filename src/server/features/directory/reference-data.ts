@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync'
 import type { Db } from '../../db/database.ts'
 import { LANGUAGES } from '../../i18n/i18n.ts'
 import { ensureActionPlan } from '../plan/plan.service.ts'
+import { ensureStructure } from '../structure/structure.service.ts'
 
 const file = join(dirname(fileURLToPath(import.meta.url)), '../../../../data/reference/countries.csv')
 
@@ -53,5 +54,7 @@ export async function ensureReferenceData(db: Db): Promise<number> {
   }
   // The published action plan is reference data too: loaded once, then edited in the app.
   await ensureActionPlan(db)
+  // The Sectors, their advisory groups and Bureaux, and the Council: then kept up to date in the app.
+  await ensureStructure(db)
   return loaded
 }

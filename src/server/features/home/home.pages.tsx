@@ -311,6 +311,9 @@ homePages.get('/', async (c) => {
               <a href="/bodies">{t('home.follow_up')}</a>
             </li>
             <li>
+              <a href="/structure">{t('home.structure')}</a>
+            </li>
+            <li>
               <a href="/plan">{t('home.plan')}</a>
             </li>
             {isAdmin(ctx.actor) ? (

@@ -1,0 +1,579 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/database.ts'
+import { likePattern } from '../../db/search.ts'
+import { inTransaction } from '../../db/transaction.ts'
+import { AppError } from '../../http/errors.ts'
+import { type Language, type Localized, pick } from '../../i18n/i18n.ts'
+import { recordAudit } from '../audit/audit.service.ts'
+import { type Actor, assertAdmin } from '../auth/auth.policy.ts'
+import type {
+  Body,
+  BodyInput,
+  BodyQuery,
+  BodyUpdate,
+  RenameInput,
+  Sector,
+  SectorInput,
+} from './structure.schema.ts'
+import { BODY_KINDS } from './structure.schema.ts'
+
+/**
+ * The organization's structure, as data: Sectors and bodies, each body with its dates and its names over
+ * time. Everyone may read it (it is public, like the ITU's own site); administrators change it.
+ */
+
+const today = () => new Date().toISOString().slice(0, 10)
+
+export async function listSectors(db: Db, lang: Language): Promise<Sector[]> {
+  const rows = await db.selectFrom('sector').selectAll().orderBy('position').orderBy('code').execute()
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    name: pick(r.names as Localized, lang) || r.code,
+    names: r.names as Localized,
+    position: r.position,
+  }))
+}
+
+export async function saveSector(
+  db: Db,
+  actor: Actor,
+  id: string | null,
+  input: SectorInput,
+  lang: Language,
+): Promise<Sector> {
+  assertAdmin(actor, true)
+  const saved = await inTransaction(db, async (trx) => {
+    const before = id
+      ? await trx.selectFrom('sector').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+      : undefined
+    if (id && !before) throw new AppError('SECTOR_NOT_FOUND')
+    const values = { code: input.code, names: JSON.stringify(input.names), position: input.position }
+    const row = id
+      ? await trx
+          .updateTable('sector')
+          .set({ ...values, updated_at: new Date() })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+      : await trx.insertInto('sector').values(values).returningAll().executeTakeFirstOrThrow()
+    await recordAudit(trx, actor, {
+      action: id ? 'update' : 'create',
+      entityType: 'sector',
+      entityId: row.id,
+      ...(before ? { before } : {}),
+      after: row,
+    })
+    return row.id
+  })
+  const sector = (await listSectors(db, lang)).find((s) => s.id === saved)
+  if (!sector) throw new AppError('SECTOR_NOT_FOUND')
+  return sector
+}
+
+type NameRow = { body_id: string; valid_from: string; code: string; names: unknown }
+
+/** The name a body had on a day: the latest name from that day or before (its first name before it). */
+export function nameOn(names: NameRow[], day: string): NameRow | undefined {
+  const sorted = [...names].sort((a, b) => a.valid_from.localeCompare(b.valid_from))
+  return sorted.filter((n) => n.valid_from <= day).at(-1) ?? sorted[0]
+}
+
+async function namesOf(db: Db, ids: string[]): Promise<Map<string, NameRow[]>> {
+  const out = new Map<string, NameRow[]>()
+  if (!ids.length) return out
+  const rows = await db
+    .selectFrom('org_body_name')
+    .select(['body_id', 'valid_from', 'code', 'names'])
+    .where('body_id', 'in', ids)
+    .orderBy('valid_from')
+    .execute()
+  for (const r of rows) out.set(r.body_id, [...(out.get(r.body_id) ?? []), r])
+  return out
+}
+
+function toBody(
+  row: {
+    id: string
+    sector_id: string | null
+    sector_code: string | null
+    kind: string
+    parent_id: string | null
+    successor_id: string | null
+    starts_on: string
+    ends_on: string | null
+    version: number
+  },
+  names: NameRow[],
+  day: string,
+  lang: Language,
+): Body {
+  // An ended body is shown under its last name; otherwise under the name it had on the day asked.
+  const shown = nameOn(names, row.ends_on && row.ends_on < day ? row.ends_on : day)
+  return {
+    id: row.id,
+    sectorId: row.sector_id,
+    sectorCode: row.sector_code,
+    kind: row.kind as Body['kind'],
+    parentId: row.parent_id,
+    successorId: row.successor_id,
+    startsOn: row.starts_on,
+    endsOn: row.ends_on,
+    code: shown?.code ?? '',
+    name: shown ? pick(shown.names as Localized, lang) || shown.code : '',
+    names: names.map((n) => ({ validFrom: n.valid_from, code: n.code, names: n.names as Localized })),
+    version: row.version,
+  }
+}
+
+function bodies(db: Db) {
+  return db
+    .selectFrom('org_body')
+    .leftJoin('sector', 'sector.id', 'org_body.sector_id')
+    .select([
+      'org_body.id',
+      'org_body.sector_id',
+      'sector.code as sector_code',
+      'sector.position as sector_position',
+      'org_body.kind',
+      'org_body.parent_id',
+      'org_body.successor_id',
+      'org_body.starts_on',
+      'org_body.ends_on',
+      'org_body.version',
+    ])
+}
+
+/**
+ * Bodies, by Sector (a code, or `union` for the Union-wide ones), kind, a day (only those that existed
+ * then, named as they were) and a search on any of their names, past or present.
+ */
+export async function listBodies(db: Db, q: BodyQuery, lang: Language): Promise<Body[]> {
+  let query = bodies(db)
+  if (q.sector === 'union') query = query.where('org_body.sector_id', 'is', null)
+  else if (q.sector) query = query.where('sector.code', '=', q.sector)
+  if (q.kind) query = query.where('org_body.kind', '=', q.kind)
+  if (q.at) {
+    const at = q.at
+    query = query
+      .where('org_body.starts_on', '<=', at)
+      .where((eb) => eb.or([eb('org_body.ends_on', 'is', null), eb('org_body.ends_on', '>=', at)]))
+  }
+  if (q.q) {
+    const like = likePattern(q.q)
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('org_body_name as n')
+          .select(sql`1`.as('one'))
+          .whereRef('n.body_id', '=', 'org_body.id')
+          .where((w) =>
+            w.or([
+              w('n.code', 'ilike', like),
+              w(sql<string>`(SELECT string_agg(value, ' ') FROM jsonb_each_text(n.names))`, 'ilike', like),
+            ]),
+          ),
+      ),
+    )
+  }
+  const rows = await query
+    .orderBy('sector.position')
+    .orderBy('org_body.kind')
+    .orderBy('org_body.starts_on')
+    .limit(1000)
+    .execute()
+  const names = await namesOf(
+    db,
+    rows.map((r) => r.id),
+  )
+  const day = q.at ?? today()
+  const position = new Map(rows.map((r) => [r.id, r.sector_position ?? Number.MAX_SAFE_INTEGER]))
+  // By Sector (in its order; Union-wide bodies last), then kind (advisory groups first), then code.
+  return rows
+    .map((r) => toBody(r, names.get(r.id) ?? [], day, lang))
+    .sort(
+      (a, b) =>
+        (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0) ||
+        BODY_KINDS.indexOf(a.kind) - BODY_KINDS.indexOf(b.kind) ||
+        a.code.localeCompare(b.code, 'en', { numeric: true }),
+    )
+}
+
+export async function getBody(db: Db, id: string, lang: Language, day = today()): Promise<Body> {
+  const row = await bodies(db).where('org_body.id', '=', id).executeTakeFirst()
+  if (!row) throw new AppError('BODY_NOT_FOUND')
+  return toBody(row, (await namesOf(db, [id])).get(id) ?? [], day, lang)
+}
+
+async function assertParent(trx: Db, parentId: string | null, sectorId: string | null, selfId?: string) {
+  if (!parentId) return
+  if (parentId === selfId) throw new AppError('VALIDATION_FAILED', {}, { parentId: ['parent_invalid'] })
+  const parent = await trx
+    .selectFrom('org_body')
+    .select(['sector_id'])
+    .where('id', '=', parentId)
+    .executeTakeFirst()
+  if (!parent) throw new AppError('VALIDATION_FAILED', {}, { parentId: ['parent_invalid'] })
+  if (parent.sector_id !== sectorId)
+    throw new AppError('VALIDATION_FAILED', {}, { parentId: ['parent_other_sector'] })
+}
+
+export async function createBody(db: Db, actor: Actor, input: BodyInput, lang: Language): Promise<Body> {
+  assertAdmin(actor, true)
+  const id = await inTransaction(db, async (trx) => {
+    if (input.sectorId) {
+      const sector = await trx
+        .selectFrom('sector')
+        .select('id')
+        .where('id', '=', input.sectorId)
+        .executeTakeFirst()
+      if (!sector) throw new AppError('VALIDATION_FAILED', {}, { sectorId: ['sector_unknown'] })
+    }
+    await assertParent(trx, input.parentId, input.sectorId)
+    const row = await trx
+      .insertInto('org_body')
+      .values({
+        sector_id: input.sectorId,
+        kind: input.kind,
+        parent_id: input.parentId,
+        starts_on: input.startsOn,
+        ends_on: input.endsOn,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await trx
+      .insertInto('org_body_name')
+      .values({
+        body_id: row.id,
+        valid_from: input.startsOn,
+        code: input.code,
+        names: JSON.stringify(input.names),
+      })
+      .execute()
+    await recordAudit(trx, actor, {
+      action: 'create',
+      entityType: 'org_body',
+      entityId: row.id,
+      after: input,
+    })
+    return row.id
+  })
+  return getBody(db, id, lang)
+}
+
+/** Dates, place in the structure and successor; a stale version is refused (409) so no edit is lost. */
+export async function updateBody(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: BodyUpdate,
+  lang: Language,
+): Promise<Body> {
+  assertAdmin(actor, true)
+  await inTransaction(db, async (trx) => {
+    const before = await trx
+      .selectFrom('org_body')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!before) throw new AppError('BODY_NOT_FOUND')
+    if (before.version !== input.version) throw new AppError('BODY_CONFLICT', { version: before.version })
+    await assertParent(trx, input.parentId, before.sector_id, id)
+    if (input.successorId) {
+      if (input.successorId === id)
+        throw new AppError('VALIDATION_FAILED', {}, { successorId: ['successor_invalid'] })
+      const successor = await trx
+        .selectFrom('org_body')
+        .select('id')
+        .where('id', '=', input.successorId)
+        .executeTakeFirst()
+      if (!successor) throw new AppError('VALIDATION_FAILED', {}, { successorId: ['successor_invalid'] })
+    }
+    const first = await trx
+      .selectFrom('org_body_name')
+      .select((eb) => eb.fn.min('valid_from').as('first'))
+      .where('body_id', '=', id)
+      .executeTakeFirstOrThrow()
+    const last = await trx
+      .selectFrom('org_body_name')
+      .select((eb) => eb.fn.max('valid_from').as('last'))
+      .where('body_id', '=', id)
+      .executeTakeFirstOrThrow()
+    // The first name starts with the body; no name may start after its end.
+    if (input.endsOn && last.last && String(last.last) > input.endsOn)
+      throw new AppError('VALIDATION_FAILED', {}, { endsOn: ['before_last_name'] })
+    if (first.first && String(first.first) !== input.startsOn)
+      await trx
+        .updateTable('org_body_name')
+        .set({ valid_from: input.startsOn })
+        .where('body_id', '=', id)
+        .where('valid_from', '=', String(first.first))
+        .execute()
+    const after = await trx
+      .updateTable('org_body')
+      .set({
+        starts_on: input.startsOn,
+        ends_on: input.endsOn,
+        parent_id: input.parentId,
+        successor_id: input.successorId,
+        version: before.version + 1,
+        updated_at: new Date(),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await recordAudit(trx, actor, { action: 'update', entityType: 'org_body', entityId: id, before, after })
+  })
+  return getBody(db, id, lang)
+}
+
+/**
+ * A new name from a day on. Records made before that day keep the name the body had then; the day must
+ * fall within the body's life and after its current name's first day.
+ */
+export async function renameBody(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: RenameInput,
+  lang: Language,
+): Promise<Body> {
+  assertAdmin(actor, true)
+  await inTransaction(db, async (trx) => {
+    const body = await trx
+      .selectFrom('org_body')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!body) throw new AppError('BODY_NOT_FOUND')
+    if (input.validFrom < body.starts_on || (body.ends_on && input.validFrom > body.ends_on))
+      throw new AppError(
+        'BODY_NOT_IN_PERIOD',
+        { startsOn: body.starts_on, endsOn: body.ends_on },
+        { validFrom: ['outside_body_period'] },
+      )
+    const latest = await trx
+      .selectFrom('org_body_name')
+      .select((eb) => eb.fn.max('valid_from').as('last'))
+      .where('body_id', '=', id)
+      .executeTakeFirstOrThrow()
+    if (latest.last && input.validFrom <= String(latest.last))
+      throw new AppError('VALIDATION_FAILED', {}, { validFrom: ['after_current_name'] })
+    await trx
+      .insertInto('org_body_name')
+      .values({
+        body_id: id,
+        valid_from: input.validFrom,
+        code: input.code,
+        names: JSON.stringify(input.names),
+      })
+      .execute()
+    await trx
+      .updateTable('org_body')
+      .set({ version: body.version + 1, updated_at: new Date() })
+      .where('id', '=', id)
+      .execute()
+    await recordAudit(trx, actor, {
+      action: 'update',
+      entityType: 'org_body',
+      entityId: id,
+      summary: 'renamed',
+      after: input,
+    })
+  })
+  return getBody(db, id, lang)
+}
+
+/**
+ * A body a record is attached to on a day: it must exist and be active that day, else the refusal gives
+ * the body's dates (a study group used outside its study period). Returns the name it had that day.
+ */
+export async function assertBodyActiveOn(
+  db: Db,
+  id: string,
+  day: string,
+): Promise<{ sectorId: string | null; code: string; names: Localized }> {
+  const body = await db.selectFrom('org_body').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!body) throw new AppError('BODY_NOT_FOUND')
+  if (day < body.starts_on || (body.ends_on && day > body.ends_on))
+    throw new AppError('BODY_NOT_IN_PERIOD', { startsOn: body.starts_on, endsOn: body.ends_on, day })
+  const name = nameOn((await namesOf(db, [id])).get(id) ?? [], day)
+  return { sectorId: body.sector_id, code: name?.code ?? '', names: (name?.names ?? {}) as Localized }
+}
+
+/** The shipped structure of the ITU, loaded on first start (administrators then keep it up to date). */
+export async function ensureStructure(db: Db): Promise<void> {
+  const existing = await db
+    .selectFrom('sector')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  if (Number(existing.n) > 0) return
+  await db.transaction().execute(async (trx) => {
+    const sectors = await trx
+      .insertInto('sector')
+      .values(ITU_SECTORS.map((s, i) => ({ code: s.code, names: JSON.stringify(s.names), position: i + 1 })))
+      .returning(['id', 'code'])
+      .execute()
+    const sectorId = (code: string | null) =>
+      code ? (sectors.find((s) => s.code === code)?.id ?? null) : null
+    for (const b of ITU_BODIES) {
+      const row = await trx
+        .insertInto('org_body')
+        .values({ sector_id: sectorId(b.sector), kind: b.kind, starts_on: b.startsOn })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await trx
+        .insertInto('org_body_name')
+        .values({ body_id: row.id, valid_from: b.startsOn, code: b.code, names: JSON.stringify(b.names) })
+        .execute()
+    }
+  })
+}
+
+const ITU_SECTORS: { code: string; names: Localized }[] = [
+  {
+    code: 'ITU-T',
+    names: {
+      en: 'Telecommunication Standardization Sector',
+      fr: 'Secteur de la normalisation des télécommunications',
+      es: 'Sector de Normalización de las Telecomunicaciones',
+      ru: 'Сектор стандартизации электросвязи',
+      zh: '电信标准化部门',
+      ar: 'قطاع تقييس الاتصالات',
+    },
+  },
+  {
+    code: 'ITU-R',
+    names: {
+      en: 'Radiocommunication Sector',
+      fr: 'Secteur des radiocommunications',
+      es: 'Sector de Radiocomunicaciones',
+      ru: 'Сектор радиосвязи',
+      zh: '无线电通信部门',
+      ar: 'قطاع الاتصالات الراديوية',
+    },
+  },
+  {
+    code: 'ITU-D',
+    names: {
+      en: 'Telecommunication Development Sector',
+      fr: 'Secteur du développement des télécommunications',
+      es: 'Sector de Desarrollo de las Telecomunicaciones',
+      ru: 'Сектор развития электросвязи',
+      zh: '电信发展部门',
+      ar: 'قطاع تنمية الاتصالات',
+    },
+  },
+]
+
+/** A start before any record Engage holds; administrators may give each body its historical dates. */
+const SEED_START = '2000-01-01'
+
+const ITU_BODIES: {
+  sector: string | null
+  kind: string
+  code: string
+  startsOn: string
+  names: Localized
+}[] = [
+  {
+    sector: 'ITU-T',
+    kind: 'advisory_group',
+    code: 'TSAG',
+    startsOn: SEED_START,
+    names: {
+      en: 'Telecommunication Standardization Advisory Group',
+      fr: 'Groupe consultatif de la normalisation des télécommunications',
+      es: 'Grupo Asesor de Normalización de las Telecomunicaciones',
+      ru: 'Консультативная группа по стандартизации электросвязи',
+      zh: '电信标准化顾问组',
+      ar: 'الفريق الاستشاري لتقييس الاتصالات',
+    },
+  },
+  {
+    sector: 'ITU-R',
+    kind: 'advisory_group',
+    code: 'RAG',
+    startsOn: SEED_START,
+    names: {
+      en: 'Radiocommunication Advisory Group',
+      fr: 'Groupe consultatif des radiocommunications',
+      es: 'Grupo Asesor de Radiocomunicaciones',
+      ru: 'Консультативная группа по радиосвязи',
+      zh: '无线电通信顾问组',
+      ar: 'الفريق الاستشاري للاتصالات الراديوية',
+    },
+  },
+  {
+    sector: 'ITU-D',
+    kind: 'advisory_group',
+    code: 'TDAG',
+    startsOn: SEED_START,
+    names: {
+      en: 'Telecommunication Development Advisory Group',
+      fr: 'Groupe consultatif pour le développement des télécommunications',
+      es: 'Grupo Asesor de Desarrollo de las Telecomunicaciones',
+      ru: 'Консультативная группа по развитию электросвязи',
+      zh: '电信发展顾问组',
+      ar: 'الفريق الاستشاري لتنمية الاتصالات',
+    },
+  },
+  {
+    sector: 'ITU-T',
+    kind: 'bureau',
+    code: 'TSB',
+    startsOn: SEED_START,
+    names: {
+      en: 'Telecommunication Standardization Bureau',
+      fr: 'Bureau de la normalisation des télécommunications',
+      es: 'Oficina de Normalización de las Telecomunicaciones',
+      ru: 'Бюро стандартизации электросвязи',
+      zh: '电信标准化局',
+      ar: 'مكتب تقييس الاتصالات',
+    },
+  },
+  {
+    sector: 'ITU-R',
+    kind: 'bureau',
+    code: 'BR',
+    startsOn: SEED_START,
+    names: {
+      en: 'Radiocommunication Bureau',
+      fr: 'Bureau des radiocommunications',
+      es: 'Oficina de Radiocomunicaciones',
+      ru: 'Бюро радиосвязи',
+      zh: '无线电通信局',
+      ar: 'مكتب الاتصالات الراديوية',
+    },
+  },
+  {
+    sector: 'ITU-D',
+    kind: 'bureau',
+    code: 'BDT',
+    startsOn: SEED_START,
+    names: {
+      en: 'Telecommunication Development Bureau',
+      fr: 'Bureau de développement des télécommunications',
+      es: 'Oficina de Desarrollo de las Telecomunicaciones',
+      ru: 'Бюро развития электросвязи',
+      zh: '电信发展局',
+      ar: 'مكتب تنمية الاتصالات',
+    },
+  },
+  {
+    sector: null,
+    kind: 'council',
+    code: 'Council',
+    startsOn: SEED_START,
+    names: {
+      en: 'ITU Council',
+      fr: "Conseil de l'UIT",
+      es: 'Consejo de la UIT',
+      ru: 'Совет МСЭ',
+      zh: '国际电联理事会',
+      ar: 'مجلس الاتحاد',
+    },
+  },
+]
