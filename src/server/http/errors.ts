@@ -240,7 +240,8 @@ export function fromDatabaseError(error: unknown): AppError | undefined {
   }
   if (e.code === '23503') return new AppError('REFERENCE_NOT_FOUND', { constraint: e.constraint })
   // 22021/22P05: text PostgreSQL cannot store (a NUL character, in a text column or in JSON).
-  if (['23514', '22001', '22P02', '22021', '22P05'].includes(e.code ?? '')) {
+  // 22007/22008: a date or time that does not exist or is out of range.
+  if (['23514', '22001', '22P02', '22021', '22P05', '22007', '22008'].includes(e.code ?? '')) {
     return new AppError('VALIDATION_FAILED', { constraint: e.constraint })
   }
   return undefined

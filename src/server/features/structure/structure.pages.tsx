@@ -256,7 +256,14 @@ async function bodyPage(
       <Notice ctx={ctx} />
       <dl class="facts">
         <dt>{t('structure.sector')}</dt>
-        <dd>{sectorLabel(ctx, sectors, body.sectorId)}</dd>
+        <dd>
+          {body.sectorId
+            ? (() => {
+                const s = sectors.find((x) => x.id === body.sectorId)
+                return s ? `${s.code} — ${s.name}` : ''
+              })()
+            : t('structure.union_wide')}
+        </dd>
         <dt>{t('structure.kind')}</dt>
         <dd>{t(`structure.kinds.${body.kind}`)}</dd>
         <dt>{t('structure.period')}</dt>
