@@ -53,6 +53,7 @@ function candidates(w: World, pattern: string, name: string): string[] {
     'items:code': [w.planItem],
     'priorities:id': [w.priority],
     'bodies:body': ['SG13'],
+    'bodies:id': [w.orgBody],
     'circulars:id': [w.circularId],
     'jobs:id': [w.jobId],
     'issued:id': [w.issueId],

@@ -7,10 +7,11 @@ import { buildGroup, buildMeeting, buildOrganization, buildPerson } from './fact
 import { type Harness, type TestUser, unique } from './harness.ts'
 
 /**
- * A small world for authorization tests: two organizations (A in country X, B in country Y), their
- * people, a group, meetings, consultations of countries and of organizations with answers, a topic with a
- * conclusion and an action, a report, a circular. Every confidential value carries a marker, so a test can
- * look for it in any response.
+ * A small world for authorization tests: two organizations (A in country X, B in country Y) and the two
+ * countries' governments, their people, a group, meetings (the held one with a draft agenda),
+ * consultations of countries and of organizations with answers, a topic supported by A and X with a
+ * conclusion and an action, a report, a circular, a hand-measured indicator. Every confidential value
+ * carries a marker, so a test can look for it in any response.
  */
 export const COUNTRY_X = 'SN'
 export const COUNTRY_Y = 'GH'
@@ -20,7 +21,7 @@ export const ROLE_NAMES: Role[] = ['anonymous', 'repA', 'repB', 'fpX', 'fpY', 's
 
 export type World = Awaited<ReturnType<typeof plantWorld>>
 
-const questionnaire = {
+export const questionnaire = {
   sections: [
     {
       id: 's',
@@ -76,6 +77,21 @@ export async function plantWorld(h: Harness) {
   })
   const personB = await buildPerson(h.db, { organization_id: orgB.id, public_consent: true })
   const hiddenB = await buildPerson(h.db, { organization_id: orgB.id, public_consent: false })
+  // The governments of X and Y: a focal point speaks for its own.
+  const stateX = await buildOrganization(h.db, {
+    name: unique('State X'),
+    category: 'member_state',
+    country_code: COUNTRY_X,
+  })
+  const stateY = await buildOrganization(h.db, {
+    name: unique('State Y'),
+    category: 'member_state',
+    country_code: COUNTRY_Y,
+  })
+  const stateXPerson = await buildPerson(h.db, { organization_id: stateX.id, public_consent: false })
+  const stateYPerson = await buildPerson(h.db, { organization_id: stateY.id, public_consent: false })
+  /** In no group: one that can still join. */
+  const orgC = await buildOrganization(h.db, { name: unique('Org C'), country_code: COUNTRY_X })
 
   const users = {
     repA: await h.user([{ role: 'member_representative', organizationId: orgA.id }]),
@@ -254,6 +270,35 @@ export async function plantWorld(h: Harness) {
       201,
     )
   ).json()) as { id: string }
+  // A duplicate to merge into the topic, A's and X's supports for it, and a draft agenda with an item.
+  const spareTopic = (await (
+    await ok(
+      await h.request('/api/v1/topics', {
+        method: 'POST',
+        as: sec,
+        json: { titles: { en: unique('Duplicate topic') }, source: 'secretariat' },
+      }),
+      201,
+    )
+  ).json()) as { id: string }
+  for (const [as, organizationId] of [
+    [users.repA, orgA.id],
+    [users.fpX, stateX.id],
+  ] as const)
+    await ok(
+      await h.request(`/api/v1/topics/${topic.id}/supports`, {
+        method: 'POST',
+        as,
+        json: { organizationId },
+      }),
+    )
+  await ok(
+    await h.request(`/api/v1/meetings/${held.id}/agenda/edits`, {
+      method: 'POST',
+      as: sec,
+      json: { kind: 'add_free', titles: { en: 'Opening' } },
+    }),
+  )
   const priority = await h.db
     .insertInto('strategic_priority')
     .values({
@@ -313,6 +358,23 @@ export async function plantWorld(h: Harness) {
     .select('code')
     .orderBy('code')
     .executeTakeFirstOrThrow()
+  const sector = await h.db.selectFrom('sector').select('id').orderBy('position').executeTakeFirstOrThrow()
+  const orgBody = await h.db
+    .selectFrom('org_body')
+    .select('id')
+    .where('sector_id', '=', sector.id)
+    .orderBy('starts_on')
+    .executeTakeFirstOrThrow()
+  // An indicator measured by hand (those Engage starts with are computed).
+  const manualIndicator = `manual_${tag.toLowerCase()}`
+  await ok(
+    await h.request('/api/v1/plan/indicators', {
+      method: 'POST',
+      as: sec,
+      json: { code: manualIndicator, name: 'Workshops held', unit: 'count', direction: 'increase' },
+    }),
+    201,
+  )
   const grant = await h.db
     .selectFrom('role_assignment')
     .select('id')
@@ -334,6 +396,11 @@ export async function plantWorld(h: Harness) {
     users,
     orgA,
     orgB,
+    orgC,
+    stateX,
+    stateY,
+    stateXPerson,
+    stateYPerson,
     personA,
     hiddenA,
     personB,
@@ -359,6 +426,7 @@ export async function plantWorld(h: Harness) {
     targetA,
     targetB,
     topic: topic.id,
+    spareTopic: spareTopic.id,
     conclusion: conclusion.id,
     action: action.id,
     priority: priority.id,
@@ -368,7 +436,10 @@ export async function plantWorld(h: Harness) {
     planItem: planItem.code,
     planAction: planAction.code,
     indicator: indicator.code,
+    manualIndicator,
     grant: grant.id,
+    sector: sector.id,
+    orgBody: orgBody.id,
     calendarSecret,
     tokenAId,
   }
