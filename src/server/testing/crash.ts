@@ -191,10 +191,13 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashResult> 
         const exited = new Promise((r) => child.once('exit', r))
         child.kill('SIGKILL')
         dead = true
+        const atKill = inFlight
         await exited
         await Promise.all(running)
         result.kills++
-        log(`kill ${result.kills}: ${acknowledged.length} acknowledged so far, ${inFlight} in flight`)
+        log(
+          `kill ${result.kills}: ${acknowledged.length} acknowledged so far, ${atKill} in flight at the kill`,
+        )
       }
     }
 
