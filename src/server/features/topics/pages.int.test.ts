@@ -124,6 +124,14 @@ describe('topic pages', () => {
     }
     assert.ok(rules.rules.some((r) => r.from === 'monitoring' && r.to === 'standard_approved'))
     assert.ok(!rules.rules.some((r) => r.from === r.to))
+    // Unticking every move would freeze every topic: refused on the page and in the API, nothing changed.
+    const none = await post('/admin/topic-lifecycle', admin, [])
+    assert.equal(none.status, 422)
+    assert.match(await none.text(), /tick at least one move/)
+    const api = await h.request('/api/v1/topic-lifecycle', { method: 'PUT', as: admin, json: { rules: [] } })
+    assert.equal(api.status, 422)
+    const unchanged = (await (await h.request('/api/v1/topic-lifecycle', { as: sec })).json()) as typeof rules
+    assert.deepEqual(unchanged, rules)
 
     const bad = await post('/priorities', sec, [
       ['titles.en', 'Quantum'],

@@ -1075,15 +1075,16 @@ topicPages.post('/priorities/:id/archive', async (c) => {
 
 // ---------------------------------------------------------------- lifecycle rules (administrators)
 
-topicPages.get('/admin/topic-lifecycle', async (c) => {
+async function lifecyclePage(c: Context<AppEnv>, errors?: FormErrors) {
   const ctx = pageCtx(c)
   const { t } = ctx
   if (!isAdmin(ctx.actor)) deny(ctx.actor)
   const rules = await topics.transitionRules(c.get('deps').database.db)
-  return c.html(
+  return (
     <Layout ctx={ctx} title={t('topics.lifecycle_title')}>
       <h1>{t('topics.lifecycle_title')}</h1>
       <Notice ctx={ctx} />
+      <ErrorSummary ctx={ctx} errors={errors} />
       <p class="lead">{t('topics.lifecycle_intro')}</p>
       <form method="post" action="/admin/topic-lifecycle">
         <Csrf ctx={ctx} />
@@ -1127,9 +1128,11 @@ topicPages.get('/admin/topic-lifecycle', async (c) => {
         </div>
         <button type="submit">{t('action.save')}</button>
       </form>
-    </Layout>,
+    </Layout>
   )
-})
+}
+
+topicPages.get('/admin/topic-lifecycle', async (c) => c.html(await lifecyclePage(c)))
 
 topicPages.post('/admin/topic-lifecycle', async (c) => {
   const ctx = pageCtx(c)
@@ -1144,6 +1147,9 @@ topicPages.post('/admin/topic-lifecycle', async (c) => {
         p[0] !== p[1],
     )
     .map(([from, to]) => ({ from, to }))
+  // No move at all would freeze every topic where it is: almost certainly a slip, so it is refused.
+  if (!isAdmin(ctx.actor)) deny(ctx.actor)
+  if (!rules.length) return c.html(await lifecyclePage(c, { rule: ['rules_required'] }), 422)
   await topics.setTransitionRules(c.get('deps').database.db, ctx.actor, rules)
   return c.redirect('/admin/topic-lifecycle?notice=saved', 303)
 })

@@ -98,6 +98,8 @@ export async function setTransitionRules(
   rules: { from: TopicState; to: TopicState }[],
 ): Promise<TransitionRules> {
   assertAdmin(actor, true)
+  // No move at all would freeze every topic where it is: refused.
+  if (!rules.length) throw new AppError('VALIDATION_FAILED', {}, { rules: ['rules_required'] })
   await inTransaction(db, async (trx) => {
     const before = await trx.selectFrom('topic_transition_rule').selectAll().execute()
     await trx.deleteFrom('topic_transition_rule').execute()
