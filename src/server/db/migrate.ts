@@ -24,6 +24,7 @@ import * as m0021 from './migrations/2026_12_06_0021_idempotency.ts'
 import * as m0022 from './migrations/2026_12_06_0022_retention.ts'
 import * as m0023 from './migrations/2026_12_06_0023_audit_redaction.ts'
 import * as m0024 from './migrations/2026_12_06_0024_structure.ts'
+import * as m0025 from './migrations/2026_12_06_0025_action_body.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
 export const MIGRATIONS: Record<string, Migration> = {
@@ -51,6 +52,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0022_retention': m0022,
   '2026_12_06_0023_audit_redaction': m0023,
   '2026_12_06_0024_structure': m0024,
+  '2026_12_06_0025_action_body': m0025,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

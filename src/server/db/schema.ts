@@ -251,6 +251,7 @@ export interface FollowUpAction {
   due_date: string;
   id: Generated<string>;
   owner_body: string;
+  owner_body_id: string | null;
   reminded_at: Timestamp | null;
   responsible_user_id: string;
   status: Generated<string>;

@@ -577,3 +577,62 @@ const ITU_BODIES: {
     },
   },
 ]
+
+/**
+ * The body an addressee names, on a day: a code of the structure (`SG13`, or `ITU-T SG13` where the code
+ * exists in several Sectors), matched without regard to case against the names bodies had that day. A
+ * code the structure does not know (the CTO group, say) is not a body of it: undefined, and the record
+ * keeps the text. A body that exists but not that day is refused with its dates.
+ */
+export async function resolveAddressee(
+  db: Db,
+  text: string,
+  day: string,
+): Promise<{ id: string; code: string; sectorId: string | null } | undefined> {
+  const trimmed = text.trim()
+  const prefixed = /^(\S+)\s+(.+)$/.exec(trimmed)
+  const candidates = await db
+    .selectFrom('org_body_name as n')
+    .innerJoin('org_body as b', 'b.id', 'n.body_id')
+    .leftJoin('sector as s', 's.id', 'b.sector_id')
+    .select([
+      'b.id',
+      'b.sector_id',
+      'b.starts_on',
+      'b.ends_on',
+      's.code as sector_code',
+      'n.code',
+      'n.valid_from',
+    ])
+    .where((eb) =>
+      eb.or([
+        eb(sql`lower(n.code)`, '=', trimmed.toLowerCase()),
+        ...(prefixed
+          ? [
+              eb.and([
+                eb(sql`lower(s.code)`, '=', prefixed[1]!.toLowerCase()),
+                eb(sql`lower(n.code)`, '=', prefixed[2]!.toLowerCase()),
+              ]),
+            ]
+          : []),
+      ]),
+    )
+    .execute()
+  if (!candidates.length) return undefined
+  // Any name a body ever had finds it (an old code still means that body); it must exist on the day.
+  const bodies = [...new Map(candidates.map((c) => [c.id, c])).values()]
+  const active = bodies.filter((c) => c.starts_on <= day && (!c.ends_on || c.ends_on >= day))
+  if (active.length > 1) throw new AppError('VALIDATION_FAILED', {}, { ownerBody: ['body_ambiguous'] })
+  if (active.length === 1) {
+    const c = active[0]!
+    const names = await namesOf(db, [c.id])
+    return { id: c.id, code: nameOn(names.get(c.id) ?? [], day)?.code ?? c.code, sectorId: c.sector_id }
+  }
+  // Known to the structure, but not on that day: refused with the dates of the latest such body.
+  const latest = [...bodies].sort((a, b) => b.starts_on.localeCompare(a.starts_on))[0]!
+  throw new AppError(
+    'BODY_NOT_IN_PERIOD',
+    { startsOn: latest.starts_on, endsOn: latest.ends_on, day },
+    { ownerBody: ['outside_body_period'] },
+  )
+}

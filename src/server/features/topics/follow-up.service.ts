@@ -7,6 +7,7 @@ import { type Language, type Localized, pick, translator } from '../../i18n/i18n
 import { recordAudit } from '../audit/audit.service.ts'
 import { type Actor, actorLabel, actorUserId, canWrite, deny, isStaff, isUser } from '../auth/auth.policy.ts'
 import { enqueueEmail } from '../mail/mail.service.ts'
+import { resolveAddressee } from '../structure/structure.service.ts'
 import { pathTo } from './lifecycle.ts'
 import type { TopicState } from './topics.schema.ts'
 import { transitionRules } from './topics.service.ts'
@@ -157,13 +158,17 @@ export async function createAction(db: Db, actor: Actor, conclusionId: string, i
       .executeTakeFirst()
     if (user?.status !== 'active')
       throw new AppError('VALIDATION_FAILED', {}, { responsibleUserId: ['responsible_unknown'] })
+    // A body of the structure must exist today (a study group of a past study period is refused, with its
+    // dates); the action keeps the code the body has today, whatever it is called later.
+    const addressee = await resolveAddressee(trx, input.ownerBody, new Date().toISOString().slice(0, 10))
     const row = await trx
       .insertInto('follow_up_action')
       .values({
         conclusion_id: conclusionId,
         topic_id: c.topic_id,
         what: JSON.stringify(input.what),
-        owner_body: input.ownerBody,
+        owner_body: addressee?.code ?? input.ownerBody,
+        owner_body_id: addressee?.id ?? null,
         responsible_user_id: input.responsibleUserId,
         due_date: input.dueDate,
       })
