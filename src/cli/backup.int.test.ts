@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { createApp } from '../server/app.ts'
-import { type Database, type Db, openMemory, openPostgres } from '../server/db/database.ts'
+import { type Database, type Db, openMemory } from '../server/db/database.ts'
 import { migrateToLatest } from '../server/db/migrate.ts'
 import { readEnv } from '../server/env.ts'
 import { COMMAND_LINE } from '../server/features/auth/auth.policy.ts'
@@ -23,7 +21,7 @@ import {
 } from '../server/features/backup/backup.service.ts'
 import { ensureReferenceData } from '../server/features/directory/reference-data.ts'
 import { useHarness } from '../server/testing/harness.ts'
-import { openTestDatabase, POSTGRES_ADMIN_URL, testDbKind } from '../server/testing/test-db.ts'
+import { openEmptyPostgres, openTestDatabase, testDbKind } from '../server/testing/test-db.ts'
 import { generate } from './generate.ts'
 
 const h = useHarness()
@@ -76,28 +74,6 @@ async function refused(promise: Promise<unknown>, code: BackupErrorCode, message
 function tamper(from: string, to: string, edit: (lines: string[]) => string[]): void {
   const lines = gunzipSync(readFileSync(from)).toString('utf8').split('\n')
   writeFileSync(to, gzipSync(edit(lines).join('\n')))
-}
-
-/** An empty database on the PostgreSQL server, dropped when closed. */
-async function freshPostgres(): Promise<Database> {
-  const name = `engage_backup_${randomBytes(5).toString('hex')}`
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const url = new URL(POSTGRES_ADMIN_URL)
-  url.pathname = `/${name}`
-  const database = openPostgres(url.toString(), 2)
-  return {
-    ...database,
-    close: async () => {
-      await database.close()
-      const a = new pg.Client({ connectionString: POSTGRES_ADMIN_URL })
-      await a.connect()
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await a.end()
-    },
-  }
 }
 
 describe('backup and restore', () => {
@@ -349,7 +325,7 @@ describe('backup and restore', () => {
   test('crosses engines: this database → the other engine → back', async () => {
     // On PGlite the other engine is the PostgreSQL server, and the other way round.
     const otherKind = testDbKind() === 'postgres' ? 'embedded' : 'postgres'
-    const other = otherKind === 'embedded' ? await openMemory() : await freshPostgres()
+    const other = otherKind === 'embedded' ? await openMemory() : await openEmptyPostgres('engage_backup')
     try {
       await migrateToLatest(other.db)
       await ensureReferenceData(other.db)

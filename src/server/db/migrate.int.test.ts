@@ -1,34 +1,14 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { test } from 'node:test'
 import { type Kysely, sql } from 'kysely'
 import { Migrator } from 'kysely/migration'
-import pg from 'pg'
-import { POSTGRES_ADMIN_URL, testDbKind } from '../testing/test-db.ts'
-import { type Database, openMemory, openPostgres } from './database.ts'
+import { openEmptyPostgres, testDbKind } from '../testing/test-db.ts'
+import { type Database, openMemory } from './database.ts'
 import { MIGRATIONS } from './migrate.ts'
 
 /** An empty database of the kind under test, dropped afterwards. */
 async function emptyDatabase(): Promise<Database> {
-  if (testDbKind() === 'embedded') return openMemory()
-  const name = `engage_migrate_${randomBytes(5).toString('hex')}`
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const url = new URL(POSTGRES_ADMIN_URL)
-  url.pathname = `/${name}`
-  const database = openPostgres(url.toString(), 1)
-  return {
-    ...database,
-    close: async () => {
-      await database.close()
-      const a = new pg.Client({ connectionString: POSTGRES_ADMIN_URL })
-      await a.connect()
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await a.end()
-    },
-  }
+  return testDbKind() === 'embedded' ? openMemory() : openEmptyPostgres('engage_migrate', 1)
 }
 
 async function tables(db: Kysely<unknown>): Promise<string[]> {

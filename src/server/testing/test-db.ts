@@ -97,3 +97,23 @@ export async function openTestDatabase(): Promise<Database> {
   await ensureReferenceData(database.db)
   return database
 }
+
+/** An empty database (no migrations) on the PostgreSQL server, dropped when closed. */
+export async function openEmptyPostgres(prefix = 'engage_scratch', poolSize = 2): Promise<Database> {
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const database = openPostgres(urlFor(name), poolSize)
+  return {
+    ...database,
+    close: async () => {
+      await database.close()
+      const a = new pg.Client({ connectionString: POSTGRES_ADMIN_URL })
+      await a.connect()
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await a.end()
+    },
+  }
+}
