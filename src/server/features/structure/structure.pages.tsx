@@ -30,12 +30,9 @@ import * as structure from './structure.service.ts'
 
 export const structurePages = new Hono<AppEnv>()
 
+/** The six language fields of a form back as one localized value (`names.en` … → `names`). */
 const localizedValues = (values: Record<string, string>, prefix: string): Localized =>
-  Object.fromEntries(
-    Object.entries(values)
-      .filter(([k]) => k.startsWith(`${prefix}.`))
-      .map(([k, v]) => [k.slice(prefix.length + 1), v]),
-  )
+  (nest(values)[prefix] ?? {}) as Localized
 
 function period(ctx: PageCtx, b: Pick<Body, 'startsOn' | 'endsOn'>): string {
   return b.endsOn
@@ -239,7 +236,8 @@ async function bodyPage(
     ctx.lang,
   )
   const others = related.filter((b) => b.id !== body.id)
-  const parent = body.parentId ? await structure.getBody(db, body.parentId, ctx.lang) : undefined
+  // A parent is of the same Sector (createBody and updateBody see to it), so it is among `related`.
+  const parent = related.find((b) => b.id === body.parentId)
   const successor = body.successorId ? await structure.getBody(db, body.successorId, ctx.lang) : undefined
   const children = related.filter((b) => b.parentId === body.id)
   const admin = isAdmin(ctx.actor)

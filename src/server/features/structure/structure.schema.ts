@@ -15,16 +15,7 @@ export const BODY_KINDS = [
 export type BodyKind = (typeof BODY_KINDS)[number]
 
 /** A calendar day, YYYY-MM-DD, that exists (not 2025-02-30). */
-const Day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'date_invalid' })
-  .refine(
-    (d) => {
-      const t = new Date(`${d}T00:00:00Z`)
-      return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d
-    },
-    { error: 'date_invalid' },
-  )
+const Day = z.iso.date({ error: 'date_invalid' })
 const blank = (v: unknown) => (v === '' ? undefined : v)
 const Names = LocalizedSchema.refine((n) => Object.keys(n).length > 0, { error: 'name_required' })
 const Code = z

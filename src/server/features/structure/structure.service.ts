@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
-import { likePattern } from '../../db/search.ts'
+import { likePattern, localizedText } from '../../db/search.ts'
 import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { type Language, type Localized, pick } from '../../i18n/i18n.ts'
@@ -167,12 +167,7 @@ export async function listBodies(db: Db, q: BodyQuery, lang: Language): Promise<
           .selectFrom('org_body_name as n')
           .select(sql`1`.as('one'))
           .whereRef('n.body_id', '=', 'org_body.id')
-          .where((w) =>
-            w.or([
-              w('n.code', 'ilike', like),
-              w(sql<string>`(SELECT string_agg(value, ' ') FROM jsonb_each_text(n.names))`, 'ilike', like),
-            ]),
-          ),
+          .where((w) => w.or([w('n.code', 'ilike', like), w(localizedText('n.names'), 'ilike', like)])),
       ),
     )
   }
@@ -290,25 +285,20 @@ export async function updateBody(
         .executeTakeFirst()
       if (!successor) throw new AppError('VALIDATION_FAILED', {}, { successorId: ['successor_invalid'] })
     }
-    const first = await trx
+    const span = await trx
       .selectFrom('org_body_name')
-      .select((eb) => eb.fn.min('valid_from').as('first'))
-      .where('body_id', '=', id)
-      .executeTakeFirstOrThrow()
-    const last = await trx
-      .selectFrom('org_body_name')
-      .select((eb) => eb.fn.max('valid_from').as('last'))
+      .select((eb) => [eb.fn.min('valid_from').as('first'), eb.fn.max('valid_from').as('last')])
       .where('body_id', '=', id)
       .executeTakeFirstOrThrow()
     // The first name starts with the body; no name may start after its end.
-    if (input.endsOn && last.last && String(last.last) > input.endsOn)
+    if (input.endsOn && span.last && String(span.last) > input.endsOn)
       throw new AppError('VALIDATION_FAILED', {}, { endsOn: ['before_last_name'] })
-    if (first.first && String(first.first) !== input.startsOn)
+    if (span.first && String(span.first) !== input.startsOn)
       await trx
         .updateTable('org_body_name')
         .set({ valid_from: input.startsOn })
         .where('body_id', '=', id)
-        .where('valid_from', '=', String(first.first))
+        .where('valid_from', '=', String(span.first))
         .execute()
     const after = await trx
       .updateTable('org_body')
