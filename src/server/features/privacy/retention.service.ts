@@ -74,13 +74,23 @@ export async function setRetention(db: Db, actor: Actor, input: unknown): Promis
 type Due = {
   registrations: number
   responses: number
-  consultations: { id: string; textQuestions: string[] }[]
+  /** The text questions to empty, by consultation, as a JSON map for the set-based statements below. */
+  textKeys: string
 }
+
+/**
+ * The consultations closed long enough and their text questions, as `k(cid, keys)` rows built from the JSON
+ * map: one statement then counts, or empties, the answers of all of them.
+ */
+const keysTable = (textKeys: string) => sql`(
+  SELECT key::uuid AS cid, ARRAY(SELECT jsonb_array_elements_text(value)) AS keys
+  FROM jsonb_each(${textKeys}::jsonb)
+) AS k`
 
 /** What the settings remove now: registrations of meetings ended long enough, answers with text to remove. */
 async function due(db: Db): Promise<Due> {
   const setting = await db.selectFrom('retention_setting').selectAll().executeTakeFirstOrThrow()
-  const result: Due = { registrations: 0, responses: 0, consultations: [] }
+  const result: Due = { registrations: 0, responses: 0, textKeys: '{}' }
   if (setting.registration_months) {
     const row = await db
       .selectFrom('meeting_registration')
@@ -105,38 +115,19 @@ async function due(db: Db): Promise<Due> {
         sql<Date>`now() - make_interval(months => ${setting.answer_text_months})`,
       )
       .execute()
-    const byConsultation = new Map<string, Set<string>>()
+    const byConsultation: Record<string, string[]> = {}
     for (const c of closed) {
-      const ids = byConsultation.get(c.id) ?? new Set<string>()
+      const ids = new Set(byConsultation[c.id] ?? [])
       for (const s of (c.definition as unknown as Questionnaire).sections)
         for (const q of s.questions) if (TEXT_TYPES.has(q.type)) ids.add(q.id)
-      byConsultation.set(c.id, ids)
+      if (ids.size) byConsultation[c.id] = [...ids]
     }
-    for (const [id, ids] of byConsultation) {
-      if (!ids.size) continue
-      const textQuestions = [...ids]
-      const row = await db
-        .selectFrom('consultation_response')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('consultation_id', '=', id)
-        .where(sql<boolean>`answers ?| ${sql.val(textQuestions)}::text[]`)
-        .executeTakeFirstOrThrow()
-      const n = Number(row.n)
-      const history = await db
-        .selectFrom('consultation_response_change')
-        .innerJoin(
-          'consultation_response',
-          'consultation_response.id',
-          'consultation_response_change.response_id',
-        )
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('consultation_response.consultation_id', '=', id)
-        .where(sql<boolean>`consultation_response_change.answers ?| ${sql.val(textQuestions)}::text[]`)
-        .executeTakeFirstOrThrow()
-      if (n > 0 || Number(history.n) > 0) {
-        result.responses += n
-        result.consultations.push({ id, textQuestions })
-      }
+    result.textKeys = JSON.stringify(byConsultation)
+    if (Object.keys(byConsultation).length) {
+      const { rows } = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM consultation_response r, ${keysTable(result.textKeys)}
+        WHERE r.consultation_id = k.cid AND r.answers ?| k.keys`.execute(db)
+      result.responses = Number(rows[0]?.n ?? 0)
     }
   }
   return result
@@ -188,25 +179,17 @@ export async function applyRetention(
       registrations = Number(deleted.numDeletedRows)
     }
     let responses = 0
-    for (const c of d.consultations) {
-      const keys = sql`${sql.val(c.textQuestions)}::text[]`
-      const updated = await trx
-        .updateTable('consultation_response')
-        .set({ answers: sql`answers - ${keys}` })
-        .where('consultation_id', '=', c.id)
-        .where(sql<boolean>`answers ?| ${keys}`)
-        .executeTakeFirst()
-      responses += Number(updated.numUpdatedRows)
-      await trx
-        .updateTable('consultation_response_change')
-        .set({ answers: sql`answers - ${keys}` })
-        .where(
-          'response_id',
-          'in',
-          trx.selectFrom('consultation_response').select('id').where('consultation_id', '=', c.id),
-        )
-        .where(sql<boolean>`answers ?| ${keys}`)
-        .execute()
+    if (d.textKeys !== '{}') {
+      const updated = await sql`
+        UPDATE consultation_response r SET answers = r.answers - k.keys
+        FROM ${keysTable(d.textKeys)}
+        WHERE r.consultation_id = k.cid AND r.answers ?| k.keys`.execute(trx)
+      responses = Number(updated.numAffectedRows ?? 0)
+      // The responses' history holds the same texts.
+      await sql`
+        UPDATE consultation_response_change c SET answers = c.answers - k.keys
+        FROM consultation_response r, ${keysTable(d.textKeys)}
+        WHERE r.id = c.response_id AND r.consultation_id = k.cid AND c.answers ?| k.keys`.execute(trx)
     }
     await trx.updateTable('retention_setting').set({ applied_at: new Date() }).execute()
     if (registrations || responses)
