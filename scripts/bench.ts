@@ -31,6 +31,7 @@ import { importCsv } from '../src/server/features/directory/import/directory.imp
 import { ensureReferenceData } from '../src/server/features/directory/reference-data.ts'
 import { reportDocx } from '../src/server/reports/render.ts'
 import { wtsaReport } from '../src/server/reports/wtsa-report.ts'
+import { freePort } from '../src/server/testing/ports.ts'
 
 const { values } = parseArgs({
   options: {
@@ -214,16 +215,6 @@ for (const kind of kinds) {
   }
 }
 if (values.start) await startFigures()
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer()
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address()
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0))
-    })
-  })
-}
 
 async function waitFor(url: string, child: ChildProcess, limitMs = 120_000): Promise<void> {
   const deadline = Date.now() + limitMs

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import pg from 'pg'
+import { freePort } from './testing/ports.ts'
 import { POSTGRES_ADMIN_URL, testDbKind } from './testing/test-db.ts'
 
 // These tests run the real entry point (what npm start runs) as a child process.
@@ -13,15 +13,6 @@ const children: ChildProcess[] = []
 after(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
 })
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address()
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0))
-    })
-  })
-}
 
 function start(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {

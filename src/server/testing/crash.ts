@@ -1,13 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { openDatabase } from '../db/database.ts'
-import { POSTGRES_ADMIN_URL } from './test-db.ts'
+import { freePort } from './ports.ts'
+import { createEmptyPostgres } from './test-db.ts'
 
 /**
  * Crash safety, measured on the real server: start it, stream writes through the API, kill it with SIGKILL
@@ -43,18 +41,6 @@ export type CrashResult = {
   restartsMs: number[]
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.unref()
-    s.on('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-}
-
 /** A small deterministic generator, so a failing run can be repeated with its seed. */
 function random(seed: number): () => number {
   let x = seed >>> 0 || 1
@@ -86,17 +72,8 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashResult> 
   const writers = options.writers ?? 4
   const maxRunMs = options.maxRunMs ?? 1500
   const dataDir = mkdtempSync(join(tmpdir(), 'engage-crash-'))
-  const dbName = `engage_crash_${randomBytes(5).toString('hex')}`
-  let databaseUrl: string | undefined
-  if (options.kind === 'postgres') {
-    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE ${dbName}`)
-    await admin.end()
-    const url = new URL(POSTGRES_ADMIN_URL)
-    url.pathname = `/${dbName}`
-    databaseUrl = url.toString()
-  }
+  const scratch = options.kind === 'postgres' ? await createEmptyPostgres('engage_crash') : undefined
+  const databaseUrl = scratch?.url
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const env: NodeJS.ProcessEnv = {
@@ -231,11 +208,6 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashResult> 
     return result
   } finally {
     rmSync(dataDir, { recursive: true, force: true })
-    if (databaseUrl) {
-      const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL })
-      await admin.connect()
-      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
-      await admin.end()
-    }
+    await scratch?.drop()
   }
 }

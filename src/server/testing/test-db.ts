@@ -98,22 +98,35 @@ export async function openTestDatabase(): Promise<Database> {
   return database
 }
 
-/** An empty database (no migrations) on the PostgreSQL server, dropped when closed. */
-export async function openEmptyPostgres(prefix = 'engage_scratch', poolSize = 2): Promise<Database> {
+/** A new, empty database (no migrations) on the PostgreSQL server: its address, and how to drop it. */
+export async function createEmptyPostgres(
+  prefix = 'engage_scratch',
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${randomBytes(5).toString('hex')}`
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL })
   await admin.connect()
   await admin.query(`CREATE DATABASE ${name}`)
   await admin.end()
-  const database = openPostgres(urlFor(name), poolSize)
   return {
-    ...database,
-    close: async () => {
-      await database.close()
+    url: urlFor(name),
+    drop: async () => {
       const a = new pg.Client({ connectionString: POSTGRES_ADMIN_URL })
       await a.connect()
       await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
       await a.end()
+    },
+  }
+}
+
+/** An empty database (no migrations) on the PostgreSQL server, dropped when closed. */
+export async function openEmptyPostgres(prefix = 'engage_scratch', poolSize = 2): Promise<Database> {
+  const { url, drop } = await createEmptyPostgres(prefix)
+  const database = openPostgres(url, poolSize)
+  return {
+    ...database,
+    close: async () => {
+      await database.close()
+      await drop()
     },
   }
 }
