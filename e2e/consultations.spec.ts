@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { AxeBuilder } from '@axe-core/playwright'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { SetPasswordPage } from './pages.ts'
-import { cli, guard, launchBrowser, type RunningApp, startApp } from './support.ts'
+import { cli, expectAccessible, guard, launchBrowser, type RunningApp, startApp } from './support.ts'
 
 let app: RunningApp
 let browser: Browser
@@ -36,13 +35,7 @@ after(async () => {
   await app?.stop()
 })
 
-async function axe(p: Page) {
-  const result = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa']).analyze()
-  assert.deepEqual(
-    result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    [],
-  )
-}
+const axe = expectAccessible
 
 const local = (d: Date) => d.toISOString().slice(0, 16)
 

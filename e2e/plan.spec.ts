@@ -1,30 +1,15 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { AxeBuilder } from '@axe-core/playwright'
 import type { Browser, Page } from 'playwright-core'
-import { SetPasswordPage } from './pages.ts'
-import { cli, guard, launchBrowser, type RunningApp, startApp } from './support.ts'
+import { expectAccessible, type RunningApp, startDemoWithAdmin } from './support.ts'
 
 let app: RunningApp
 let browser: Browser
 let page: Page
 const problems: string[] = []
-let adminLink = ''
 
 before(async () => {
-  app = await startApp((env) => {
-    cli({ env }, ['demo'])
-    adminLink =
-      /(http:\/\/\S+token=\S+)/.exec(
-        cli({ env }, ['admin', 'create', '--email', 'sec@example.org', '--name', 'Sam Secretariat']),
-      )?.[1] ?? ''
-  })
-  browser = await launchBrowser()
-  page = await (await browser.newContext()).newPage()
-  guard(page, app.url, problems)
-  await page.goto(adminLink)
-  await new SetPasswordPage(page).setPassword('a long and memorable passphrase')
-  await page.waitForURL(/notice=password_set/)
+  ;({ app, browser, page } = await startDemoWithAdmin('sec@example.org', 'Sam Secretariat', problems))
 })
 
 after(async () => {
@@ -32,13 +17,7 @@ after(async () => {
   await app?.stop()
 })
 
-async function axe(p: Page) {
-  const r = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa']).analyze()
-  assert.deepEqual(
-    r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    [],
-  )
-}
+const axe = expectAccessible
 
 const scorecardRow = (clause: string) => page.getByRole('row', { name: new RegExp(`^${clause}\\b`) })
 

@@ -45,7 +45,7 @@ describe('the report to TSAG on a meeting', () => {
     await page.goto(`${app.url}/meetings?when=past`)
     await page.locator('table tbody tr td a').first().click()
     meetingId = /\/meetings\/([0-9a-f-]{36})/.exec(page.url())![1]!
-    await page.getByRole('link', { name: 'Report to TSAG' }).click()
+    await page.getByRole('link', { name: 'Meeting report', exact: true }).click()
     await page
       .getByRole('heading', { name: /^Report to TSAG on / })
       .first()

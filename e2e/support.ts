@@ -1,9 +1,12 @@
+import assert from 'node:assert/strict'
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { AxeBuilder } from '@axe-core/playwright'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { freePort } from '../src/server/testing/ports.ts'
+import { SetPasswordPage } from './pages.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
@@ -106,4 +109,40 @@ export function guard(page: Page, appUrl: string, problems: string[]): void {
     if (!req.url().startsWith(appUrl) && !req.url().startsWith('data:'))
       problems.push(`unexpected request: ${req.url()}`)
   })
+}
+
+/** Fails unless the page has no WCAG 2 A/AA violation that axe finds (each listed with its elements). */
+export async function expectAccessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze()
+  assert.deepEqual(
+    result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [],
+  )
+}
+
+/**
+ * The app with the demo data, a browser, and an administrator (made with `engage admin create`) who has set a
+ * password and two-step sign-in on a page of their own; the page fails the test on console errors or
+ * requests elsewhere (into `problems`).
+ */
+export async function startDemoWithAdmin(
+  email: string,
+  name: string,
+  problems: string[],
+): Promise<{ app: RunningApp; browser: Browser; page: Page }> {
+  let link = ''
+  const app = await startApp((env) => {
+    cli({ env }, ['demo'])
+    link =
+      /(http:\/\/\S+token=\S+)/.exec(
+        cli({ env }, ['admin', 'create', '--email', email, '--name', name]),
+      )?.[1] ?? ''
+  })
+  const browser = await launchBrowser()
+  const page = await (await browser.newContext()).newPage()
+  guard(page, app.url, problems)
+  await page.goto(link)
+  await new SetPasswordPage(page).setPassword('a long and memorable passphrase')
+  await page.waitForURL(/notice=password_set/)
+  return { app, browser, page }
 }

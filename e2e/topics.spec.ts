@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { AxeBuilder } from '@axe-core/playwright'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { SetPasswordPage } from './pages.ts'
-import { cli, guard, launchBrowser, type RunningApp, startApp } from './support.ts'
+import { cli, expectAccessible, guard, launchBrowser, type RunningApp, startApp } from './support.ts'
 
 let app: RunningApp
 let browser: Browser
@@ -40,13 +39,7 @@ after(async () => {
   await app?.stop()
 })
 
-async function axe(p: Page) {
-  const result = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa']).analyze()
-  assert.deepEqual(
-    result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    [],
-  )
-}
+const axe = expectAccessible
 
 /** The API as the signed-in page, for setting up what the consultations test already covers in the browser. */
 async function api(p: Page, method: string, path: string, data?: unknown) {

@@ -27,6 +27,36 @@ describe('the demo dataset', () => {
       assert.ok(counts[key] > 0, `${key}: ${counts[key]}`)
   })
 
+  test('spreads its meetings over the three Sectors and the Union, with the Industry Advisory Panel and its advice', async () => {
+    const bySector = await h.db
+      .selectFrom('meeting as m')
+      .leftJoin('sector as s', 's.id', 'm.sector_id')
+      .select(['s.code', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('s.code')
+      .execute()
+    const n = (code: string | null) => Number(bySector.find((r) => r.code === code)?.n ?? 0)
+    assert.ok(n('ITU-T') > 10 && n('ITU-R') >= 1 && n('ITU-D') >= 2 && n(null) >= 1, JSON.stringify(bySector))
+    const unsectored = await h.db
+      .selectFrom('follow_up_action as a')
+      .innerJoin('conclusion as c', 'c.id', 'a.conclusion_id')
+      .innerJoin('meeting as m', 'm.id', 'c.meeting_id')
+      .select('a.id')
+      .where((eb) => eb('a.sector_id', 'is distinct from', eb.ref('m.sector_id')))
+      .execute()
+    assert.equal(unsectored.length, 0, 'actions take their meeting’s Sector')
+    const advice = await h.db
+      .selectFrom('advisory_panel_advice as a')
+      .innerJoin('advisory_panel as p', 'p.id', 'a.panel_id')
+      .select(['a.status', 'a.addressed_to_body_id', 'p.reports_to_body_id'])
+      .execute()
+    assert.ok(advice.length >= 4)
+    assert.ok(
+      advice.every((a) => a.addressed_to_body_id && a.reports_to_body_id),
+      'addressed to bodies of the structure',
+    )
+    assert.ok(new Set(advice.map((a) => a.status)).size >= 4)
+  })
+
   test('refuses to load twice', async () => {
     await assert.rejects(loadDemo(h.db), /already loaded/)
   })

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Insertable } from 'kysely'
+import { type Insertable, sql } from 'kysely'
 import type { Db } from '../server/db/database.ts'
 import type { DB } from '../server/db/schema.ts'
 import { recordAudit } from '../server/features/audit/audit.service.ts'
@@ -399,6 +399,7 @@ export async function loadDemo(
     for (const part of chunks(membershipRows)) await trx.insertInto('group_membership').values(part).execute()
     const { held, ...history } = await loadMeetingHistory(trx, r, groupIds, people)
     const story = await loadStory(trx, r, { held, groupIds, orgs, people, countries })
+    await loadSectorsAndPanel(trx, groupIds)
     const result = {
       organizations: orgs.length,
       people: people.length,
@@ -440,6 +441,173 @@ const VENUES: [city: string, country: string, timeZone: string][] = [
 type Rng = ReturnType<typeof rng>
 
 /**
+ * Issue 11: what the story made is ITU-T's (Resolution 68), except the meetings made for the other Sectors and
+ * the Panel (Union-wide); consultations and actions take their meeting's Sector. Then the Industry Advisory
+ * Panel of 2026-2028: the demo panel group's principals and alternates as members, its meeting, and advice
+ * addressed to the advisory groups and the Council at each stage of its follow-up.
+ */
+async function loadSectorsAndPanel(trx: Db, groupIds: Record<string, string>) {
+  const itut = (await trx.selectFrom('sector').select('id').where('code', '=', 'ITU-T').executeTakeFirst())
+    ?.id
+  if (!itut) return
+  await sql`UPDATE meeting SET sector_id = ${itut} WHERE sector_id IS NULL AND kind <> 'advisory_panel'`.execute(
+    trx,
+  )
+  await sql`UPDATE consultation c SET sector_id = m.sector_id FROM meeting m WHERE m.id = c.meeting_id`.execute(
+    trx,
+  )
+  await sql`UPDATE consultation SET sector_id = ${itut} WHERE meeting_id IS NULL`.execute(trx)
+  await sql`UPDATE follow_up_action a SET sector_id = m.sector_id
+    FROM conclusion c JOIN meeting m ON m.id = c.meeting_id WHERE c.id = a.conclusion_id`.execute(trx)
+  await sql`UPDATE topic SET sector_id = ${itut} WHERE sector_id IS NULL`.execute(trx)
+  await sql`UPDATE plan_version SET sector_id = ${itut} WHERE sector_id IS NULL`.execute(trx)
+
+  const bodyId = async (code: string) =>
+    (
+      await trx
+        .selectFrom('org_body_name')
+        .select('body_id')
+        .where('code', '=', code)
+        .orderBy('valid_from', 'desc')
+        .executeTakeFirst()
+    )?.body_id ?? null
+  const council = await bodyId('Council')
+  const panel = await trx
+    .insertInto('advisory_panel')
+    .values({
+      code: 'IAP-2026',
+      names: JSON.stringify({
+        en: 'Industry Advisory Panel 2026-2028 (demo)',
+        fr: 'Groupe consultatif de l’industrie 2026-2028 (démo)',
+        es: 'Grupo Asesor de la Industria 2026-2028 (demo)',
+        ru: 'Консультативная группа отрасли 2026-2028 (демо)',
+        zh: '行业咨询小组 2026-2028（演示）',
+        ar: 'الفريق الاستشاري للصناعة 2026-2028 (عرض)',
+      }),
+      reports_to_body_id: council,
+      term_starts_on: '2026-01-01',
+      term_ends_on: '2028-12-31',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const seats = groupIds.industry_advisory_panel
+    ? await trx
+        .selectFrom('group_membership')
+        .select(['principal_person_id', 'alternate_person_id'])
+        .where('group_id', '=', groupIds.industry_advisory_panel)
+        .where('end_date', 'is', null)
+        .where('principal_person_id', 'is not', null)
+        .limit(10)
+        .execute()
+    : []
+  for (const seat of seats) {
+    const principal = await trx
+      .insertInto('advisory_panel_member')
+      .values({
+        panel_id: panel.id,
+        person_id: seat.principal_person_id!,
+        role: 'principal',
+        starts_on: '2026-01-01',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    if (seat.alternate_person_id && seat.alternate_person_id !== seat.principal_person_id)
+      await trx
+        .insertInto('advisory_panel_member')
+        .values({
+          panel_id: panel.id,
+          person_id: seat.alternate_person_id,
+          role: 'alternate',
+          alternate_for: principal.id,
+          starts_on: '2026-01-01',
+        })
+        .onConflict((oc) => oc.doNothing())
+        .execute()
+  }
+  const meeting = await trx
+    .selectFrom('meeting')
+    .select(['id', 'starts_at'])
+    .where('kind', '=', 'advisory_panel')
+    .orderBy('starts_at')
+    .executeTakeFirst()
+  if (meeting)
+    await trx.updateTable('meeting').set({ panel_id: panel.id }).where('id', '=', meeting.id).execute()
+  const given = meeting ? meeting.starts_at.toISOString().slice(0, 10) : '2026-03-15'
+  const advice: [string, string, string, string | null, string | null][] = [
+    [
+      'TSAG',
+      'Open a fast track for industry-led pre-standardization on AI agents, with a report at each TSAG meeting.',
+      'implemented',
+      'TSAG welcomed the advice and created a correspondence group.',
+      'A correspondence group on AI agents reports to every TSAG meeting since June 2026.',
+    ],
+    [
+      'RAG',
+      'Consult industry on spectrum needs of non-terrestrial networks before the next World Radiocommunication Conference preparations.',
+      'accepted',
+      'RAG agreed and asked the Bureau to prepare a consultation.',
+      null,
+    ],
+    [
+      'TDAG',
+      'Pair each regional development forum with an industry session on skills for 6G and AI.',
+      'under_consideration',
+      null,
+      null,
+    ],
+    [
+      'Council',
+      'Lower the entry fee of small and medium-sized enterprises from developing countries joining as Associates.',
+      'partly_accepted',
+      'Council reduced the fee for SMEs of least developed countries only.',
+      null,
+    ],
+    ['TSAG', 'Publish a yearly map of industry contributions by study group.', 'given', null, null],
+  ]
+  for (const [i, [to, text, status, response, done]] of advice.entries()) {
+    const row = await trx
+      .insertInto('advisory_panel_advice')
+      .values({
+        panel_id: panel.id,
+        number: i + 1,
+        meeting_id: meeting?.id ?? null,
+        given_on: given,
+        advice: JSON.stringify({ en: text }),
+        addressed_to: to,
+        addressed_to_body_id: await bodyId(to),
+        status,
+        response,
+        responded_on: response ? '2026-06-30' : null,
+        action_taken: done,
+        due_date: '2026-12-31',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await trx
+      .insertInto('advisory_panel_advice_update')
+      .values({
+        advice_id: row.id,
+        status: 'given',
+        note: 'Advice recorded at the Panel’s meeting.',
+        author_label: 'secretariat (demo)',
+        created_at: new Date(`${given}T17:00:00Z`),
+      })
+      .execute()
+    if (status !== 'given')
+      await trx
+        .insertInto('advisory_panel_advice_update')
+        .values({
+          advice_id: row.id,
+          status,
+          note: response ?? `${to} has put the advice on the agenda of its next meeting.`,
+          author_label: 'secretariat (demo)',
+          created_at: new Date('2026-06-30T12:00:00Z'),
+        })
+        .execute()
+  }
+}
+
+/**
  * Sixteen CTO meetings (2017-2025), CxO meetings and workshops, each concluded with attendance drawn
  * from the group's composition on that day: most members come, usually through their principal, some
  * through the alternate or a substitute. One upcoming CTO meeting is open for registration.
@@ -460,6 +628,8 @@ async function loadMeetingHistory(
     month: number
     venue: number
     attendRate: number
+    /** Another Sector's code, or null for a Union-wide meeting; absent: ITU-T (set after the story). */
+    sector?: string | null
   }[] = []
   for (let i = 0; i < 16; i++) {
     plan.push({
@@ -491,6 +661,48 @@ async function loadMeetingHistory(
       attendRate: 0.8,
     })
   }
+  // Issue 11: industry engagement of the other Sectors, and the Industry Advisory Panel (Union-wide).
+  plan.push(
+    {
+      kind: 'workshop',
+      group: 'steering_committee',
+      year: 2023,
+      month: 5,
+      venue: 6,
+      attendRate: 0.7,
+      sector: 'ITU-R',
+    },
+    {
+      kind: 'workshop',
+      group: 'steering_committee',
+      year: 2024,
+      month: 4,
+      venue: 7,
+      attendRate: 0.7,
+      sector: 'ITU-D',
+    },
+    {
+      kind: 'workshop',
+      group: 'steering_committee',
+      year: 2025,
+      month: 11,
+      venue: 9,
+      attendRate: 0.7,
+      sector: 'ITU-D',
+    },
+    {
+      kind: 'advisory_panel',
+      group: 'industry_advisory_panel',
+      year: 2026,
+      month: 3,
+      venue: 0,
+      attendRate: 0.9,
+      sector: null,
+    },
+  )
+  const sectorIds = new Map(
+    (await trx.selectFrom('sector').select(['id', 'code']).execute()).map((s) => [s.code, s.id]),
+  )
   const staffOf = new Map<string, string[]>()
   for (const p of people) staffOf.set(p.organization_id, [...(staffOf.get(p.organization_id) ?? []), p.id])
   for (const item of plan) {
@@ -502,7 +714,11 @@ async function loadMeetingHistory(
         ? 'CTO meeting'
         : item.kind === 'cxo_meeting'
           ? 'CxO meeting'
-          : 'Industry engagement workshop'
+          : item.kind === 'advisory_panel'
+            ? 'Industry Advisory Panel meeting'
+            : item.sector
+              ? `${item.sector} industry workshop`
+              : 'Industry engagement workshop'
     const meeting = await trx
       .insertInto('meeting')
       .values({
@@ -517,6 +733,9 @@ async function loadMeetingHistory(
         country_code: country,
         seniority_policy: item.kind === 'workshop' ? 'open' : 'executives_only',
         status: 'concluded',
+        ...(item.sector !== undefined
+          ? { sector_id: item.sector ? (sectorIds.get(item.sector) ?? null) : null }
+          : {}),
       })
       .returning(['id', 'titles', 'starts_at', 'ends_at'])
       .executeTakeFirstOrThrow()

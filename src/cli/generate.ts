@@ -339,6 +339,19 @@ export async function generate(db: Db, scale: Scale, seed = 1): Promise<Generate
       CROSS JOIN generate_series(1, ${s.actionsPerConclusion}::int) a
       JOIN meeting mt ON mt.id = ${uid(sql`'meeting:' || m`)}
       ON CONFLICT DO NOTHING`)
+
+    // The three Sectors (issue 11): half the meetings ITU-T's, a quarter each ITU-R's and ITU-D's (by a hash of
+    // the id, so the split is the same for a seed); consultations and actions take their meeting's Sector.
+    await run(sql`
+      UPDATE meeting m SET sector_id = s.id FROM sector s
+      WHERE m.sector_id IS NULL AND m.titles->>'en' LIKE 'Generated meeting %'
+        AND s.code = (ARRAY['ITU-T', 'ITU-T', 'ITU-R', 'ITU-D'])[1 + abs(hashtext(m.id::text)) % 4]`)
+    await run(sql`UPDATE consultation c SET sector_id = m.sector_id FROM meeting m
+      WHERE m.id = c.meeting_id AND c.sector_id IS NULL`)
+    await run(sql`UPDATE follow_up_action a SET sector_id = m.sector_id
+      FROM conclusion c JOIN meeting m ON m.id = c.meeting_id WHERE c.id = a.conclusion_id AND a.sector_id IS NULL`)
+    await run(sql`UPDATE topic SET sector_id = (SELECT id FROM sector WHERE code = 'ITU-T')
+      WHERE sector_id IS NULL AND titles->>'en' LIKE 'Generated topic %'`)
   })
   await sql`ANALYZE`.execute(db)
 

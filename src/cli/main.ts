@@ -23,9 +23,9 @@ import { reportDocx, reportHtmlDocument, reportJson } from '../server/reports/re
 import {
   asOfDate,
   buildReport,
-  paramsOf,
   type ReportRequest,
   ReportRequestSchema,
+  resolveRequest,
 } from '../server/reports/reports.service.ts'
 import { openReadyDatabase } from '../server/setup/bootstrap.ts'
 import { backupViaServer, describeManifest } from './backup.ts'
@@ -44,6 +44,8 @@ Commands:
                                          print the data to standard output
   report meeting|workshop|communique --meeting ID --out FILE [--format docx|html|json] [--lang en] [--as-of YYYY-MM-DD]
   report follow-up|wtsa --from YYYY-MM-DD --to YYYY-MM-DD --out FILE [--format …] [--lang …] [--as-of …]
+                      [--sector ITU-R|union] [--addressed-to TSAG]
+  report panel --panel ID [--from … --to …] --out FILE [--format …] [--lang …] [--addressed-to Council]
                                          write a report: to TSAG on a meeting, a workshop report, a
                                          communiqué, the follow-up report to TSAG, the report to WTSA
   demo                                   load the synthetic demonstration dataset
@@ -77,6 +79,9 @@ async function main(argv: string[]): Promise<void> {
       format: { type: 'string' },
       'dry-run': { type: 'boolean' },
       meeting: { type: 'string' },
+      panel: { type: 'string' },
+      sector: { type: 'string' },
+      'addressed-to': { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       lang: { type: 'string' },
@@ -103,6 +108,9 @@ async function main(argv: string[]): Promise<void> {
     const parsed = ReportRequestSchema.safeParse({
       kind: sub,
       meetingId: values.meeting?.toLowerCase(),
+      panelId: values.panel?.toLowerCase(),
+      sector: values.sector,
+      addressedTo: values['addressed-to'],
       from: values.from,
       to: values.to,
       lang: values.lang ?? 'en',
@@ -229,11 +237,13 @@ async function main(argv: string[]): Promise<void> {
       else fail('export needs countries, organizations or people')
     } else if (command === 'report' && reportRequest) {
       const r = reportRequest
+      // The Sector, the addressee and the panel's defaults, checked as the reports page checks them.
+      const { params } = await resolveRequest(db, COMMAND_LINE, r)
       const report = await buildReport(
         db,
         COMMAND_LINE,
         r.kind,
-        paramsOf(r),
+        params,
         r.lang,
         asOfDate(r.asOf),
         async (step, fraction) => {

@@ -29,6 +29,8 @@ import { outboxPages } from './features/mail/outbox.pages.tsx'
 import { contentApi } from './features/meetings/content/content.routes.ts'
 import { meetingPages } from './features/meetings/meetings.pages.tsx'
 import { meetingsApi } from './features/meetings/meetings.routes.ts'
+import { panelPages } from './features/panel/panel.pages.tsx'
+import { panelApi } from './features/panel/panel.routes.ts'
 import { circularPages } from './features/plan/circulars.pages.tsx'
 import { planPages } from './features/plan/plan.pages.tsx'
 import { planApi } from './features/plan/plan.routes.ts'
@@ -42,12 +44,15 @@ import { followUpPages } from './features/topics/follow-up.pages.tsx'
 import { followUpApi } from './features/topics/follow-up.routes.ts'
 import { topicPages } from './features/topics/topics.pages.tsx'
 import { topicsApi } from './features/topics/topics.routes.ts'
+import { unionPages } from './features/union/union.pages.tsx'
+import { unionApi } from './features/union/union.routes.ts'
 import { createApiDocsPages } from './http/api-docs.pages.tsx'
 import type { AppEnv, Deps } from './http/context.ts'
 import { renderErrorPage } from './http/error-page.tsx'
 import { AppError, type ErrorCode, fromDatabaseError, isUnavailable } from './http/errors.ts'
 import { authenticate, csrfProtection, securityHeaders, withDeps } from './http/middleware.ts'
 import { reportPages } from './reports/reports.pages.tsx'
+import { reportsApi } from './reports/reports.routes.ts'
 
 const staticDir = join(dirname(fileURLToPath(import.meta.url)), 'http/static')
 const STATIC: Record<string, { body: string; type: string }> = {
@@ -76,6 +81,10 @@ const PUBLIC_DETAILS = new Set<ErrorCode>([
   'MEETING_TRANSITION_INVALID',
   'BODY_NOT_IN_PERIOD',
   'BODY_CONFLICT',
+  'PANEL_CONFLICT',
+  'ADVICE_CONFLICT',
+  'ADVICE_TRANSITION_INVALID',
+  'PANEL_OUTSIDE_TERM',
 ])
 
 function problem(c: Context<AppEnv>, error: AppError) {
@@ -169,6 +178,7 @@ export function createApp(deps: Deps) {
   app.route('/', twoFactorPages)
   app.route('/', retentionPages)
   app.route('/', structurePages)
+  app.route('/', panelPages)
   app.route('/', users)
   app.route('/', organizationPages)
   app.route('/', peoplePages)
@@ -188,6 +198,7 @@ export function createApp(deps: Deps) {
   app.route('/', analyticsPages)
   app.route('/', contributionPages)
   app.route('/', reportPages)
+  app.route('/', unionPages)
 
   app.route('/api/v1', directoryApi)
   app.route('/api/v1', authApi)
@@ -202,6 +213,9 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', analyticsApi)
   app.route('/api/v1', backupApi)
   app.route('/api/v1', structureApi)
+  app.route('/api/v1', panelApi)
+  app.route('/api/v1', unionApi)
+  app.route('/api/v1', reportsApi)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

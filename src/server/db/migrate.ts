@@ -25,6 +25,10 @@ import * as m0022 from './migrations/2026_12_06_0022_retention.ts'
 import * as m0023 from './migrations/2026_12_06_0023_audit_redaction.ts'
 import * as m0024 from './migrations/2026_12_06_0024_structure.ts'
 import * as m0025 from './migrations/2026_12_06_0025_action_body.ts'
+import * as m0026 from './migrations/2026_12_06_0026_sector_scope.ts'
+import * as m0027 from './migrations/2026_12_06_0027_advisory_panel.ts'
+import * as m0028 from './migrations/2026_12_06_0028_plan_per_sector.ts'
+import * as m0029 from './migrations/2026_12_06_0029_report_panel_kind.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
 export const MIGRATIONS: Record<string, Migration> = {
@@ -53,6 +57,10 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0023_audit_redaction': m0023,
   '2026_12_06_0024_structure': m0024,
   '2026_12_06_0025_action_body': m0025,
+  '2026_12_06_0026_sector_scope': m0026,
+  '2026_12_06_0027_advisory_panel': m0027,
+  '2026_12_06_0028_plan_per_sector': m0028,
+  '2026_12_06_0029_report_panel_kind': m0029,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

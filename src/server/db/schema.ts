@@ -37,6 +37,61 @@ export interface ActionUpdate {
   status_to: string | null;
 }
 
+export interface AdvisoryPanel {
+  code: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  names: Json;
+  reports_to_body_id: string | null;
+  sector_id: string | null;
+  term_ends_on: string;
+  term_starts_on: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface AdvisoryPanelAdvice {
+  action_taken: string | null;
+  addressed_to: string;
+  addressed_to_body_id: string | null;
+  advice: Json;
+  created_at: Generated<Timestamp>;
+  due_date: string | null;
+  given_on: string;
+  id: Generated<string>;
+  meeting_id: string | null;
+  number: number;
+  panel_id: string;
+  responded_on: string | null;
+  response: string | null;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface AdvisoryPanelAdviceUpdate {
+  advice_id: string;
+  author_label: string;
+  author_user_id: string | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  note: string;
+  status: string;
+}
+
+export interface AdvisoryPanelMember {
+  alternate_for: string | null;
+  created_at: Generated<Timestamp>;
+  ends_on: string | null;
+  id: Generated<string>;
+  panel_id: string;
+  person_id: string;
+  role: string;
+  starts_on: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
 export interface Agenda {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
@@ -159,6 +214,7 @@ export interface Consultation {
   meeting_id: string | null;
   opens_at: Timestamp;
   purpose: string;
+  sector_id: string | null;
   status: Generated<string>;
   titles: Json;
   updated_at: Generated<Timestamp>;
@@ -254,6 +310,7 @@ export interface FollowUpAction {
   owner_body_id: string | null;
   reminded_at: Timestamp | null;
   responsible_user_id: string;
+  sector_id: string | null;
   status: Generated<string>;
   topic_id: string | null;
   updated_at: Generated<Timestamp>;
@@ -323,7 +380,9 @@ export interface Meeting {
   id: Generated<string>;
   import_ref: string | null;
   kind: string;
+  panel_id: string | null;
   registration_deadline: Timestamp | null;
+  sector_id: string | null;
   seniority_policy: string;
   starts_at: Timestamp;
   status: Generated<string>;
@@ -553,6 +612,7 @@ export interface PlanVersion {
   created_at: Generated<Timestamp>;
   current: Generated<boolean>;
   id: Generated<string>;
+  sector_id: string | null;
   source: Generated<string>;
   title: string;
 }
@@ -579,6 +639,7 @@ export interface RecoveryCode {
 }
 
 export interface ReportIssue {
+  addressed_to_body_id: string | null;
   as_of: Timestamp;
   checksum: string;
   document_number: string;
@@ -591,10 +652,12 @@ export interface ReportIssue {
   lang: string;
   model: Json;
   params: Json;
+  sector_id: string | null;
   title: string;
 }
 
 export interface ReportJob {
+  addressed_to_body_id: string | null;
   as_of: Timestamp;
   created_at: Generated<Timestamp>;
   error: string | null;
@@ -608,6 +671,7 @@ export interface ReportJob {
   params: Json;
   progress: Generated<number>;
   requested_by: string | null;
+  sector_id: string | null;
   started_at: Timestamp | null;
   status: Generated<string>;
   step: Generated<string>;
@@ -627,6 +691,7 @@ export interface RoleAssignment {
   id: Generated<string>;
   organization_id: string | null;
   role: string;
+  sector_id: string | null;
   user_id: string;
 }
 
@@ -693,6 +758,7 @@ export interface Topic {
   merged_into: string | null;
   proposed_by_country_code: string | null;
   proposed_by_organization_id: string | null;
+  sector_id: string | null;
   source: string;
   split_from: string | null;
   state: Generated<string>;
@@ -751,6 +817,10 @@ export interface TotpCredential {
 
 export interface DB {
   action_update: ActionUpdate;
+  advisory_panel: AdvisoryPanel;
+  advisory_panel_advice: AdvisoryPanelAdvice;
+  advisory_panel_advice_update: AdvisoryPanelAdviceUpdate;
+  advisory_panel_member: AdvisoryPanelMember;
   agenda: Agenda;
   agenda_item: AgendaItem;
   api_token: ApiToken;

@@ -275,6 +275,8 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/meetings/:id/conclusions': '401 | 200 | 200 | 200 | 200',
   'POST /api/v1/meetings/:id/conclusions': '401 | 403 | 403 | 201 | 201',
   'POST /api/v1/conclusions/:id/actions': '401 | 403 | 403 | 201 | 201',
+  'GET /actions': '303 | 200 | 200 | 200 | 200',
+  'GET /conclusions/:id/actions/new': '303 | 403 | 403 | 200 | 200',
   'GET /api/v1/actions': '401 | 200 | 200 | 200 | 200',
   'GET /api/v1/actions/:id': '401 | 200 | 200 | 200 | 200',
   'POST /api/v1/actions/:id/updates': '401 | 403 | 403 | 200 | 200',
@@ -324,6 +326,7 @@ const EXPECTED: Record<string, string> = {
   'PUT /api/v1/plan/indicators/:code/target': '401 | 403 | 403 | 200 | 200',
   'POST /api/v1/plan/actions': '401 | 403 | 403 | 201 | 201',
   'PATCH /api/v1/plan/actions/:code': '401 | 403 | 403 | 200 | 200',
+  'GET /api/v1/plan/versions': '401 | 200 | 200 | 200 | 200',
   'POST /api/v1/plan/versions': '401 | 403 | 403 | 201 | 201',
   'GET /api/v1/plan/versions/compare': '401 | 422 | 422 | 422 | 422',
   'POST /api/v1/plan/circulars': '401 | 403 | 403 | 201 | 201',
@@ -345,6 +348,36 @@ const EXPECTED: Record<string, string> = {
   // analytics
   'GET /analytics': '200 | 200 | 200 | 200 | 200',
   'GET /api/v1/metrics/meetings': '200 | 200 | 200 | 200 | 200',
+  'POST /api/v1/reports': '401 | 403 | 403 | 202 | 202',
+  'GET /api/v1/reports/jobs/:id': '401 | 403 | 403 | 200 | 200',
+  'GET /api/v1/reports/issued': '401 | 403 | 403 | 200 | 200',
+  'GET /api/v1/reports/issued/:id': '401 | 403 | 403 | 200 | 200',
+  // Industry Advisory Panel (signed-in readers; staff writers; the API's member added and ended first: 409)
+  'GET /panels': '303 | 200 | 200 | 200 | 200',
+  'GET /panels/new': '303 | 403 | 403 | 200 | 200',
+  'POST /panels': '403 | 403 | 403 | 303 | 303',
+  'GET /panels/:id/edit': '303 | 403 | 403 | 200 | 200',
+  'POST /panels/:id': '403 | 403 | 403 | 303 | 303',
+  'GET /panels/:id': '303 | 200 | 200 | 200 | 200',
+  'POST /panels/:id/members': '403 | 403 | 403 | 409 | 409',
+  'POST /panels/:id/members/:memberId/end': '403 | 403 | 403 | 409 | 409',
+  'POST /panels/:id/advice': '403 | 403 | 403 | 303 | 303',
+  'GET /panels/:id/advice/:adviceId': '303 | 200 | 200 | 200 | 200',
+  'POST /panels/:id/advice/:adviceId/status': '403 | 403 | 403 | 303 | 303',
+  'POST /panels/:id/advice/:adviceId': '403 | 403 | 403 | 303 | 303',
+  'GET /api/v1/panels': '401 | 200 | 200 | 200 | 200',
+  'POST /api/v1/panels': '401 | 403 | 403 | 201 | 201',
+  'GET /api/v1/panels/:id': '401 | 200 | 200 | 200 | 200',
+  'PUT /api/v1/panels/:id': '401 | 403 | 403 | 200 | 200',
+  'POST /api/v1/panels/:id/members': '401 | 403 | 403 | 201 | 201',
+  'POST /api/v1/panels/:id/members/:memberId/end': '401 | 403 | 403 | 200 | 200',
+  'GET /api/v1/panels/:id/advice': '401 | 200 | 200 | 200 | 200',
+  'POST /api/v1/panels/:id/advice': '401 | 403 | 403 | 201 | 201',
+  'GET /api/v1/panels/:id/advice/:adviceId': '401 | 200 | 200 | 200 | 200',
+  'PUT /api/v1/panels/:id/advice/:adviceId': '401 | 403 | 403 | 200 | 200',
+  'POST /api/v1/panels/:id/advice/:adviceId/status': '401 | 403 | 403 | 200 | 200',
+  'GET /union': '200 | 200 | 200 | 200 | 200',
+  'GET /api/v1/union': '200 | 200 | 200 | 200 | 200',
   // reports
   'GET /organizations/:id/contributions': '303 | 200 403 | 403 | 200 | 200',
   'GET /reports': '303 | 403 | 403 | 200 | 200',
@@ -387,7 +420,7 @@ function feature(path: string): string {
     plan: ['plan'],
     analytics: ['analytics', 'metrics'],
     reports: ['reports'],
-    structure: ['structure'],
+    structure: ['structure', 'panels', 'union'],
   }
   if (path.startsWith('/admin/audit') || path === '/api/v1/audit') return 'audit'
   if (path.startsWith('/admin/outbox')) return 'mail'
@@ -462,6 +495,12 @@ function resolve(w: World, pattern: string, column: Column, side: Side): string 
         return w.sector
       case 'bodies:id':
         return w.orgBody
+      case 'panels:id':
+        return w.panel
+      case 'members:memberId':
+        return w.panelMember
+      case 'advice:adviceId':
+        return w.panelAdvice
       case 'items:code':
         return w.planItem
       case 'actions:code':
@@ -738,6 +777,59 @@ const BODIES: Record<string, (a: Ask) => unknown> = {
       progress: 10,
     }
   },
+  'POST /api/v1/panels': () => ({
+    code: unique('IAP').slice(-30),
+    names: { en: 'Another Panel' },
+    termStartsOn: '2026-01-01',
+    termEndsOn: '2028-12-31',
+  }),
+  'PUT /api/v1/panels/:id': async ({ w }) => {
+    const p = await read<{ code: string; termStartsOn: string; termEndsOn: string; version: number }>(
+      w,
+      `/api/v1/panels/${w.panel}`,
+    )
+    return {
+      code: p.code,
+      names: { en: 'Renamed Panel' },
+      termStartsOn: p.termStartsOn,
+      termEndsOn: p.termEndsOn,
+      version: p.version,
+    }
+  },
+  'POST /api/v1/panels/:id/members': ({ w }) => ({
+    personId: w.personB.id,
+    role: 'principal',
+    startsOn: new Date().toISOString().slice(0, 10),
+  }),
+  'POST /api/v1/panels/:id/members/:memberId/end': async ({ w }) => {
+    const p = await read<{ members: { id: string; version: number }[] }>(w, `/api/v1/panels/${w.panel}`)
+    return {
+      endsOn: new Date().toISOString().slice(0, 10),
+      version: p.members.find((m) => m.id === w.panelMember)!.version,
+    }
+  },
+  'POST /api/v1/panels/:id/advice': () => ({
+    givenOn: new Date().toISOString().slice(0, 10),
+    advice: { en: 'Hold a workshop on open source.' },
+    addressedTo: 'Council',
+  }),
+  'PUT /api/v1/panels/:id/advice/:adviceId': async ({ w }) => {
+    const a = await read<{ givenOn: string; version: number }>(
+      w,
+      `/api/v1/panels/${w.panel}/advice/${w.panelAdvice}`,
+    )
+    return {
+      givenOn: a.givenOn,
+      advice: { en: 'Open the study groups to start-ups, soon.' },
+      addressedTo: 'TSAG',
+      version: a.version,
+    }
+  },
+  'POST /api/v1/panels/:id/advice/:adviceId/status': async ({ w }) => {
+    const a = await read<{ version: number }>(w, `/api/v1/panels/${w.panel}/advice/${w.panelAdvice}`)
+    return { status: 'under_consideration', note: 'TSAG takes it up.', version: a.version }
+  },
+  'POST /api/v1/reports': () => ({ kind: 'follow-up', from: '2025-01-01', to: '2025-12-31', lang: 'en' }),
   'POST /api/v1/plan/versions': () => ({ code: unique('v'), title: 'Next version' }),
   // structure
   'POST /api/v1/structure/sectors': () => ({
@@ -893,6 +985,20 @@ const FORMS: Record<string, (a: Ask) => Form | Promise<Form>> = {
   },
   // structure
   'POST /structure/bodies': async (a) => flat((await BODIES['POST /api/v1/structure/bodies']!(a)) as object),
+  'POST /panels': async (a) => flat((await BODIES['POST /api/v1/panels']!(a)) as object),
+  'POST /panels/:id': async (a) => flat((await BODIES['PUT /api/v1/panels/:id']!(a)) as object),
+  'POST /panels/:id/members': async (a) =>
+    flat((await BODIES['POST /api/v1/panels/:id/members']!(a)) as object),
+  'POST /panels/:id/members/:memberId/end': async (a) =>
+    flat((await BODIES['POST /api/v1/panels/:id/members/:memberId/end']!(a)) as object),
+  // A whole form: formFor's meeting is not the Panel's.
+  'POST /panels/:id/advice': async (a) =>
+    new URLSearchParams(flat((await BODIES['POST /api/v1/panels/:id/advice']!(a)) as object)),
+  // A whole form: formFor's meeting is not the Panel's.
+  'POST /panels/:id/advice/:adviceId': async (a) =>
+    new URLSearchParams(flat((await BODIES['PUT /api/v1/panels/:id/advice/:adviceId']!(a)) as object)),
+  'POST /panels/:id/advice/:adviceId/status': async (a) =>
+    flat((await BODIES['POST /api/v1/panels/:id/advice/:adviceId/status']!(a)) as object),
   'POST /structure/bodies/:id': async (a) =>
     flat((await BODIES['PUT /api/v1/structure/bodies/:id']!(a)) as Record<string, unknown>),
   'POST /structure/bodies/:id/names': async (a) => ({
@@ -910,7 +1016,7 @@ const FORMS: Record<string, (a: Ask) => Form | Promise<Form>> = {
   }),
   'POST /plan/scorecard/:clause': async ({ w, path }) => {
     const clauses = await read<{ clause: string; met: number; partly: number }[]>(w, '/api/v1/plan/scorecard')
-    const { met, partly } = clauses.find((c) => c.clause === path.split('/').at(-1))!
+    const { met, partly } = clauses.find((c) => c.clause === path.split('?')[0]!.split('/').at(-1))!
     return { met: String(met), partly: String(partly) }
   },
   'POST /actions/:id': async ({ w }) => ({
@@ -969,8 +1075,16 @@ function withCsrf(form: FormData, as: TestUser | undefined): FormData {
   return form
 }
 
-async function send(w: World, method: string, path: string, column: Column, body?: unknown): Promise<number> {
-  const user = userOf(w, column)
+async function send(
+  w: World,
+  method: string,
+  path: string,
+  column: Column,
+  body?: unknown,
+  /** Another user in the column's place (the Sector-limited secretariat). */
+  instead?: TestUser,
+): Promise<number> {
+  const user = instead ?? userOf(w, column)
   if (method === 'GET') return (await h.request(path, user ? { as: user } : {})).status
   const as = user && (await freshSession(user))
   const init = { method, ...(as ? { as } : {}) }
@@ -1099,4 +1213,67 @@ test('every route has an authorization expectation, and every role gets exactly 
   console.log(`${routes.length} routes, ${checks} route × role × side checks in ${Date.now() - started} ms`)
   assert.equal(missing.length, 0, `new routes without an authorization expectation:\n${report}`)
   assert.equal(report, '', `statuses differ from the expectations:\n${report}`)
+})
+
+/**
+ * The records that carry a Sector (issue 11), by the path segments that name them: a change to one of another
+ * Sector (the world's are ITU-T's or Union-wide) is refused to a secretariat limited to ITU-R.
+ */
+const SECTOR_RECORD =
+  /\/(meetings|consultations|topics|actions|conclusions|invitations|registrations|attendance|sessions|documents|panels)\/:|\/plan\/(items|actions|indicators|pillars|milestones|bulk)|\/reports\/(jobs|issued)\/:/
+/** Pages that only serve to change such a record (its edit form, the agenda builder). */
+const CHANGE_FORM = /\/(edit|builder)$/
+
+const LIMITED_EXCEPTIONS: Record<string, { status: number; why: string }> = {
+  'POST /account/two-factor': {
+    status: 422,
+    why: 'the user’s own account: the limited user has no password yet, the secretariat’s is wrong (not a Sector matter)',
+  },
+}
+
+test('a secretariat limited to another Sector reads as the secretariat does, and is refused every change to a record of another Sector', async () => {
+  const routes = routeList().filter((r) => r in EXPECTED)
+  const w = await plantWorld(h)
+  const itur = await h.db
+    .selectFrom('sector')
+    .select('id')
+    .where('code', '=', 'ITU-R')
+    .executeTakeFirstOrThrow()
+  const limited = await h.user([{ role: 'secretariat', sectorId: itur.id }])
+  const order = [...routes]
+    .reverse()
+    .sort((a, b) => Number(b.startsWith('GET ')) - Number(a.startsWith('GET ')))
+  const differences: string[] = []
+  let refused = 0
+  for (const route of order) {
+    const [method, pattern] = route.split(' ') as [string, string]
+    const resolved = resolve(w, pattern, 'secretariat', 'own')
+    // The plan a limited user works on is their own Sector's: the world's plan (ITU-T's) is named.
+    const path = /\/plan(\/|$)/.test(pattern)
+      ? `${resolved}${resolved.includes('?') ? '&' : '?'}sector=ITU-T`
+      : resolved
+    const write = method === 'GET' ? undefined : await bodyFor(w, route, path, 'secretariat', 'own')
+    const status = await send(w, method, path, 'secretariat', write?.body, limited)
+    const secretariat = parse(EXPECTED[route]!).secretariat.own
+    // A change (or the form that makes it) to a record of another Sector never succeeds: where the
+    // secretariat's succeeds, the answer is 403; where the secretariat's fails on its own (a form that does
+    // not validate at the edge, an object an earlier write removed, a state), that failure or 403.
+    const scoped = SECTOR_RECORD.test(pattern) && (method !== 'GET' || CHANGE_FORM.test(pattern))
+    const exception = LIMITED_EXCEPTIONS[route]
+    const allowed = exception
+      ? [exception.status]
+      : !scoped
+        ? [secretariat]
+        : secretariat < 400
+          ? [403]
+          : [403, secretariat]
+    if (status === 403 && scoped) refused++
+    if (!allowed.includes(status))
+      differences.push(
+        `  '${route}': got ${status}, expected ${allowed.join(' or ')} (secretariat: ${secretariat})`,
+      )
+  }
+  console.log(`limited secretariat: ${order.length} routes, ${refused} changes refused for another Sector`)
+  assert.ok(refused > 40, `only ${refused} changes refused`)
+  assert.deepEqual(differences, [], `the Sector-limited secretariat differs:\n${differences.join('\n')}`)
 })

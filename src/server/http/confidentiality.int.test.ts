@@ -54,6 +54,9 @@ function candidates(w: World, pattern: string, name: string): string[] {
     'priorities:id': [w.priority],
     'bodies:body': ['SG13'],
     'bodies:id': [w.orgBody],
+    'conclusions:id': [w.conclusion],
+    'panels:id': [w.panel],
+    'advice:adviceId': [w.panelAdvice],
     'circulars:id': [w.circularId],
     'jobs:id': [w.jobId],
     'issued:id': [w.issueId],
@@ -110,6 +113,8 @@ function seeds(h: ReturnType<typeof useHarness>, w: World): string[] {
       `/api/v1/${p}?q=Hidden`,
     ]),
     `/people?q=${tag.toLowerCase()}&archived=include`,
+    `/panels/${w.panel}?status=given`,
+    `/api/v1/panels/${w.panel}/advice?status=given`,
     `/api/v1/people?pageSize=200`,
   )
   return [...new Set(out)]

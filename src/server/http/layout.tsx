@@ -92,6 +92,9 @@ export const Layout: FC<{ ctx: PageCtx; title: string; children: Child; status?:
               <NavLink href="/analytics" current={path}>
                 {t('nav.analytics')}
               </NavLink>
+              <NavLink href="/union" current={path}>
+                {t('nav.union')}
+              </NavLink>
               {isUser(actor) ? (
                 <NavLink href="/topics" current={path}>
                   {t('nav.topics')}
@@ -112,6 +115,11 @@ export const Layout: FC<{ ctx: PageCtx; title: string; children: Child; status?:
               <NavLink href="/structure" current={path}>
                 {t('nav.structure')}
               </NavLink>
+              {isUser(actor) ? (
+                <NavLink href="/panels" current={path}>
+                  {t('nav.panels')}
+                </NavLink>
+              ) : null}
               {isUser(actor) ? (
                 <NavLink href="/plan" current={path}>
                   {t('nav.plan')}
@@ -144,6 +152,12 @@ export const Layout: FC<{ ctx: PageCtx; title: string; children: Child; status?:
           </nav>
           <div class="account">
             <form method="get" action={path} class="lang-form">
+              {/* The page's own query (its filters, its page) is kept when the language changes. */}
+              {[...ctx.url.searchParams]
+                .filter(([k]) => k !== 'lang' && k !== 'notice')
+                .map(([k, v]) => (
+                  <input type="hidden" name={k} value={v} />
+                ))}
               <label for="lang-select" class="visually-hidden">
                 {t('nav.language')}
               </label>
@@ -256,6 +270,49 @@ export const TextField: FC<{
         lang={lang}
         dir={dir}
       />
+      <FieldErrors ctx={ctx} id={id} errors={err} />
+    </div>
+  )
+}
+
+/** A text of several lines, labelled, with its hint and its errors, like TextField. */
+export const TextAreaField: FC<{
+  ctx: PageCtx
+  name: string
+  label: string
+  value?: string | null | undefined
+  errors?: FormErrors | undefined
+  required?: boolean
+  hint?: string
+  rows?: number
+  maxlength?: number
+  id?: string
+}> = ({ ctx, name, label, value, errors, required, hint, rows, maxlength, id: given }) => {
+  const id = given ?? `f-${name.replace(/[^a-z0-9]+/gi, '-')}`
+  const err = errors?.[name]
+  const describedBy =
+    [hint ? `${id}-hint` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
+  return (
+    <div class={`field${err ? ' has-error' : ''}`}>
+      <label for={id} class={required ? 'required' : undefined}>
+        {label}
+      </label>
+      {hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <textarea
+        id={id}
+        name={name}
+        rows={rows ?? 3}
+        maxlength={maxlength}
+        required={required}
+        aria-invalid={err ? 'true' : undefined}
+        aria-describedby={describedBy}
+      >
+        {value ?? ''}
+      </textarea>
       <FieldErrors ctx={ctx} id={id} errors={err} />
     </div>
   )

@@ -41,6 +41,7 @@ export const LocalizedInputs: FC<{
         </textarea>
       ) : (
         <input
+          type="text"
           id={id(l)}
           name={`${name}.${l}`}
           value={value[l] ?? ''}

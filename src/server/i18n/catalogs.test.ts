@@ -13,10 +13,10 @@ import {
   SENIORITIES,
 } from '../features/directory/directory.schema.ts'
 import type { ErrorCode } from '../http/errors.ts'
-import { LANGUAGES } from './i18n.ts'
+import { LANGUAGES, type Language, loadCatalog } from './i18n.ts'
 
 type Tree = { [k: string]: string | Tree }
-const load = (lang: string) => JSON.parse(readFileSync(`locales/${lang}/common.json`, 'utf8')) as Tree
+const load = (lang: Language) => loadCatalog(lang) as Tree
 
 function flatten(tree: Tree, prefix = ''): Map<string, string> {
   const out = new Map<string, string>()

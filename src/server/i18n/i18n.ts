@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import i18next, { type TFunction } from 'i18next'
@@ -27,8 +27,35 @@ export function direction(lang: Language): 'rtl' | 'ltr' {
 
 const localesDir = join(dirname(fileURLToPath(import.meta.url)), '../../../locales')
 
-function loadCatalog(lang: Language): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(localesDir, lang, 'common.json'), 'utf8')) as Record<string, unknown>
+type Catalog = { [key: string]: string | Catalog }
+
+function merge(into: Catalog, from: Catalog, file: string): void {
+  for (const [key, value] of Object.entries(from)) {
+    const there = into[key]
+    if (typeof value === 'string' || there === undefined) {
+      if (there !== undefined) throw new Error(`${file}: the key ${key} is defined twice`)
+      into[key] = value
+    } else if (typeof there === 'string') throw new Error(`${file}: the key ${key} is defined twice`)
+    else merge(there, value, file)
+  }
+}
+
+/**
+ * A language's catalog: common.json, then every other .json file of the language's folder (one per feature,
+ * so that features can be translated on their own), merged. A key defined in two files is an error.
+ */
+export function loadCatalog(lang: Language): Catalog {
+  const dir = join(localesDir, lang)
+  const files = [
+    'common.json',
+    ...readdirSync(dir)
+      .filter((f) => f.endsWith('.json') && f !== 'common.json')
+      .sort(),
+  ]
+  const catalog: Catalog = {}
+  for (const file of files)
+    merge(catalog, JSON.parse(readFileSync(join(dir, file), 'utf8')) as Catalog, `${lang}/${file}`)
+  return catalog
 }
 
 const instance = i18next.createInstance()

@@ -4,7 +4,8 @@ import { type Actor, assertStaff } from '../features/auth/auth.policy.ts'
 import { reasonText } from '../features/topics/lifecycle.ts'
 import type { Language } from '../i18n/i18n.ts'
 import { type Kit, noProgress, type Progress, periodBounds, reportKit } from './kit.ts'
-import type { Block, Report } from './model.ts'
+import type { Block, PeriodParams, Report } from './model.ts'
+import { headOf, periodScope, scopedTitle, sectorIs } from './scope.ts'
 
 export type ActionAsOf = {
   id: string
@@ -26,9 +27,10 @@ export type ActionAsOf = {
 
 /**
  * Every follow-up action as it stood at `asOf`: its status, latest progress note and evidence are replayed
- * from its update history, so a report dated in the past says what was known then.
+ * from its update history, so a report dated in the past says what was known then. `sector` limits them
+ * to one Sector's actions (null: the Union-wide ones); undefined takes every action.
  */
-export async function actionsAsOf(db: Db, k: Kit, asOf: Date): Promise<ActionAsOf[]> {
+export async function actionsAsOf(db: Db, k: Kit, asOf: Date, sector?: string | null): Promise<ActionAsOf[]> {
   const [rows, updates] = await Promise.all([
     db
       .selectFrom('follow_up_action as a')
@@ -48,6 +50,7 @@ export async function actionsAsOf(db: Db, k: Kit, asOf: Date): Promise<ActionAsO
         'tp.titles as topic_titles',
       ])
       .where('a.created_at', '<=', asOf)
+      .where(sectorIs('a.sector_id', sector))
       .orderBy('a.due_date')
       .orderBy('a.id')
       .execute(),
@@ -56,6 +59,7 @@ export async function actionsAsOf(db: Db, k: Kit, asOf: Date): Promise<ActionAsO
       .innerJoin('follow_up_action as a', 'a.id', 'u.action_id')
       .select(['u.action_id', 'u.at', 'u.status_to', 'u.note', 'u.evidence'])
       .where('a.created_at', '<=', asOf)
+      .where(sectorIs('a.sector_id', sector))
       .where('u.at', '<=', asOf)
       .orderBy('u.id')
       .execute(),
@@ -99,12 +103,13 @@ export async function actionsAsOf(db: Db, k: Kit, asOf: Date): Promise<ActionAsO
 /**
  * The regular report to TSAG on the follow-up (Resolution 68, resolves 11): every action open at the
  * report's date or closed during the period, by owning body, overdue ones first; then the topics that
- * moved in their lifecycle during the period.
+ * moved in their lifecycle during the period. Limited to a Sector, it takes that Sector's actions and
+ * topics only; addressed to a body (another Sector's advisory group, the Council), its title says so.
  */
 export async function followUpReport(
   db: Db,
   actor: Actor,
-  period: { from: string; to: string },
+  period: PeriodParams,
   lang: Language,
   asOf = new Date(),
   progress: Progress = noProgress,
@@ -113,11 +118,18 @@ export async function followUpReport(
   const k = reportKit(lang)
   const { t, nf } = k
   const { start, end } = periodBounds(period)
-  const title = t('reports.follow_up.title', { from: k.day(period.from), to: k.day(period.to) })
+  const scope = await periodScope(db, k, period, asOf.toISOString().slice(0, 10))
+  const dates = { from: k.day(period.from), to: k.day(period.to) }
+  const title = scopedTitle(
+    k,
+    // The plain title says "to TSAG": addressed to another body, it leaves the body to the header.
+    scope.addressee ? t('reports.scope.follow_up_title', dates) : t('reports.follow_up.title', dates),
+    scope,
+  )
   const blocks: Block[] = [{ kind: 'heading', level: 1, text: title }]
 
   await progress(t('reports.steps.actions'), 0.1)
-  const all = await actionsAsOf(db, k, asOf)
+  const all = await actionsAsOf(db, k, asOf, scope.sector)
   const inPeriod = (d: Date | null) => !!d && d >= start && d <= end
   const listed = all.filter((a) => a.status === 'open' || a.status === 'in_progress' || inPeriod(a.closedAt))
   const count = (f: (a: ActionAsOf) => boolean) => nf.format(listed.filter(f).length)
@@ -209,6 +221,7 @@ export async function followUpReport(
     .leftJoin('meeting as m', 'm.id', 'e.meeting_id')
     .select(['tp.titles', 'e.from_state', 'e.to_state', 'e.at', 'e.reason', 'm.titles as meeting_titles'])
     .where('e.kind', '=', 'transition')
+    .where(sectorIs('tp.sector_id', scope.sector))
     .where('e.at', '>=', start)
     .where('e.at', '<=', end < asOf ? end : asOf)
     .orderBy('e.at')
@@ -238,5 +251,5 @@ export async function followUpReport(
     empty: t('reports.follow_up.no_moves'),
   })
   await progress(t('reports.steps.done'), 1)
-  return k.finish('follow-up', period, title, asOf, blocks)
+  return k.finish('follow-up', period, title, asOf, blocks, headOf(scope))
 }

@@ -41,6 +41,8 @@ export function reportKit(lang: Language) {
     title: string,
     asOf: Date,
     blocks: Block[],
+    /** What the report covers and to whom it goes, shown in the header table (from scope.ts). */
+    head: { sector?: string | undefined; addressedTo?: string | undefined } = {},
   ): Report {
     if (fallbacks.size > 0) {
       // Right under the title: the reader learns first that some texts are not in their language.
@@ -66,6 +68,8 @@ export function reportKit(lang: Language) {
         title,
         contact: t('reports.contact'),
         date: day(at.slice(0, 10)),
+        ...(head.sector ? { sector: head.sector } : {}),
+        ...(head.addressedTo ? { addressedTo: head.addressedTo } : {}),
       },
       labels: {
         documentNumber: t('reports.header.document'),
@@ -73,6 +77,8 @@ export function reportKit(lang: Language) {
         title: t('reports.header.title'),
         contact: t('reports.header.contact'),
         date: t('reports.header.date'),
+        ...(head.sector ? { sector: t('structure.sector') } : {}),
+        ...(head.addressedTo ? { addressedTo: t('reports.scope.addressed_to') } : {}),
       },
       blocks,
     }

@@ -9,6 +9,7 @@ import { actions, conclusions } from '../features/topics/follow-up.service.ts'
 import { formatDate, formatDateTime, type Language } from '../i18n/i18n.ts'
 import { reportKit } from './kit.ts'
 import type { Block, Report } from './model.ts'
+import { headOf, meetingParams, meetingScope } from './scope.ts'
 
 /**
  * The report to TSAG after a meeting (Resolution 68, resolves 9): the meeting's facts and participation,
@@ -22,12 +23,18 @@ export async function meetingReport(
   meetingId: string,
   lang: Language,
   asOf = new Date(),
+  addressedTo?: string,
 ): Promise<Report> {
   assertStaff(actor)
   const k = reportKit(lang)
   const { t, nf, rtl } = k
   const m = await getMeeting(db, actor, meetingId, lang)
   k.text(m.titles) // counts the title if it is not in the report's language
+  const scope = await meetingScope(db, k, meetingId, addressedTo, asOf.toISOString().slice(0, 10))
+  // The plain title says "to TSAG": addressed to a body (RAG, the Council…), the header names it instead.
+  const title = scope.addressee
+    ? t('reports.scope.meeting_title', { meeting: m.title })
+    : t('reports.meeting.title', { meeting: m.title })
   const at = asOf.toISOString()
   const [fig, consultations, agendas, allConclusions, allActions] = await Promise.all([
     figures(db, meetingId),
@@ -41,7 +48,7 @@ export async function meetingReport(
   const agenda = agendas.published.find((a) => (a.publishedAt ?? '') <= at)
   const blocks: Block[] = []
 
-  blocks.push({ kind: 'heading', level: 1, text: t('reports.meeting.title', { meeting: m.title }) })
+  blocks.push({ kind: 'heading', level: 1, text: title })
   if (m.status !== 'held' && m.status !== 'concluded')
     blocks.push({
       kind: 'notice',
@@ -241,5 +248,5 @@ export async function meetingReport(
     empty: t('follow_up.no_actions'),
   })
 
-  return k.finish('meeting', { meetingId }, t('reports.meeting.title', { meeting: m.title }), asOf, blocks)
+  return k.finish('meeting', meetingParams(meetingId, addressedTo), title, asOf, blocks, headOf(scope))
 }

@@ -22,14 +22,25 @@ export type ReportHeader = {
   title: string
   contact: string
   date: string
+  /** The Sector the report covers ("ITU-R — Radiocommunication Sector", "Union-wide", "All Sectors"). */
+  sector?: string
+  /** The body the report goes to, under the name it has on the report's date. */
+  addressedTo?: string
 }
 
-export const REPORT_KINDS = ['meeting', 'follow-up', 'wtsa', 'workshop', 'communique'] as const
+export const REPORT_KINDS = ['meeting', 'follow-up', 'wtsa', 'workshop', 'communique', 'panel'] as const
 export type ReportKind = (typeof REPORT_KINDS)[number]
-/** Kinds about one meeting; the others cover a period. */
+/** Kinds about one meeting; `panel` is about one advisory panel; the others cover a period. */
 export const MEETING_KINDS: readonly ReportKind[] = ['meeting', 'workshop', 'communique']
+/** Kinds about a period of the whole organization, which can be limited to one Sector. */
+export const PERIOD_KINDS: readonly ReportKind[] = ['follow-up', 'wtsa']
 
-export type ReportParams = { meetingId: string } | { from: string; to: string }
+/** `addressedTo`: the id of the body (of the structure) the report is addressed to. */
+export type MeetingParams = { meetingId: string; addressedTo?: string }
+/** `sector`: a Sector's code, or `union` for Union-wide records only; absent: every Sector. */
+export type PeriodParams = { from: string; to: string; sector?: string; addressedTo?: string }
+export type PanelParams = { panelId: string; from: string; to: string; addressedTo?: string }
+export type ReportParams = MeetingParams | PeriodParams | PanelParams
 
 export type Report = {
   kind: ReportKind
@@ -37,7 +48,15 @@ export type Report = {
   lang: string
   asOf: string
   header: ReportHeader
-  labels: { documentNumber: string; source: string; title: string; contact: string; date: string }
+  labels: {
+    documentNumber: string
+    source: string
+    title: string
+    contact: string
+    date: string
+    sector?: string
+    addressedTo?: string
+  }
   blocks: Block[]
 }
 

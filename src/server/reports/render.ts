@@ -9,6 +9,7 @@ import {
   Paragraph,
   Table,
   TableCell,
+  TableLayoutType,
   TableRow,
   TextRun,
   WidthType,
@@ -54,19 +55,27 @@ function blockHtml(b: Block): string {
   }
 }
 
-/** The report's body as HTML (for the in-app preview and the stand-alone page). */
-export function reportBodyHtml(report: Report): string {
+/**
+ * The contribution-style header: number, source, the body it is addressed to and the Sector it covers
+ * (reports made before there were Sectors have neither), title, contact and date.
+ */
+export function headerRows(report: Report): [string, string][] {
   const h = report.header
   const l = report.labels
-  const header = `<table class="doc-header"><tbody>${(
-    [
-      [l.documentNumber, h.documentNumber],
-      [l.source, h.source],
-      [l.title, h.title],
-      [l.contact, h.contact],
-      [l.date, h.date],
-    ] as const
-  )
+  return [
+    [l.documentNumber, h.documentNumber],
+    [l.source, h.source],
+    ...(h.addressedTo ? [[l.addressedTo ?? '', h.addressedTo] as [string, string]] : []),
+    ...(h.sector ? [[l.sector ?? '', h.sector] as [string, string]] : []),
+    [l.title, h.title],
+    [l.contact, h.contact],
+    [l.date, h.date],
+  ]
+}
+
+/** The report's body as HTML (for the in-app preview and the stand-alone page). */
+export function reportBodyHtml(report: Report): string {
+  const header = `<table class="doc-header"><tbody>${headerRows(report)
     .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(v)}</td></tr>`)
     .join('')}</tbody></table>`
   return `<article class="report">${header}${report.blocks.map(blockHtml).join('\n')}</article>`
@@ -134,16 +143,65 @@ export function svgToPng(svg: string): { data: Buffer; width: number; height: nu
 const border = { style: BorderStyle.SINGLE, size: 4, color: 'D0D7DE' }
 const borders = { top: border, bottom: border, left: border, right: border }
 
-function textCell(text: string, bold = false) {
+/** The printable width of an A4 page with the default margins, in twentieths of a point. */
+const PAGE_WIDTH = 9000
+
+function textCell(text: string, width: number, bold = false, rtl = false) {
   return new TableCell({
     borders,
-    children: [new Paragraph({ children: [new TextRun({ text, bold })] })],
+    width: { size: width, type: WidthType.DXA },
+    children: [
+      new Paragraph({ bidirectional: rtl, children: [new TextRun({ text, bold, rightToLeft: rtl })] }),
+    ],
+  })
+}
+
+/** About the width of one character of the body text (Noto Sans, 10.5 pt), and a cell's padding, in twips. */
+const CHAR = 135
+const PADDING = 240
+
+/**
+ * Column widths from what each column holds: each at least as wide as its longest word (so no word is cut
+ * letter by letter; very long words may still break), then the rest of the page shared by how much text
+ * each column has on average, so a column of numbers or dates stays narrow and the advice gets the room.
+ */
+export function columnWidths(columns: string[], rows: Cell[][]): number[] {
+  const stats = columns.map((c, i) => {
+    const texts = rows.map((r) => cell(r[i] ?? null))
+    const words = [c, ...texts].flatMap((x) => x.split(/\s+/))
+    const longest = Math.max(1, ...words.map((w) => w.length))
+    const average = texts.length ? texts.reduce((n, x) => n + x.length, 0) / texts.length : c.length
+    const min = Math.min(1100, longest * CHAR + PADDING)
+    return { min, desired: Math.max(min, Math.min(average, 60) * CHAR + PADDING) }
+  })
+  const sum = (f: (x: (typeof stats)[number]) => number) => stats.reduce((n, x) => n + f(x), 0)
+  const mins = sum((x) => x.min)
+  if (mins >= PAGE_WIDTH) return stats.map((x) => Math.floor((x.min * PAGE_WIDTH) / mins))
+  const desired = sum((x) => x.desired)
+  if (desired <= PAGE_WIDTH) return stats.map((x) => Math.floor((x.desired * PAGE_WIDTH) / desired))
+  const room = PAGE_WIDTH - mins
+  const wish = desired - mins
+  return stats.map((x) => Math.floor(x.min + ((x.desired - x.min) * room) / wish))
+}
+
+/** A two-column table of labels and values (the header, the facts). */
+function pairTable(rows: [string, string][], rtl: boolean) {
+  const widths = [Math.round(PAGE_WIDTH * 0.35), Math.round(PAGE_WIDTH * 0.65)]
+  return new Table({
+    width: { size: PAGE_WIDTH, type: WidthType.DXA },
+    columnWidths: widths,
+    layout: TableLayoutType.FIXED,
+    visuallyRightToLeft: rtl,
+    rows: rows.map(
+      ([k, v]) =>
+        new TableRow({ children: [textCell(k, widths[0]!, true, rtl), textCell(v, widths[1]!, false, rtl)] }),
+    ),
   })
 }
 
 function blockDocx(b: Block, rtl: boolean): (Paragraph | Table)[] {
   const para = (text: string, opts: { italics?: boolean } = {}) =>
-    new Paragraph({ bidirectional: rtl, children: [new TextRun({ text, ...opts })] })
+    new Paragraph({ bidirectional: rtl, children: [new TextRun({ text, rightToLeft: rtl, ...opts })] })
   switch (b.kind) {
     case 'heading':
       return [
@@ -155,7 +213,7 @@ function blockDocx(b: Block, rtl: boolean): (Paragraph | Table)[] {
               : b.level === 2
                 ? HeadingLevel.HEADING_2
                 : HeadingLevel.HEADING_3,
-          children: [new TextRun(b.text)],
+          children: [new TextRun({ text: b.text, rightToLeft: rtl })],
         }),
       ]
     case 'paragraph':
@@ -163,29 +221,43 @@ function blockDocx(b: Block, rtl: boolean): (Paragraph | Table)[] {
     case 'notice':
       return [para(b.text, { italics: true })]
     case 'facts':
-      return [
-        new Table({
-          width: { size: 100, type: WidthType.PERCENTAGE },
-          rows: b.rows.map(([k, v]) => new TableRow({ children: [textCell(k, true), textCell(v)] })),
-        }),
-      ]
+      return [pairTable(b.rows, rtl)]
     case 'list':
       return b.items.length
         ? b.items.map(
-            (i) => new Paragraph({ bidirectional: rtl, bullet: { level: 0 }, children: [new TextRun(i)] }),
+            (i) =>
+              new Paragraph({
+                bidirectional: rtl,
+                bullet: { level: 0 },
+                children: [new TextRun({ text: i, rightToLeft: rtl })],
+              }),
           )
         : [para(b.empty ?? '', { italics: true })]
     case 'table':
       if (!b.rows.length) return [para(`${b.title}: ${b.empty}`, { italics: true })]
       return [
-        new Paragraph({ bidirectional: rtl, children: [new TextRun({ text: b.title, bold: true })] }),
-        new Table({
-          width: { size: 100, type: WidthType.PERCENTAGE },
-          rows: [
-            new TableRow({ tableHeader: true, children: b.columns.map((c) => textCell(c, true)) }),
-            ...b.rows.map((r) => new TableRow({ children: r.map((v) => textCell(cell(v))) })),
-          ],
+        new Paragraph({
+          bidirectional: rtl,
+          children: [new TextRun({ text: b.title, bold: true, rightToLeft: rtl })],
         }),
+        (() => {
+          const widths = columnWidths(b.columns, b.rows)
+          return new Table({
+            width: { size: PAGE_WIDTH, type: WidthType.DXA },
+            columnWidths: widths,
+            layout: TableLayoutType.FIXED,
+            visuallyRightToLeft: rtl,
+            rows: [
+              new TableRow({
+                tableHeader: true,
+                children: b.columns.map((c, i) => textCell(c, widths[i]!, true, rtl)),
+              }),
+              ...b.rows.map(
+                (r) => new TableRow({ children: r.map((v, i) => textCell(cell(v), widths[i]!, false, rtl)) }),
+              ),
+            ],
+          })
+        })(),
       ]
     case 'findings':
       return b.paragraphs.map((x) => para(x))
@@ -217,19 +289,7 @@ function blockDocx(b: Block, rtl: boolean): (Paragraph | Table)[] {
 export async function reportDocx(report: Report): Promise<Buffer> {
   const rtl = report.lang === 'ar'
   const h = report.header
-  const l = report.labels
-  const header = new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
-    rows: (
-      [
-        [l.documentNumber, h.documentNumber],
-        [l.source, h.source],
-        [l.title, h.title],
-        [l.contact, h.contact],
-        [l.date, h.date],
-      ] as const
-    ).map(([k, v]) => new TableRow({ children: [textCell(k, true), textCell(v)] })),
-  })
+  const header = pairTable(headerRows(report), rtl)
   const doc = new Document({
     creator: 'Engage',
     title: h.title,

@@ -2,6 +2,9 @@ import { type Context, Hono } from 'hono'
 import type { FC } from 'hono/jsx'
 import { sql } from 'kysely'
 import { assertStaff } from '../features/auth/auth.policy.ts'
+import { sectorFilter, sectorScope, UNION } from '../features/structure/scope.ts'
+import { sectorOptions } from '../features/structure/sector-inputs.tsx'
+import { listBodies, listSectors } from '../features/structure/structure.service.ts'
 import type { AppEnv } from '../http/context.ts'
 import { attachment } from '../http/download.ts'
 import { AppError } from '../http/errors.ts'
@@ -28,9 +31,20 @@ import {
   type Language,
   pick,
 } from '../i18n/i18n.ts'
-import { MEETING_KINDS, REPORT_KINDS, type Report, type ReportKind, reportTables } from './model.ts'
-import { reportBodyHtml, reportCsv, reportDocx, reportHtmlDocument, reportJson } from './render.ts'
 import {
+  MEETING_KINDS,
+  PERIOD_KINDS,
+  REPORT_KINDS,
+  type Report,
+  type ReportKind,
+  type ReportParams,
+  reportTables,
+} from './model.ts'
+import { reportBodyHtml, reportCsv, reportDocx, reportHtmlDocument, reportJson } from './render.ts'
+import { kickReportJobs } from './reports.routes.ts'
+import {
+  type AddressedTo,
+  addressees,
   asOfDate,
   buildReport,
   compareReports,
@@ -44,7 +58,6 @@ import {
   type ReportJob,
   ReportRequestSchema,
   requestReport,
-  runReportJobs,
   verifyIssue,
 } from './reports.service.ts'
 
@@ -135,19 +148,41 @@ function subject(
   titles: Map<string, string>,
 ) {
   if ('meetingId' in job.params) return titles.get(job.params.meetingId) ?? '—'
-  return `${formatDate(job.params.from, ctx.lang)} – ${formatDate(job.params.to, ctx.lang)}`
+  const period = `${formatDate(job.params.from, ctx.lang)} – ${formatDate(job.params.to, ctx.lang)}`
+  if ('panelId' in job.params) return `${titles.get(job.params.panelId) ?? '—'}, ${period}`
+  return period
 }
 
-async function meetingTitles(c: Context<AppEnv>, ids: string[]) {
-  if (!ids.length) return new Map<string, string>()
-  const rows = await c
-    .get('deps')
-    .database.db.selectFrom('meeting')
-    .select(['id', 'titles'])
-    .where('id', 'in', ids)
-    .execute()
-  return new Map(rows.map((r) => [r.id, pick(r.titles as Record<string, string>, c.get('lang'))]))
+/** The titles of the meetings and panels the reports are about, by id. */
+async function meetingTitles(c: Context<AppEnv>, params: ReportParams[]) {
+  const out = new Map<string, string>()
+  const db = c.get('deps').database.db
+  const meetings = params.flatMap((p) => ('meetingId' in p ? [p.meetingId] : []))
+  const panels = params.flatMap((p) => ('panelId' in p ? [p.panelId] : []))
+  const [m, p] = await Promise.all([
+    meetings.length
+      ? db.selectFrom('meeting').select(['id', 'titles']).where('id', 'in', meetings).execute()
+      : Promise.resolve([]),
+    panels.length
+      ? db.selectFrom('advisory_panel').select(['id', 'names', 'code']).where('id', 'in', panels).execute()
+      : Promise.resolve([]),
+  ])
+  for (const r of m) out.set(r.id, pick(r.titles as Record<string, string>, c.get('lang')))
+  for (const r of p) out.set(r.id, pick(r.names as Record<string, string>, c.get('lang')) || r.code)
+  return out
 }
+
+/** What a report covers: its Sector, "Union-wide", or every Sector. */
+function sectorText(ctx: PageCtx, r: { kind: ReportKind; params: ReportParams; sector: string | null }) {
+  if ('sector' in r.params && r.params.sector)
+    return r.params.sector === UNION ? ctx.t('structure.union_wide') : r.params.sector
+  if (r.sector) return r.sector
+  return PERIOD_KINDS.includes(r.kind) ? ctx.t('structure.all_sectors') : ctx.t('structure.union_wide')
+}
+
+const addresseeText = (a: AddressedTo | null) => (a ? a.name : '—')
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 // ---------------------------------------------------------------- the reports page
 
@@ -156,6 +191,8 @@ async function reportsPage(
   form: Record<string, string> = {},
   errors?: FormErrors,
   code?: string,
+  /** A sentence that helps more than the field's message (a body's dates). */
+  detail?: string,
 ) {
   const ctx = pageCtx(c)
   const { t } = ctx
@@ -168,22 +205,55 @@ async function reportsPage(
     ? (q.kind as ReportKind)
     : undefined
   const search = (q.q ?? '').trim().slice(0, 200) || undefined
-  const [jobs, issues, meetings] = await Promise.all([
+  const bodyFilter = UUID.test(q.body ?? '') ? q.body!.toLowerCase() : undefined
+  // An unknown Sector in the address is ignored, like an unknown kind: the list shows every Sector.
+  const sectorId = await sectorFilter(db, q.sector?.slice(0, 20)).catch(() => undefined)
+  const sectorValue = sectorId === undefined ? undefined : q.sector
+  const today = new Date().toISOString().slice(0, 10)
+  const [jobs, issues, meetings, sectors, bodies, panels, sentTo] = await Promise.all([
     listJobs(db, ctx.actor),
-    listIssues(db, ctx.actor, { kind: kindFilter, search, sort, page, pageSize: 20 }),
+    listIssues(db, ctx.actor, {
+      kind: kindFilter,
+      search,
+      body: bodyFilter,
+      sectorId,
+      sort,
+      page,
+      pageSize: 20,
+    }),
     db
       .selectFrom('meeting')
-      .select(['id', 'titles', 'starts_at', 'kind'])
+      .select(['id', 'titles', 'starts_at', 'kind', 'sector_id'])
       .where('status', '<>', 'draft')
       .orderBy('starts_at', 'desc')
       .limit(500)
       .execute(),
+    listSectors(db, ctx.lang),
+    listBodies(db, { at: today }, ctx.lang),
+    db
+      .selectFrom('advisory_panel')
+      .select(['id', 'code', 'names', 'term_starts_on', 'term_ends_on', 'sector_id'])
+      .orderBy('term_starts_on', 'desc')
+      .limit(200)
+      .execute(),
+    addressees(db, ctx.actor, ctx.lang),
   ])
   const titles = await meetingTitles(
     c,
-    jobs.flatMap((j) => ('meetingId' in j.params ? [j.params.meetingId] : [])),
+    jobs.map((j) => j.params),
   )
   const kindOptions = REPORT_KINDS.map((k) => ({ value: k, label: t(`reports.kinds.${k}`) }))
+  const scope = sectorScope(ctx.actor)
+  // A secretariat limited to a Sector is offered only the meetings and panels it may report on.
+  const mine = (r: { sector_id: string | null }) => !scope || (!!r.sector_id && scope.includes(r.sector_id))
+  // A secretariat limited to a Sector addresses reports to its own bodies and the Union-wide ones only.
+  const bodyOptions = bodies
+    .filter((b) => !scope || b.sectorId === null || scope.includes(b.sectorId))
+    .map((b) => ({
+      value: b.id,
+      label: `${b.sectorCode ?? t('structure.union_wide')} · ${b.code === b.name ? b.code : `${b.code} — ${b.name}`}`,
+    }))
+  const filtered = search || kindFilter || bodyFilter || sectorId !== undefined
   return c.html(
     <Layout ctx={ctx} title={t('reports.title')}>
       <h1>{t('reports.title')}</h1>
@@ -191,6 +261,11 @@ async function reportsPage(
       <section aria-labelledby="new-report">
         <h2 id="new-report">{t('reports.new')}</h2>
         <ErrorSummary ctx={ctx} errors={errors} code={code} />
+        {detail ? (
+          <p class="field-error" role="alert">
+            {detail}
+          </p>
+        ) : null}
         <form method="post" action="/reports" class="stack" novalidate data-report-form>
           <Csrf ctx={ctx} />
           <SelectField
@@ -211,14 +286,34 @@ async function reportsPage(
               label={t('reports.meeting.meeting')}
               value={form.meetingId}
               empty={t('reports.choose_meeting')}
-              options={meetings.map((m) => ({
+              options={meetings.filter(mine).map((m) => ({
                 value: m.id,
                 label: `${pick(m.titles as Record<string, string>, ctx.lang)} (${formatDate(m.starts_at.toISOString().slice(0, 10), ctx.lang)})`,
               }))}
               errors={errors}
             />
           </fieldset>
-          <fieldset data-for-kinds={REPORT_KINDS.filter((k) => !MEETING_KINDS.includes(k)).join(' ')}>
+          <fieldset data-for-kinds="panel">
+            <legend>{t('reports.panel.for_panel')}</legend>
+            <p class="hint">{t('reports.panel.for_panel_hint')}</p>
+            {panels.length ? (
+              <SelectField
+                ctx={ctx}
+                name="panelId"
+                label={t('reports.panel.panel')}
+                value={form.panelId}
+                empty={t('reports.panel.choose')}
+                options={panels.filter(mine).map((p) => ({
+                  value: p.id,
+                  label: `${pick(p.names as Record<string, string>, ctx.lang) || p.code} (${formatDate(p.term_starts_on, ctx.lang)} – ${formatDate(p.term_ends_on, ctx.lang)})`,
+                }))}
+                errors={errors}
+              />
+            ) : (
+              <p class="empty">{t('reports.panel.no_panels')}</p>
+            )}
+          </fieldset>
+          <fieldset data-for-kinds={[...PERIOD_KINDS, 'panel'].join(' ')}>
             <legend>{t('reports.for_period')}</legend>
             <p class="hint">{t('reports.for_period_hint')}</p>
             <div class="field-row">
@@ -239,7 +334,29 @@ async function reportsPage(
                 errors={errors}
               />
             </div>
+            <div data-for-kinds={PERIOD_KINDS.join(' ')}>
+              <SelectField
+                ctx={ctx}
+                name="sector"
+                label={t('structure.sector')}
+                value={form.sector}
+                options={sectorOptions(ctx, sectors)}
+                empty={scope ? undefined : t('structure.all_sectors')}
+                errors={errors}
+              />
+              <p class="hint">{t('reports.scope.sector_hint')}</p>
+            </div>
           </fieldset>
+          <SelectField
+            ctx={ctx}
+            name="addressedTo"
+            label={t('reports.scope.addressed_to')}
+            value={form.addressedTo}
+            options={bodyOptions}
+            empty={t('reports.scope.no_addressee')}
+            errors={errors}
+          />
+          <p class="hint">{t('reports.scope.addressee_hint')}</p>
           <div class="field-row">
             <SelectField
               ctx={ctx}
@@ -271,6 +388,8 @@ async function reportsPage(
               <tr>
                 <th scope="col">{t('reports.kind')}</th>
                 <th scope="col">{t('reports.subject')}</th>
+                <th scope="col">{t('structure.sector')}</th>
+                <th scope="col">{t('reports.scope.addressed_to')}</th>
                 <th scope="col">{t('reports.language')}</th>
                 <th scope="col">{t('reports.requested')}</th>
                 <th scope="col">{t('field.status')}</th>
@@ -283,6 +402,8 @@ async function reportsPage(
                     <a href={`/reports/jobs/${j.id}`}>{t(`reports.kinds.${j.kind}`)}</a>
                   </td>
                   <td>{subject(ctx, j, titles)}</td>
+                  <td>{sectorText(ctx, j)}</td>
+                  <td>{addresseeText(j.addressedTo)}</td>
                   <td>{LANGUAGE_NAMES[j.lang]}</td>
                   <td>
                     {formatDateTime(j.createdAt, ctx.lang)}
@@ -316,6 +437,27 @@ async function reportsPage(
             empty={t('reports.all_kinds')}
             options={kindOptions}
           />
+          <SelectField
+            ctx={ctx}
+            id="f-issued-body"
+            name="body"
+            label={t('reports.scope.addressed_to')}
+            value={bodyFilter}
+            empty={t('reports.scope.all_addressees')}
+            options={sentTo.map((b) => ({ value: b.id, label: b.name }))}
+          />
+          <SelectField
+            ctx={ctx}
+            id="f-issued-sector"
+            name="sector"
+            label={t('structure.sector')}
+            value={sectorValue}
+            empty={t('structure.all_sectors')}
+            options={[
+              ...sectors.map((x) => ({ value: x.code, label: x.code })),
+              { value: UNION, label: t('structure.union_wide') },
+            ]}
+          />
           <div class="filter-actions">
             <button type="submit">{t('action.filter')}</button>
           </div>
@@ -334,6 +476,8 @@ async function reportsPage(
                   />
                   <th scope="col">{t('reports.header.title')}</th>
                   <SortHeader ctx={ctx} column="kind" label={t('reports.kind')} sort={sort} dir="asc" />
+                  <th scope="col">{t('reports.scope.addressed_to')}</th>
+                  <th scope="col">{t('structure.sector')}</th>
                   <th scope="col">{t('reports.language')}</th>
                   <SortHeader
                     ctx={ctx}
@@ -352,6 +496,8 @@ async function reportsPage(
                     </td>
                     <td>{i.title}</td>
                     <td>{t(`reports.kinds.${i.kind}`)}</td>
+                    <td>{addresseeText(i.addressedTo)}</td>
+                    <td>{sectorText(ctx, i)}</td>
                     <td>{LANGUAGE_NAMES[i.lang]}</td>
                     <td>
                       {formatDateTime(i.issuedAt, ctx.lang)}, {i.issuedBy}
@@ -363,7 +509,7 @@ async function reportsPage(
             <Pagination ctx={ctx} page={page} pageSize={20} total={issues.total} />
           </>
         ) : (
-          <p class="empty">{search || kindFilter ? t('reports.no_issued_match') : t('reports.no_issued')}</p>
+          <p class="empty">{filtered ? t('reports.no_issued_match') : t('reports.no_issued')}</p>
         )}
       </section>
     </Layout>,
@@ -387,20 +533,20 @@ reportPages.post('/reports', async (c) => {
   } catch (error) {
     if (error instanceof AppError && error.code === 'VALIDATION_FAILED' && error.fieldErrors)
       return reportsPage(c, form, error.fieldErrors)
+    if (error instanceof AppError && error.code === 'BODY_NOT_IN_PERIOD') {
+      // Say when the body existed: the user picks the right body, or the right date.
+      const d = error.details as { startsOn?: string; endsOn?: string | null; day?: string }
+      const f = (v: string | null | undefined) => (v ? formatDate(v, ctx.lang) : '')
+      const detail = d.endsOn
+        ? ctx.t('reports.scope.body_dates', { from: f(d.startsOn), to: f(d.endsOn), day: f(d.day) })
+        : ctx.t('reports.scope.body_since', { from: f(d.startsOn), day: f(d.day) })
+      return reportsPage(c, form, error.fieldErrors, error.code, detail)
+    }
     throw error
   }
-  kick(c)
+  kickReportJobs(c)
   return c.redirect(`/reports/jobs/${job.id}`, 303)
 })
-
-/** Runs the queue in the background of this instance; the timer in main.ts catches anything left. */
-function kick(c: Context<AppEnv>) {
-  if (!c.get('deps').kickJobs) return
-  const db = c.get('deps').database.db
-  setImmediate(() => {
-    runReportJobs(db).catch((e) => console.error('report jobs:', e))
-  })
-}
 
 // ---------------------------------------------------------------- one generated report (a draft)
 
@@ -408,7 +554,7 @@ async function jobPage(c: Context<AppEnv>, job: ReportJob, errors?: FormErrors, 
   const ctx = pageCtx(c)
   const { t } = ctx
   const db = c.get('deps').database.db
-  const titles = await meetingTitles(c, 'meetingId' in job.params ? [job.params.meetingId] : [])
+  const titles = await meetingTitles(c, [job.params])
   const heading = `${t(`reports.kinds.${job.kind}`)}: ${subject(ctx, job, titles)}`
   const pending = job.status === 'queued' || job.status === 'running'
   const earlier =
@@ -432,6 +578,10 @@ async function jobPage(c: Context<AppEnv>, job: ReportJob, errors?: FormErrors, 
       <h1>{heading}</h1>
       <Notice ctx={ctx} />
       <dl class="facts">
+        <dt>{t('structure.sector')}</dt>
+        <dd>{sectorText(ctx, job)}</dd>
+        <dt>{t('reports.scope.addressed_to')}</dt>
+        <dd>{addresseeText(job.addressedTo)}</dd>
         <dt>{t('reports.language')}</dt>
         <dd>{LANGUAGE_NAMES[job.lang]}</dd>
         <dt>{t('reports.as_of')}</dt>
@@ -620,6 +770,10 @@ reportPages.get('/reports/issued/:id', async (c) => {
       <dl class="facts">
         <dt>{t('reports.kind')}</dt>
         <dd>{t(`reports.kinds.${issue.kind}`)}</dd>
+        <dt>{t('structure.sector')}</dt>
+        <dd>{sectorText(ctx, issue)}</dd>
+        <dt>{t('reports.scope.addressed_to')}</dt>
+        <dd>{addresseeText(issue.addressedTo)}</dd>
         <dt>{t('reports.language')}</dt>
         <dd>{LANGUAGE_NAMES[issue.lang]}</dd>
         <dt>{t('reports.as_of')}</dt>
@@ -647,10 +801,17 @@ reportPages.get('/reports/issued/:id', async (c) => {
             <input type="hidden" name="meetingId" value={issue.params.meetingId} />
           ) : (
             <>
+              {'panelId' in issue.params ? (
+                <input type="hidden" name="panelId" value={issue.params.panelId} />
+              ) : null}
+              {'sector' in issue.params && issue.params.sector ? (
+                <input type="hidden" name="sector" value={issue.params.sector} />
+              ) : null}
               <input type="hidden" name="from" value={issue.params.from} />
               <input type="hidden" name="to" value={issue.params.to} />
             </>
           )}
+          {issue.addressedTo ? <input type="hidden" name="addressedTo" value={issue.addressedTo.id} /> : null}
           <button type="submit" class="secondary">
             {t('reports.new_draft')}
           </button>

@@ -6,12 +6,31 @@ import { likePattern } from '../db/search.ts'
 import { inTransaction } from '../db/transaction.ts'
 import { recordAudit } from '../features/audit/audit.service.ts'
 import { type Actor, actorLabel, actorUserId, assertStaff } from '../features/auth/auth.policy.ts'
+import {
+  assertInScope,
+  assertRecordInScope,
+  resolveSector,
+  SectorCode,
+  sectorScope,
+  UNION,
+} from '../features/structure/scope.ts'
+import { assertBodyActiveOn, resolveAddressee } from '../features/structure/structure.service.ts'
 import { AppError } from '../http/errors.ts'
-import { LANGUAGES, type Language } from '../i18n/i18n.ts'
+import { LANGUAGES, type Language, type Localized, pick } from '../i18n/i18n.ts'
 import { followUpReport } from './follow-up-report.ts'
 import type { Progress } from './kit.ts'
 import { meetingReport } from './meeting-report.ts'
-import { MEETING_KINDS, REPORT_KINDS, type Report, type ReportKind, type ReportParams } from './model.ts'
+import {
+  MEETING_KINDS,
+  type MeetingParams,
+  type PeriodParams,
+  REPORT_KINDS,
+  type Report,
+  type ReportKind,
+  type ReportParams,
+} from './model.ts'
+import { panelReport } from './panel-report.ts'
+import { type BodyNameRow, bodyNames, nameOnDay, sectorIs } from './scope.ts'
 import { communique, workshopReport } from './workshop-report.ts'
 import { wtsaReport } from './wtsa-report.ts'
 
@@ -26,23 +45,46 @@ const day = z.preprocess(
     .optional(),
 )
 
-/** What a user asks for: a kind, a meeting or a period, a language and a date "as of". */
+/**
+ * What a user asks for: a kind, a meeting, a panel or a period, a language and a date "as of". A period
+ * report can be limited to a Sector; any report can be addressed to a body of the structure.
+ */
 export const ReportRequestSchema = z
   .object({
     kind: z.enum(REPORT_KINDS, { error: 'choice_invalid' }),
     meetingId: z.preprocess(blank, z.uuid({ error: 'meeting_unknown' }).optional()),
+    panelId: z.preprocess(blank, z.uuid({ error: 'report_panel_unknown' }).optional()).openapi({
+      description: 'For `panel`: the Industry Advisory Panel reporting.',
+    }),
     from: day,
     to: day,
     lang: z.enum(LANGUAGES, { error: 'choice_invalid' }),
     asOf: day,
+    sector: z.preprocess(blank, SectorCode.optional()).openapi({
+      description:
+        'For period reports (`follow-up`, `wtsa`): a Sector’s code, or `union` for Union-wide records only; ' +
+        'absent, every Sector (for a secretariat limited to a Sector: their Sector). Meeting and panel ' +
+        'reports take their meeting’s or panel’s Sector.',
+    }),
+    addressedTo: z.preprocess(blank, z.string().trim().max(80, { error: 'too_long' }).optional()).openapi({
+      description:
+        'The body the report is addressed to: its id, or a code of the structure (TSAG, `ITU-R RAG`, ' +
+        'Council). It must exist on the report’s date. A panel’s report goes by default to the body the ' +
+        'panel reports to.',
+    }),
   })
   .superRefine((v, ctx) => {
     if (MEETING_KINDS.includes(v.kind)) {
       if (!v.meetingId) ctx.addIssue({ code: 'custom', path: ['meetingId'], message: 'required' })
       return
     }
-    if (!v.from) ctx.addIssue({ code: 'custom', path: ['from'], message: 'required' })
-    if (!v.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'required' })
+    if (v.kind === 'panel') {
+      // The period is optional: it defaults to the panel's term.
+      if (!v.panelId) ctx.addIssue({ code: 'custom', path: ['panelId'], message: 'required' })
+    } else {
+      if (!v.from) ctx.addIssue({ code: 'custom', path: ['from'], message: 'required' })
+      if (!v.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'required' })
+    }
     if (v.from && v.to && v.to < v.from)
       ctx.addIssue({ code: 'custom', path: ['to'], message: 'end_before_start' })
     if (v.from && v.to && Number(v.to.slice(0, 4)) - Number(v.from.slice(0, 4)) > 20)
@@ -56,35 +98,158 @@ export function asOfDate(v: string | undefined | null): Date {
   return v ? new Date(`${v}T23:59:59.999Z`) : new Date()
 }
 
-export function paramsOf(r: ReportRequest): ReportParams {
-  return MEETING_KINDS.includes(r.kind) ? { meetingId: r.meetingId! } : { from: r.from!, to: r.to! }
+/** A panel's report as asked for: without a period, the panel's term. */
+export type PanelRequest = { panelId: string; from?: string; to?: string; addressedTo?: string }
+export type RequestedParams = MeetingParams | PeriodParams | PanelRequest
+
+/**
+ * The parameters as given, for building a report at once (the command line). A body named by code is not
+ * resolved here: `requestReport` resolves and checks it.
+ */
+export function paramsOf(r: ReportRequest): RequestedParams {
+  if (MEETING_KINDS.includes(r.kind)) return { meetingId: r.meetingId! }
+  if (r.kind === 'panel')
+    return { panelId: r.panelId!, ...(r.from ? { from: r.from } : {}), ...(r.to ? { to: r.to } : {}) }
+  return { from: r.from!, to: r.to!, ...(r.sector ? { sector: r.sector } : {}) }
 }
 
-/** Builds any kind of report. Meeting kinds are quick; period kinds report progress as they go. */
+/** Builds any kind of report. Meeting kinds are quick; period and panel kinds report progress as they go. */
 export async function buildReport(
   db: Db,
   actor: Actor,
   kind: ReportKind,
-  params: ReportParams,
+  params: RequestedParams,
   lang: Language,
   asOf: Date,
   progress?: Progress,
 ): Promise<Report> {
   if ('meetingId' in params) {
-    if (kind === 'workshop') return workshopReport(db, actor, params.meetingId, lang, asOf)
-    if (kind === 'communique') return communique(db, actor, params.meetingId, lang, asOf)
-    return meetingReport(db, actor, params.meetingId, lang, asOf)
+    const { meetingId, addressedTo } = params
+    if (kind === 'workshop') return workshopReport(db, actor, meetingId, lang, asOf, addressedTo)
+    if (kind === 'communique') return communique(db, actor, meetingId, lang, asOf, addressedTo)
+    return meetingReport(db, actor, meetingId, lang, asOf, addressedTo)
   }
+  if ('panelId' in params) return panelReport(db, actor, params, lang, asOf, progress)
   if (kind === 'wtsa') return wtsaReport(db, actor, params, lang, asOf, progress)
   return followUpReport(db, actor, params, lang, asOf, progress)
 }
 
+// ---------------------------------------------------------------- Sector and addressee of a request
+
+/** A report's date, as a day: its "as of" date, or today. */
+const reportDay = (asOf: string | undefined) => asOf ?? new Date().toISOString().slice(0, 10)
+
+/**
+ * The body a report is addressed to, by id or by code, existing on the report's date; refused with its
+ * dates when it did not exist that day, and as an unknown body when the structure does not have it.
+ */
+async function resolveBody(
+  db: Db,
+  text: string,
+  day: string,
+): Promise<{ id: string; sectorId: string | null }> {
+  const field = (code: string) => ({ addressedTo: [code] })
+  try {
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) {
+      const id = text.toLowerCase()
+      const body = await assertBodyActiveOn(db, id, day)
+      return { id, sectorId: body.sectorId }
+    }
+    const found = await resolveAddressee(db, text, day)
+    if (!found) throw new AppError('VALIDATION_FAILED', {}, field('report_addressee_unknown'))
+    return { id: found.id, sectorId: found.sectorId }
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error
+    if (error.code === 'BODY_NOT_FOUND')
+      throw new AppError('VALIDATION_FAILED', {}, field('report_addressee_unknown'))
+    if (error.code === 'BODY_NOT_IN_PERIOD')
+      throw new AppError('BODY_NOT_IN_PERIOD', { ...error.details, day }, field('outside_body_period'))
+    if (error.code === 'VALIDATION_FAILED' && error.fieldErrors?.ownerBody)
+      throw new AppError('VALIDATION_FAILED', {}, { addressedTo: error.fieldErrors.ownerBody })
+    throw error
+  }
+}
+
+/**
+ * What a request stands for once checked: the stored parameters, the Sector of the report (null for a
+ * Union-wide report or one on every Sector) and the body it goes to. A secretariat limited to a Sector may
+ * ask only for reports of their Sector (403 SECTOR_OUT_OF_SCOPE), and address them only to a body of
+ * their Sector or a Union-wide one (the Council). Nothing is written here.
+ */
+export async function resolveRequest(
+  db: Db,
+  actor: Actor,
+  input: ReportRequest,
+): Promise<{ params: ReportParams; sectorId: string | null; addressedTo: string | null }> {
+  const day = reportDay(input.asOf)
+  let sectorId: string | null
+  let params: ReportParams
+  let defaultBody: string | null = null
+  if (MEETING_KINDS.includes(input.kind)) {
+    const m = await db
+      .selectFrom('meeting')
+      .select(['id', 'sector_id'])
+      .where('id', '=', input.meetingId!)
+      .executeTakeFirst()
+    if (!m) throw new AppError('VALIDATION_FAILED', {}, { meetingId: ['meeting_unknown'] })
+    assertInScope(actor, m.sector_id)
+    sectorId = m.sector_id
+    params = { meetingId: m.id }
+  } else if (input.kind === 'panel') {
+    const p = await db
+      .selectFrom('advisory_panel')
+      .select(['id', 'sector_id', 'term_starts_on', 'term_ends_on', 'reports_to_body_id'])
+      .where('id', '=', input.panelId!)
+      .executeTakeFirst()
+    if (!p) throw new AppError('VALIDATION_FAILED', {}, { panelId: ['report_panel_unknown'] })
+    assertInScope(actor, p.sector_id)
+    const from = input.from ?? p.term_starts_on
+    const to = input.to ?? p.term_ends_on
+    if (to < from) throw new AppError('VALIDATION_FAILED', {}, { to: ['end_before_start'] })
+    sectorId = p.sector_id
+    defaultBody = p.reports_to_body_id
+    params = { panelId: p.id, from, to }
+  } else {
+    let code: string | undefined
+    if (!input.sector) {
+      // Absent: every Sector; a secretariat limited to Sectors gets their own (they may not ask for all).
+      const scope = sectorScope(actor)
+      sectorId = scope ? await resolveSector(db, actor, undefined) : null
+    } else if (input.sector.toLowerCase() === UNION) {
+      assertInScope(actor, null)
+      sectorId = null
+      code = UNION
+    } else sectorId = await resolveSector(db, actor, input.sector)
+    if (sectorId)
+      code = (
+        await db.selectFrom('sector').select('code').where('id', '=', sectorId).executeTakeFirstOrThrow()
+      ).code
+    params = { from: input.from!, to: input.to!, ...(code ? { sector: code } : {}) }
+  }
+  let addressedTo: string | null = null
+  if (input.addressedTo) {
+    const body = await resolveBody(db, input.addressedTo, day)
+    // Another Sector's body is out of a limited secretariat's reach; a Union-wide one (the Council) is not.
+    if (body.sectorId !== null) assertInScope(actor, body.sectorId)
+    addressedTo = body.id
+  } else if (defaultBody) {
+    addressedTo = (await resolveBody(db, defaultBody, day)).id
+  }
+  return { params: addressedTo ? { ...params, addressedTo } : params, sectorId, addressedTo }
+}
+
 // ---------------------------------------------------------------- jobs
+
+/** The body a report is addressed to, named as it was on the report's date, in the report's language. */
+export type AddressedTo = { id: string; code: string; name: string }
 
 export type ReportJob = {
   id: string
   kind: ReportKind
   params: ReportParams
+  /** The report's Sector (its code); null for a Union-wide report or one on every Sector. */
+  sector: string | null
+  addressedTo: AddressedTo | null
   lang: Language
   asOf: string
   status: 'queued' | 'running' | 'done' | 'failed'
@@ -113,6 +278,8 @@ const jobColumns = [
   'j.findings_edited_at',
   'j.created_at',
   'j.finished_at',
+  'j.sector_id',
+  'j.addressed_to_body_id',
   'u.name as requested_by',
 ] as const
 
@@ -130,15 +297,50 @@ type JobRow = {
   findings_edited_at: Date | null
   created_at: Date
   finished_at: Date | null
+  sector_id: string | null
+  addressed_to_body_id: string | null
   requested_by: string | null
   model?: unknown
 }
 
-function toJob(r: JobRow): ReportJob {
+/** What rows of jobs and issues need to show their Sector and addressee: Sectors' codes, bodies' names. */
+type Lookup = { sectors: Map<string, string>; names: Map<string, BodyNameRow[]> }
+
+async function lookup(
+  db: Db,
+  rows: { sector_id: string | null; addressed_to_body_id: string | null }[],
+): Promise<Lookup> {
+  const ids = [...new Set(rows.flatMap((r) => (r.sector_id ? [r.sector_id] : [])))]
+  const [sectors, names] = await Promise.all([
+    ids.length
+      ? db.selectFrom('sector').select(['id', 'code']).where('id', 'in', ids).execute()
+      : Promise.resolve([]),
+    bodyNames(
+      db,
+      rows.flatMap((r) => (r.addressed_to_body_id ? [r.addressed_to_body_id] : [])),
+    ),
+  ])
+  return { sectors: new Map(sectors.map((r) => [r.id, r.code])), names }
+}
+
+function addressed(
+  look: Lookup,
+  r: { addressed_to_body_id: string | null; as_of: Date; lang: string },
+): AddressedTo | null {
+  if (!r.addressed_to_body_id) return null
+  const named = nameOnDay(look.names, r.addressed_to_body_id, r.as_of.toISOString().slice(0, 10), (l) =>
+    pick((l ?? {}) as Localized, r.lang as Language),
+  )
+  return { id: r.addressed_to_body_id, ...named }
+}
+
+function toJob(r: JobRow, look: Lookup): ReportJob {
   return {
     id: r.id,
     kind: r.kind as ReportKind,
     params: r.params as ReportParams,
+    sector: r.sector_id ? (look.sectors.get(r.sector_id) ?? null) : null,
+    addressedTo: addressed(look, r),
     lang: r.lang as Language,
     asOf: r.as_of.toISOString(),
     status: r.status as ReportJob['status'],
@@ -154,18 +356,13 @@ function toJob(r: JobRow): ReportJob {
   }
 }
 
-/** Queues a report. The meeting must exist (checked now, so the user hears at once, not from a failed job). */
+/**
+ * Queues a report. The meeting or panel, the Sector and the addressee are checked now, so the user hears at
+ * once, not from a failed job; nothing is stored when one is refused.
+ */
 export async function requestReport(db: Db, actor: Actor, input: ReportRequest): Promise<ReportJob> {
   assertStaff(actor, true)
-  const params = paramsOf(input)
-  if ('meetingId' in params) {
-    const m = await db
-      .selectFrom('meeting')
-      .select('id')
-      .where('id', '=', params.meetingId)
-      .executeTakeFirst()
-    if (!m) throw new AppError('VALIDATION_FAILED', {}, { meetingId: ['meeting_unknown'] })
-  }
+  const { params, sectorId, addressedTo } = await resolveRequest(db, actor, input)
   return inTransaction(db, async (trx) => {
     const row = await trx
       .insertInto('report_job')
@@ -175,6 +372,8 @@ export async function requestReport(db: Db, actor: Actor, input: ReportRequest):
         lang: input.lang,
         as_of: asOfDate(input.asOf),
         requested_by: actorUserId(actor),
+        sector_id: sectorId,
+        addressed_to_body_id: addressedTo,
       })
       .returning('id')
       .executeTakeFirstOrThrow()
@@ -183,7 +382,14 @@ export async function requestReport(db: Db, actor: Actor, input: ReportRequest):
       entityType: 'report_job',
       entityId: row.id,
       summary: `${input.kind} report requested`,
-      after: { kind: input.kind, params, lang: input.lang, asOf: input.asOf ?? null },
+      after: {
+        kind: input.kind,
+        params,
+        lang: input.lang,
+        asOf: input.asOf ?? null,
+        sectorId,
+        addressedToBodyId: addressedTo,
+      },
     })
     return getJob(trx, actor, row.id)
   })
@@ -198,7 +404,7 @@ export async function getJob(db: Db, actor: Actor, id: string): Promise<ReportJo
     .where('j.id', '=', id)
     .executeTakeFirst()
   if (!row) throw new AppError('NOT_FOUND')
-  return toJob(row)
+  return toJob(row, await lookup(db, [row]))
 }
 
 export async function listJobs(db: Db, actor: Actor, limit = 20): Promise<ReportJob[]> {
@@ -210,7 +416,8 @@ export async function listJobs(db: Db, actor: Actor, limit = 20): Promise<Report
     .orderBy('j.created_at', 'desc')
     .limit(limit)
     .execute()
-  return rows.map(toJob)
+  const look = await lookup(db, rows)
+  return rows.map((r) => toJob(r, look))
 }
 
 const REPORT_JOB: Actor = { kind: 'system', label: 'report generation' }
@@ -274,6 +481,8 @@ export async function runReportJobs(db: Db): Promise<number> {
 /** Replaces the drafted findings of a generated report with the secretariat's text (paragraphs split on blank lines). */
 export async function editFindings(db: Db, actor: Actor, id: string, text: string): Promise<ReportJob> {
   assertStaff(actor, true)
+  // A report of another Sector is refused before its text is looked at.
+  await assertRecordInScope(db, actor, 'report_job', id)
   const paragraphs = text
     .split(/\r?\n\s*\r?\n/)
     .map((p) => p.trim())
@@ -322,6 +531,9 @@ export type IssuedReport = {
   issuedBy: string
   issuedAt: string
   model: Report | null
+  /** The report's Sector (its code); null for a Union-wide report or one on every Sector. */
+  sector: string | null
+  addressedTo: AddressedTo | null
 }
 
 /** A stable JSON text of the model (keys sorted), so the checksum depends on the content alone. */
@@ -346,12 +558,20 @@ export async function issueReport(
   documentNumber: string,
 ): Promise<IssuedReport> {
   assertStaff(actor, true)
+  // The issued report belongs to the report's Sector: a secretariat limited to another may not issue it,
+  // whatever number they typed.
+  await assertRecordInScope(db, actor, 'report_job', jobId)
   const number = documentNumber.trim()
   if (!number) throw new AppError('VALIDATION_FAILED', {}, { documentNumber: ['required'] })
   if (number.length > 60) throw new AppError('VALIDATION_FAILED', {}, { documentNumber: ['too_long'] })
   return inTransaction(db, async (trx) => {
     const job = await getJob(trx, actor, jobId)
     if (job.status !== 'done' || !job.model) throw new AppError('REPORT_NOT_READY')
+    const scope = await trx
+      .selectFrom('report_job')
+      .select(['sector_id', 'addressed_to_body_id'])
+      .where('id', '=', jobId)
+      .executeTakeFirstOrThrow()
     const model: Report = { ...job.model, header: { ...job.model.header, documentNumber: number } }
     const checksum = checksumOf(model)
     const row = await trx
@@ -368,6 +588,8 @@ export async function issueReport(
         checksum,
         issued_by: actorUserId(actor),
         issued_by_label: actorLabel(actor),
+        sector_id: scope.sector_id,
+        addressed_to_body_id: scope.addressed_to_body_id,
       })
       .returning('id')
       .executeTakeFirstOrThrow()
@@ -376,7 +598,13 @@ export async function issueReport(
       entityType: 'report_issue',
       entityId: row.id,
       summary: `${job.kind} report issued as ${number}`,
-      after: { documentNumber: number, checksum, jobId },
+      after: {
+        documentNumber: number,
+        checksum,
+        jobId,
+        sectorId: scope.sector_id,
+        addressedToBodyId: scope.addressed_to_body_id,
+      },
     })
     return getIssue(trx, actor, row.id)
   })
@@ -394,9 +622,11 @@ const issueColumns = [
   'checksum',
   'issued_by_label',
   'issued_at',
+  'sector_id',
+  'addressed_to_body_id',
 ] as const
 
-function toIssue(r: {
+type IssueRow = {
   id: string
   job_id: string | null
   kind: string
@@ -408,13 +638,19 @@ function toIssue(r: {
   checksum: string
   issued_by_label: string
   issued_at: Date
+  sector_id: string | null
+  addressed_to_body_id: string | null
   model?: unknown
-}): IssuedReport {
+}
+
+function toIssue(r: IssueRow, look: Lookup): IssuedReport {
   return {
     id: r.id,
     jobId: r.job_id,
     kind: r.kind as ReportKind,
     params: r.params as ReportParams,
+    sector: r.sector_id ? (look.sectors.get(r.sector_id) ?? null) : null,
+    addressedTo: addressed(look, r),
     lang: r.lang as Language,
     asOf: r.as_of.toISOString(),
     documentNumber: r.document_number,
@@ -434,21 +670,28 @@ export async function getIssue(db: Db, actor: Actor, id: string): Promise<Issued
     .where('id', '=', id)
     .executeTakeFirst()
   if (!row) throw new AppError('NOT_FOUND')
-  return toIssue(row)
+  return toIssue(row, await lookup(db, [row]))
 }
 
 export const ISSUE_SORTS = ['issued', 'kind', 'number'] as const
 
+export type IssueQuery = {
+  kind?: ReportKind | undefined
+  search?: string | undefined
+  /** The body the reports are addressed to (its id). */
+  body?: string | undefined
+  /** undefined: every report; null: Union-wide reports (and those on every Sector); else a Sector's id. */
+  sectorId?: string | null | undefined
+  sort?: string
+  page: number
+  pageSize: number
+}
+
+/** Issued reports, newest first (or by kind or number), filtered by kind, text, addressee and Sector. */
 export async function listIssues(
   db: Db,
   actor: Actor,
-  q: {
-    kind?: ReportKind | undefined
-    search?: string | undefined
-    sort?: string
-    page: number
-    pageSize: number
-  },
+  q: IssueQuery,
 ): Promise<{ items: IssuedReport[]; total: number }> {
   assertStaff(actor)
   let base = db.selectFrom('report_issue')
@@ -457,6 +700,8 @@ export async function listIssues(
     const like = likePattern(q.search)
     base = base.where((eb) => eb.or([eb('title', 'ilike', like), eb('document_number', 'ilike', like)]))
   }
+  if (q.body) base = base.where('addressed_to_body_id', '=', q.body)
+  if (q.sectorId !== undefined) base = base.where(sectorIs('sector_id', q.sectorId))
   const [rows, count] = await Promise.all([
     base
       .select(issueColumns)
@@ -470,7 +715,46 @@ export async function listIssues(
       .execute(),
     base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ])
-  return { items: rows.map(toIssue), total: Number(count.n) }
+  const look = await lookup(db, rows)
+  return { items: rows.map((r) => toIssue(r, look)), total: Number(count.n) }
+}
+
+/**
+ * The issued reports addressed to a body, newest first, for the body's page (issue 11: each body sees its
+ * own). The same access rule as the list of reports: the secretariat and administrators.
+ */
+export async function reportsAddressedTo(
+  db: Db,
+  actor: Actor,
+  bodyId: string,
+  opts: { page?: number; pageSize?: number } = {},
+): Promise<{ items: IssuedReport[]; total: number }> {
+  return listIssues(db, actor, {
+    body: bodyId,
+    page: opts.page ?? 1,
+    pageSize: Math.min(200, opts.pageSize ?? 20),
+  })
+}
+
+/** The bodies issued reports are addressed to, for the list's filter: id and name today. */
+export async function addressees(
+  db: Db,
+  actor: Actor,
+  lang: Language,
+): Promise<{ id: string; code: string; name: string }[]> {
+  assertStaff(actor)
+  const rows = await db
+    .selectFrom('report_issue')
+    .select('addressed_to_body_id')
+    .distinct()
+    .where('addressed_to_body_id', 'is not', null)
+    .execute()
+  const ids = rows.map((r) => r.addressed_to_body_id!)
+  const names = await bodyNames(db, ids)
+  const today = new Date().toISOString().slice(0, 10)
+  return ids
+    .map((id) => ({ id, ...nameOnDay(names, id, today, (l) => pick((l ?? {}) as Localized, lang)) }))
+    .sort((a, b) => a.name.localeCompare(b.name, lang))
 }
 
 /** Does the stored model still match the checksum taken when it was issued? */

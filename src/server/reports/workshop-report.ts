@@ -8,6 +8,7 @@ import { formatDateTime, type Language } from '../i18n/i18n.ts'
 import { actionsAsOf } from './follow-up-report.ts'
 import { type Kit, reportKit } from './kit.ts'
 import type { Block, Report } from './model.ts'
+import { headOf, meetingParams, meetingScope } from './scope.ts'
 
 const where = (k: Kit, m: Meeting) =>
   m.format === 'online'
@@ -44,12 +45,14 @@ export async function workshopReport(
   meetingId: string,
   lang: Language,
   asOf = new Date(),
+  addressedTo?: string,
 ): Promise<Report> {
   assertStaff(actor)
   const k = reportKit(lang)
   const { t, nf } = k
   const m = await getMeeting(db, actor, meetingId, lang)
   k.text(m.titles)
+  const scope = await meetingScope(db, k, meetingId, addressedTo, asOf.toISOString().slice(0, 10))
   const title = t('reports.workshop.title', { meeting: m.title })
   const blocks: Block[] = [{ kind: 'heading', level: 1, text: title }]
   notHeld(k, m, blocks)
@@ -169,7 +172,7 @@ export async function workshopReport(
     ),
     empty: t('reports.workshop.no_evaluation'),
   })
-  return k.finish('workshop', { meetingId }, title, asOf, blocks)
+  return k.finish('workshop', meetingParams(meetingId, addressedTo), title, asOf, blocks, headOf(scope))
 }
 
 /**
@@ -182,12 +185,14 @@ export async function communique(
   meetingId: string,
   lang: Language,
   asOf = new Date(),
+  addressedTo?: string,
 ): Promise<Report> {
   assertStaff(actor)
   const k = reportKit(lang)
   const { t, nf } = k
   const m = await getMeeting(db, actor, meetingId, lang)
   k.text(m.titles)
+  const scope = await meetingScope(db, k, meetingId, addressedTo, asOf.toISOString().slice(0, 10))
   const title = t('reports.communique.title', { meeting: m.title })
   const blocks: Block[] = [{ kind: 'heading', level: 1, text: title }]
   notHeld(k, m, blocks)
@@ -249,5 +254,5 @@ export async function communique(
         date: k.day(next.starts_at),
       }),
     })
-  return k.finish('communique', { meetingId }, title, asOf, blocks)
+  return k.finish('communique', meetingParams(meetingId, addressedTo), title, asOf, blocks, headOf(scope))
 }

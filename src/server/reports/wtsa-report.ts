@@ -7,11 +7,18 @@ import { getPlan, listIndicators, scorecard } from '../features/plan/plan.servic
 import type { Language } from '../i18n/i18n.ts'
 import { actionsAsOf } from './follow-up-report.ts'
 import { type Kit, noProgress, type Progress, periodBounds, reportKit } from './kit.ts'
-import type { Block, Cell, Report } from './model.ts'
+import type { Block, Cell, PeriodParams, Report } from './model.ts'
+import { headOf, periodScope, type ReportScope, scopedTitle, sectorIs } from './scope.ts'
 
 const EXECUTIVE = ['cto_meeting', 'cxo_meeting'] as const
 const PLAN_READER: Actor = { kind: 'system', label: 'report generation' }
 const HELD = ['held', 'concluded'] as const
+
+/** Groups carry no Sector: in a Sector's report, the groups that have met in that Sector. */
+const groupsOf = (sector: string | null | undefined) =>
+  sector === undefined
+    ? sql<boolean>`true`
+    : sql<boolean>`EXISTS (SELECT 1 FROM meeting gm WHERE gm.group_id = g.id AND ${sectorIs('gm.sector_id', sector)})`
 
 /** What the findings are drafted from; exported so tests can check the numbers behind each sentence. */
 export type WtsaFigures = {
@@ -40,12 +47,13 @@ export type WtsaFigures = {
  * The report to the world assembly (Resolution 68, resolves 12): what the industry-engagement process
  * achieved over a study period, and whether to continue or enhance it. Everything is counted from
  * Engage's records as they stood at `asOf`; the findings are drafted from those counts and edited by the
- * secretariat before the report is issued.
+ * secretariat before the report is issued. Limited to a Sector (or to Union-wide records), every count
+ * takes that Sector's meetings, consultations, topics, actions and plan only.
  */
 export async function wtsaReport(
   db: Db,
   actor: Actor,
-  period: { from: string; to: string },
+  period: PeriodParams,
   lang: Language,
   asOf = new Date(),
   progress: Progress = noProgress,
@@ -57,7 +65,13 @@ export async function wtsaReport(
   const periodEnd = periodBounds(period).end
   // Nothing after the report's date counts, even inside the period.
   const end = periodEnd < asOf ? periodEnd : asOf
-  const title = t('reports.wtsa.title', { from: k.day(period.from), to: k.day(period.to) })
+  const scope = await periodScope(db, k, period, asOf.toISOString().slice(0, 10))
+  const inScope = scope.sector
+  const title = scopedTitle(
+    k,
+    t('reports.wtsa.title', { from: k.day(period.from), to: k.day(period.to) }),
+    scope,
+  )
   const blocks: Block[] = [{ kind: 'heading', level: 1, text: title }]
   const fig = { clausesMet: 0, clauses: 0 } as WtsaFigures
 
@@ -88,6 +102,7 @@ export async function wtsaReport(
     .where('m.status', 'in', HELD)
     .where('m.starts_at', '>=', start)
     .where('m.starts_at', '<=', end)
+    .where(sectorIs('m.sector_id', inScope))
     .orderBy('m.starts_at')
     .execute()
   fig.executiveMeetings = meetings.filter((m) => (EXECUTIVE as readonly string[]).includes(m.kind)).length
@@ -100,9 +115,8 @@ export async function wtsaReport(
       FROM meeting_attendance a
       JOIN meeting m ON m.id = a.meeting_id
       JOIN organization o ON o.id = a.organization_id
-      WHERE m.status IN ('held', 'concluded') AND m.starts_at >= ${start} AND m.starts_at <= ${end}`.execute(
-      db,
-    )
+      WHERE m.status IN ('held', 'concluded') AND m.starts_at >= ${start} AND m.starts_at <= ${end}
+        AND ${sectorIs('m.sector_id', inScope)}`.execute(db)
   ).rows
   fig.organizations = Number(totals?.organizations ?? 0)
   fig.countries = Number(totals?.countries ?? 0)
@@ -150,23 +164,25 @@ export async function wtsaReport(
 
   // ------------------------------------------------------------ participation trends
   await progress(t('reports.steps.participation'), 0.2)
-  await participation(db, k, blocks, fig, start, end)
+  await participation(db, k, blocks, fig, start, end, inScope)
 
   // ------------------------------------------------------------ stability and retention
   await progress(t('reports.steps.stability'), 0.35)
-  await stability(db, k, blocks, fig, period, start, end)
+  await stability(db, k, blocks, fig, period, start, end, scope)
 
   // ------------------------------------------------------------ consultation coverage
   await progress(t('reports.steps.consultations'), 0.5)
-  await consultationCoverage(db, k, blocks, fig, start, end)
+  await consultationCoverage(db, k, blocks, fig, start, end, inScope)
 
   // ------------------------------------------------------------ topics and outcomes
   await progress(t('reports.steps.topics'), 0.6)
-  await topicOutcomes(db, k, blocks, fig, start, end)
+  await topicOutcomes(db, k, blocks, fig, start, end, inScope)
 
   // ------------------------------------------------------------ follow-up completion
   await progress(t('reports.steps.actions'), 0.75)
-  const created = (await actionsAsOf(db, k, asOf)).filter((a) => a.createdAt >= start && a.createdAt <= end)
+  const created = (await actionsAsOf(db, k, asOf, inScope)).filter(
+    (a) => a.createdAt >= start && a.createdAt <= end,
+  )
   fig.actions = created.length
   fig.actionsDone = created.filter((a) => a.status === 'done').length
   fig.actionsDropped = created.filter((a) => a.status === 'dropped').length
@@ -255,7 +271,7 @@ export async function wtsaReport(
 
   // ------------------------------------------------------------ action plan and scorecard
   await progress(t('reports.steps.plan'), 0.9)
-  await actionPlan(db, k, blocks, fig, period, asOf)
+  await actionPlan(db, k, blocks, fig, period, asOf, scope)
 
   // ------------------------------------------------------------ findings
   await progress(t('reports.steps.findings'), 0.95)
@@ -263,7 +279,7 @@ export async function wtsaReport(
   blocks.push({ kind: 'findings', paragraphs: draftFindings(k, fig) })
 
   await progress(t('reports.steps.done'), 1)
-  return k.finish('wtsa', period, title, asOf, blocks)
+  return k.finish('wtsa', period, title, asOf, blocks, headOf(scope))
 }
 
 async function actionPlan(
@@ -273,12 +289,20 @@ async function actionPlan(
   fig: WtsaFigures,
   period: { from: string; to: string },
   asOf: Date,
+  scope: ReportScope,
 ) {
   const { t } = k
   blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.action_plan') })
-  const plan = await getPlan(db, PLAN_READER).catch(() => null)
+  // Each Sector (and the Union) has its own current plan: a Sector's report shows that Sector's.
+  const plan = await getPlan(db, PLAN_READER, undefined, scope.sectorCode).catch(() => null)
   if (!plan) {
-    blocks.push({ kind: 'notice', text: t('reports.wtsa.no_plan') })
+    blocks.push({
+      kind: 'notice',
+      text:
+        scope.sector === undefined
+          ? t('reports.wtsa.no_plan')
+          : t('reports.scope.no_plan', { sector: scope.sectorLabel }),
+    })
     return
   }
   // The plan's items carry no history of their progress: the table shows them as they stand today.
@@ -300,7 +324,11 @@ async function actionPlan(
     empty: t('reports.wtsa.no_plan'),
   })
   const day = asOf.toISOString().slice(0, 10)
-  const indicators = await listIndicators(db, PLAN_READER, period, day)
+  const itemCodes = new Set(plan.items.map((i) => i.code))
+  // Indicators hang on plan items by code: a Sector's report keeps those of its own plan's items.
+  const indicators = (await listIndicators(db, PLAN_READER, period, day)).filter(
+    (i) => scope.sector === undefined || (i.itemCode !== null && itemCodes.has(i.itemCode)),
+  )
   const value = (unit: string, v: number | null) =>
     v === null
       ? '—'
@@ -328,6 +356,12 @@ async function actionPlan(
     empty: t('plan.no_values'),
   })
   blocks.push({ kind: 'paragraph', text: t('plan.status_rule') })
+  // The scorecard counts every Sector's records (it takes no Sector): only the report on all Sectors has it.
+  if (scope.sector !== undefined) {
+    blocks.push({ kind: 'heading', level: 2, text: t('plan.scorecard') })
+    blocks.push({ kind: 'notice', text: t('reports.scope.scorecard_all') })
+    return
+  }
   const rows = await scorecard(db, PLAN_READER, { from: period.from, to: [period.to, day].sort()[0]! })
   fig.clausesMet = rows.filter((r) => r.status === 'met').length
   fig.clauses = rows.length
@@ -351,7 +385,15 @@ async function actionPlan(
   })
 }
 
-async function participation(db: Db, k: Kit, blocks: Block[], fig: WtsaFigures, start: Date, end: Date) {
+async function participation(
+  db: Db,
+  k: Kit,
+  blocks: Block[],
+  fig: WtsaFigures,
+  start: Date,
+  end: Date,
+  sector: string | null | undefined,
+) {
   const { t, nf } = k
   const { rows } = await sql<{
     year: number
@@ -370,6 +412,7 @@ async function participation(db: Db, k: Kit, blocks: Block[], fig: WtsaFigures, 
       JOIN country c ON c.code = o.country_code
       LEFT JOIN person p ON p.id = ma.person_id
       WHERE m.status IN ('held', 'concluded') AND m.starts_at >= ${start} AND m.starts_at <= ${end}
+        AND ${sectorIs('m.sector_id', sector)}
     ),
     dims AS (
       SELECT year, 'total' AS dimension, NULL::text AS key, organization_id, person_id FROM a
@@ -493,6 +536,7 @@ async function stability(
   period: { from: string; to: string },
   start: Date,
   end: Date,
+  scope: ReportScope,
 ) {
   const { t, nf } = k
   blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.stability') })
@@ -507,6 +551,7 @@ async function stability(
     .where('m.kind', 'in', ['cto_meeting', 'cxo_meeting'])
     .where('m.starts_at', '>=', start)
     .where('m.starts_at', '<=', end)
+    .where(sectorIs('m.sector_id', scope.sector))
     .execute()
   const perMeeting: {
     group_names: unknown
@@ -521,6 +566,7 @@ async function stability(
       group: g.id,
       kinds: ['cto_meeting', 'cxo_meeting'],
       to: period.to,
+      sector: scope.sectorCode,
     })
     for (const m of series.meetings)
       if (m.date >= period.from) perMeeting.push({ group_names: g.names, ...m })
@@ -583,7 +629,7 @@ async function stability(
           AND EXISTS (SELECT 1 FROM group_membership gm3 WHERE gm3.group_id = gm2.group_id
             AND gm3.organization_id = gm2.organization_id AND gm3.start_date < gm2.start_date))::int AS representative_changes
     FROM engagement_group g
-    WHERE g.archived_at IS NULL OR g.archived_at >= ${start}
+    WHERE (g.archived_at IS NULL OR g.archived_at >= ${start}) AND ${groupsOf(scope.sector)}
     ORDER BY g.kind`.execute(db)
   blocks.push({
     kind: 'table',
@@ -616,6 +662,7 @@ async function consultationCoverage(
   fig: WtsaFigures,
   start: Date,
   end: Date,
+  sector: string | null | undefined,
 ) {
   const { t } = k
   blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.consultations') })
@@ -625,7 +672,9 @@ async function consultationCoverage(
         SELECT 1 FROM consultation c WHERE c.meeting_id = m.id AND c.status <> 'draft' AND c.closes_at <= m.starts_at))::int AS consulted
     FROM meeting m
     WHERE m.kind IN ('cto_meeting', 'cxo_meeting') AND m.status IN ('held', 'concluded')
-      AND m.starts_at >= ${start} AND m.starts_at <= ${end}`.execute(db)
+      AND m.starts_at >= ${start} AND m.starts_at <= ${end} AND ${sectorIs('m.sector_id', sector)}`.execute(
+    db,
+  )
   fig.consultable = Number(coverage[0]?.consultable ?? 0)
   fig.consulted = Number(coverage[0]?.consulted ?? 0)
   blocks.push({
@@ -665,6 +714,7 @@ async function consultationCoverage(
     LEFT JOIN meeting m ON m.id = c.meeting_id
     LEFT JOIN t ON t.consultation_id = c.id
     WHERE c.status <> 'draft' AND c.opens_at >= ${start} AND c.opens_at <= ${end}
+      AND ${sectorIs('c.sector_id', sector)}
     GROUP BY c.id, c.titles, m.titles, c.purpose, c.closes_at
     ORDER BY c.closes_at`.execute(db)
   blocks.push({
@@ -693,7 +743,15 @@ async function consultationCoverage(
   })
 }
 
-async function topicOutcomes(db: Db, k: Kit, blocks: Block[], fig: WtsaFigures, start: Date, end: Date) {
+async function topicOutcomes(
+  db: Db,
+  k: Kit,
+  blocks: Block[],
+  fig: WtsaFigures,
+  start: Date,
+  end: Date,
+  sector: string | null | undefined,
+) {
   const { t, nf } = k
   blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.topics') })
   const [events, concluded] = await Promise.all([
@@ -703,6 +761,7 @@ async function topicOutcomes(db: Db, k: Kit, blocks: Block[], fig: WtsaFigures, 
       .select(['e.topic_id', 'tp.titles', 'tp.created_at', 'e.to_state', 'e.at'])
       .where('e.kind', '=', 'transition')
       .where('e.at', '<=', end)
+      .where(sectorIs('tp.sector_id', sector))
       .orderBy('e.topic_id')
       .orderBy('e.id')
       .execute(),
@@ -713,6 +772,7 @@ async function topicOutcomes(db: Db, k: Kit, blocks: Block[], fig: WtsaFigures, 
       .select(['c.topic_id', 'tp.titles', 'tp.created_at', 'c.meeting_id'])
       .where('m.starts_at', '>=', start)
       .where('m.starts_at', '<=', end)
+      .where(sectorIs('tp.sector_id', sector))
       .execute(),
   ])
   type Row = { titles: unknown; before: string; after: string; moved: string[]; meetings: Set<string> }

@@ -23,7 +23,14 @@ export type Harness = {
   /** SQL statements the app (not the test's own `db`) has run since the harness started. */
   statements: { count: number }
   /** A user with the given roles and a live session (no password hashing: fast). */
-  user: (grants?: { role: Role; countryCode?: string; organizationId?: string }[]) => Promise<TestUser>
+  user: (
+    grants?: {
+      role: Role
+      countryCode?: string
+      organizationId?: string /** a Sector's id */
+      sectorId?: string
+    }[],
+  ) => Promise<TestUser>
   /** Sends a request as a user (or anonymously), with the CSRF token for state changes. */
   request: (
     path: string,
@@ -85,8 +92,9 @@ export function useHarness(): Harness {
               role: g.role,
               country_code: g.countryCode ?? null,
               organization_id: g.organizationId ?? null,
+              sector_id: g.sectorId ?? null,
             })
-            .returning(['id', 'role', 'country_code', 'organization_id'])
+            .returning(['id', 'role', 'country_code', 'organization_id', 'sector_id'])
             .executeTakeFirstOrThrow(),
         )
       }
@@ -112,6 +120,7 @@ export function useHarness(): Harness {
           role: g.role as Role,
           countryCode: g.country_code,
           organizationId: g.organization_id,
+          sectorId: g.sector_id,
         })),
       }
       return { actor, cookie: `__Host-engage_session=${token}`, csrf, userId: row.id, email }

@@ -358,7 +358,11 @@ export async function plantWorld(h: Harness) {
     .select('code')
     .orderBy('code')
     .executeTakeFirstOrThrow()
-  const sector = await h.db.selectFrom('sector').select('id').orderBy('position').executeTakeFirstOrThrow()
+  const sector = await h.db
+    .selectFrom('sector')
+    .select('id')
+    .where('code', '=', 'ITU-T')
+    .executeTakeFirstOrThrow()
   const orgBody = await h.db
     .selectFrom('org_body')
     .select('id')
@@ -390,6 +394,51 @@ export async function plantWorld(h: Harness) {
     201,
   )
   const tokenAId = ((await tokenA.json()) as { apiToken: { id: string } }).apiToken.id
+  // An Industry Advisory Panel whose principal member is A's person without consent (a marker the Panel's
+  // pages must show only to those who may see A's people), and a piece of advice to TSAG.
+  const year = new Date().getUTCFullYear()
+  const panel = (await (
+    await ok(
+      await h.request('/api/v1/panels', {
+        method: 'POST',
+        as: sec,
+        json: {
+          code: unique('IAP').slice(-30),
+          names: { en: 'Industry Advisory Panel' },
+          termStartsOn: `${year - 1}-01-01`,
+          termEndsOn: `${year + 1}-12-31`,
+        },
+      }),
+      201,
+    )
+  ).json()) as { id: string }
+  // The answer is the Panel with its members.
+  const panelMember = (
+    (await (
+      await ok(
+        await h.request(`/api/v1/panels/${panel.id}/members`, {
+          method: 'POST',
+          as: sec,
+          json: { personId: hiddenA.id, role: 'principal', startsOn: `${year - 1}-01-01` },
+        }),
+        201,
+      )
+    ).json()) as { members: { id: string; personId: string | null }[] }
+  ).members.find((m) => m.personId === hiddenA.id)!
+  const panelAdvice = (await (
+    await ok(
+      await h.request(`/api/v1/panels/${panel.id}/advice`, {
+        method: 'POST',
+        as: sec,
+        json: {
+          givenOn: `${year - 1}-06-01`,
+          advice: { en: 'Open the study groups to start-ups.' },
+          addressedTo: 'TSAG',
+        },
+      }),
+      201,
+    )
+  ).json()) as { id: string }
 
   return {
     markers,
@@ -442,6 +491,9 @@ export async function plantWorld(h: Harness) {
     orgBody: orgBody.id,
     calendarSecret,
     tokenAId,
+    panel: panel.id,
+    panelMember: panelMember.id,
+    panelAdvice: panelAdvice.id,
   }
 }
 

@@ -10,6 +10,8 @@ import { formatDate, pick } from '../../i18n/i18n.ts'
 import { CATEGORIES, SENIORITIES } from '../directory/directory.schema.ts'
 import { toCsv } from '../directory/import/csv.ts'
 import { MEETING_KINDS } from '../meetings/meetings.schema.ts'
+import { SectorFilter } from '../structure/sector-inputs.tsx'
+import { listSectors } from '../structure/structure.service.ts'
 import { kindsOf } from './analytics.routes.ts'
 import { type Series, seriesMetrics } from './series.ts'
 
@@ -95,6 +97,7 @@ analyticsPages.get('/analytics', async (c) => {
     kinds: kinds.length ? kinds : undefined,
     from: q.from || undefined,
     to: q.to || undefined,
+    sector: q.sector || undefined,
   }
   let series: Series | null = null
   let errors: Record<string, string[]> | undefined
@@ -147,12 +150,15 @@ analyticsPages.get('/analytics', async (c) => {
     return attachment(toCsv(COLUMNS, rows), CSV, 'engage-meeting-series.csv')
   }
 
-  const groups = await db
-    .selectFrom('engagement_group')
-    .select(['id', 'names'])
-    .where('archived_at', 'is', null)
-    .orderBy('kind')
-    .execute()
+  const [groups, sectors] = await Promise.all([
+    db
+      .selectFrom('engagement_group')
+      .select(['id', 'names'])
+      .where('archived_at', 'is', null)
+      .orderBy('kind')
+      .execute(),
+    listSectors(db, ctx.lang),
+  ])
   const csvHref = `/analytics?${new URLSearchParams({ ...Object.fromEntries(Object.entries(q).filter(([k]) => k !== 'kind')), format: 'csv' }).toString()}${kinds.map((k) => `&kind=${encodeURIComponent(k)}`).join('')}`
   const rtl = ctx.lang === 'ar'
   // Where the meetings were held: meetings per host country, with the country's name and region.
@@ -193,6 +199,7 @@ analyticsPages.get('/analytics', async (c) => {
           }))}
           errors={errors}
         />
+        <SectorFilter ctx={ctx} sectors={sectors} value={filter.sector} />
         <fieldset class="checkbox-group">
           <legend>{t('field.kind')}</legend>
           {MEETING_KINDS.map((k) => (
@@ -224,7 +231,7 @@ analyticsPages.get('/analytics', async (c) => {
             </a>
             <a
               class="button secondary"
-              href={`/api/v1/metrics/meetings?${new URLSearchParams({ ...(filter.group ? { group: filter.group } : {}), ...(kinds.length ? { kind: kinds.join(',') } : {}), ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}) }).toString()}`}
+              href={`/api/v1/metrics/meetings?${new URLSearchParams({ ...(filter.group ? { group: filter.group } : {}), ...(kinds.length ? { kind: kinds.join(',') } : {}), ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}), ...(filter.sector ? { sector: filter.sector } : {}) }).toString()}`}
             >
               {t('analytics.api')}
             </a>

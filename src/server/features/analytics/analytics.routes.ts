@@ -3,6 +3,7 @@ import { scope } from '../../http/context.ts'
 import { attachment, CSV } from '../../http/download.ts'
 import { createApi, errorResponses, jsonContent, publicSecurity, security } from '../../http/openapi.ts'
 import { assertStaff } from '../auth/auth.policy.ts'
+import { SectorCode } from '../structure/scope.ts'
 import { exportAttendance, exportMeetings } from './history.import.ts'
 import { seriesMetrics } from './series.ts'
 
@@ -83,6 +84,10 @@ export const SeriesQuery = z.object({
   kind: z.string().max(200).optional().openapi({ description: 'Meeting kinds, comma-separated' }),
   from: z.string().max(10).optional().openapi({ description: 'First day, YYYY-MM-DD' }),
   to: z.string().max(10).optional().openapi({ description: 'Last day, YYYY-MM-DD' }),
+  sector: SectorCode.optional().openapi({
+    description:
+      'Only meetings of this Sector (its code), or `union` for Union-wide meetings; absent: every Sector',
+  }),
 })
 
 export const kindsOf = (v: string | undefined) =>
@@ -108,7 +113,13 @@ analyticsApi.openapi(
     const q = c.req.valid('query')
     const db = c.get('deps').database.db
     return c.json(
-      await seriesMetrics(db, { group: q.group, kinds: kindsOf(q.kind), from: q.from, to: q.to }),
+      await seriesMetrics(db, {
+        group: q.group,
+        kinds: kindsOf(q.kind),
+        from: q.from,
+        to: q.to,
+        sector: q.sector,
+      }),
       200,
     )
   },

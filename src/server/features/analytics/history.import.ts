@@ -1,8 +1,10 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { AppError } from '../../http/errors.ts'
 import type { Actor } from '../auth/auth.policy.ts'
 import { toCsv } from '../directory/import/csv.ts'
 import { MEETING_KINDS } from '../meetings/meetings.schema.ts'
+import { assertRecordInScope, resolveSector } from '../structure/scope.ts'
 
 /**
  * Historical import (issue 8): past meetings and their attendance, from the two CSV files documented in
@@ -45,7 +47,7 @@ async function groupNamed(trx: Db, name: string): Promise<string> {
 
 export async function importMeetingRow(
   trx: Db,
-  _actor: Actor,
+  actor: Actor,
   r: Record<string, string>,
 ): Promise<RowOutcome> {
   const ref = (r.ref ?? '').trim()
@@ -77,6 +79,16 @@ export async function importMeetingRow(
     if (!org) errors.push('host: organization_unknown')
     else hostId = org.id
   }
+  // The meeting's Sector: a code, `union`, or empty for the default (the importer's own Sector, else the first).
+  let sectorId: string | null = null
+  try {
+    sectorId = await resolveSector(trx, actor, (r.sector ?? '').trim() || undefined)
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error
+    errors.push(
+      error.code === 'SECTOR_OUT_OF_SCOPE' ? 'sector: sector_out_of_scope' : 'sector: sector_unknown',
+    )
+  }
   if (errors.length) return { status: 'error', key, errors }
   const groupName = (r.group ?? '').trim()
   const values = {
@@ -92,6 +104,7 @@ export async function importMeetingRow(
     seniority_policy: 'open',
     status: end < new Date().toISOString().slice(0, 10) ? 'concluded' : 'announced',
     group_id: groupName ? await groupNamed(trx, groupName) : null,
+    sector_id: sectorId,
   }
   const existing = await trx
     .selectFrom('meeting')
@@ -107,8 +120,10 @@ export async function importMeetingRow(
       existing.city === values.city &&
       existing.country_code === values.country_code &&
       existing.host_organization_id === values.host_organization_id &&
-      existing.group_id === values.group_id
+      existing.group_id === values.group_id &&
+      existing.sector_id === values.sector_id
     if (same) return { status: 'unchanged', key, errors: [] }
+    await assertRecordInScope(trx, actor, 'meeting', existing.id)
     await trx.updateTable('meeting').set(values).where('id', '=', existing.id).execute()
     return { status: 'updated', key, errors: [] }
   }
@@ -127,6 +142,7 @@ export async function exportMeetings(db: Db): Promise<string> {
     .selectFrom('meeting as m')
     .leftJoin('organization as h', 'h.id', 'm.host_organization_id')
     .leftJoin('engagement_group as g', 'g.id', 'm.group_id')
+    .leftJoin('sector as s', 's.id', 'm.sector_id')
     .select([
       'm.id',
       'm.import_ref',
@@ -138,12 +154,13 @@ export async function exportMeetings(db: Db): Promise<string> {
       'm.country_code',
       'h.name as host',
       'g.names as group_names',
+      's.code as sector',
     ])
     .where('m.status', 'in', ['held', 'concluded'])
     .orderBy('m.starts_at')
     .execute()
   return toCsv(
-    ['ref', 'kind', 'title', 'start_date', 'end_date', 'city', 'country', 'host', 'group'],
+    ['ref', 'kind', 'title', 'start_date', 'end_date', 'city', 'country', 'host', 'group', 'sector'],
     rows.map((r) => ({
       ref: r.import_ref ?? r.id,
       kind: r.kind,
@@ -159,6 +176,7 @@ export async function exportMeetings(db: Db): Promise<string> {
           Object.values(r.group_names as Record<string, string>)[0] ??
           '')
         : '',
+      sector: r.sector ?? 'union',
     })),
   )
 }

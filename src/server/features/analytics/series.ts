@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts'
 import { derived } from '../../db/derived.ts'
 import { AppError } from '../../http/errors.ts'
 import { MEETING_KINDS } from '../meetings/meetings.schema.ts'
+import { sectorFilter } from '../structure/scope.ts'
 
 /**
  * The look back at a series of meetings (issue 8): one SQL implementation behind the analysis page, the
@@ -15,6 +16,8 @@ export type SeriesFilter = {
   kinds?: string[] | undefined
   from?: string | undefined
   to?: string | undefined
+  /** A Sector's code, or `union` for Union-wide meetings only (issue 11); absent: every Sector. */
+  sector?: string | undefined
 }
 
 export type SeriesMeeting = {
@@ -115,13 +118,21 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
     if (!g) throw new AppError('VALIDATION_FAILED', {}, { group: ['group_unknown'] })
     groupId = g.id
   }
+  const sector = await sectorFilter(db, filter.sector)
   const kinds = filter.kinds?.length ? filter.kinds : null
   const from = filter.from ? new Date(`${filter.from}T00:00:00Z`) : null
   const to = filter.to ? new Date(`${filter.to}T23:59:59.999Z`) : null
 
   const today = new Date().toISOString().slice(0, 10)
-  const key = JSON.stringify([groupId, kinds, filter.from ?? null, filter.to ?? null, today])
-  return derived(db, `series:${key}`, () => computeSeries(db, { groupId, kinds, from, to, today }))
+  const key = JSON.stringify([
+    groupId,
+    kinds,
+    filter.from ?? null,
+    filter.to ?? null,
+    today,
+    sector === undefined ? 'all' : sector,
+  ])
+  return derived(db, `series:${key}`, () => computeSeries(db, { groupId, kinds, from, to, today, sector }))
 }
 
 /** The series' figures as computed from the data; seriesMetrics keeps them under the data version. */
@@ -133,12 +144,15 @@ async function computeSeries(
     from,
     to,
     today,
+    sector,
   }: {
     groupId: string | null
     kinds: readonly string[] | null
     from: Date | null
     to: Date | null
     today: string
+    /** undefined: every Sector; null: Union-wide meetings only; else a Sector's id. */
+    sector: string | null | undefined
   },
 ): Promise<Series> {
   // One statement: the meetings in order, each one's aggregates, and its relation to its neighbours.
@@ -175,6 +189,7 @@ async function computeSeries(
         AND (${kinds}::text[] IS NULL OR m.kind = ANY(${kinds}::text[]))
         AND (${from}::timestamptz IS NULL OR m.starts_at >= ${from}::timestamptz)
         AND (${to}::timestamptz IS NULL OR m.starts_at <= ${to}::timestamptz)
+        AND (${sector === undefined}::boolean OR m.sector_id IS NOT DISTINCT FROM ${sector ?? null}::uuid)
     ),
     -- Attendance folded to one row per meeting and organization first (hash aggregates on two ids), then
     -- the organization's attributes joined: no sort of wide rows.

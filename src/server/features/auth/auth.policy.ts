@@ -8,6 +8,8 @@ export type RoleGrant = {
   role: Role
   countryCode: string | null
   organizationId: string | null
+  /** A secretariat role limited to one Sector (issue 11); null: not limited. */
+  sectorId: string | null
 }
 
 export type Actor =

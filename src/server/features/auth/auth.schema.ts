@@ -10,6 +10,10 @@ export const RoleGrantSchema = z
     role: z.enum(ROLES),
     countryCode: z.string().nullable().openapi({ description: 'Set for focal points' }),
     organizationId: z.uuid().nullable().openapi({ description: 'Set for member representatives' }),
+    sectorId: z
+      .uuid()
+      .nullable()
+      .openapi({ description: 'Set when a secretariat role is limited to one Sector' }),
   })
   .openapi('RoleGrant')
 
@@ -79,6 +83,12 @@ export const GrantInputSchema = z
     role: z.enum(ROLES, { error: 'choice_invalid' }),
     countryCode: CountryCode.nullish().openapi({ description: 'Required for focal_point' }),
     organizationId: z.uuid().nullish().openapi({ description: 'Required for member_representative' }),
+    sector: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]{1,20}$/, { error: 'sector_code' })
+      .nullish()
+      .openapi({ description: "A Sector's code: limits a secretariat role to that Sector" }),
   })
   .openapi('RoleGrantInput')
 

@@ -81,7 +81,7 @@ export async function grantsOf(db: Db, userIds: string[]): Promise<Map<string, R
   if (userIds.length === 0) return out
   const rows = await db
     .selectFrom('role_assignment')
-    .select(['id', 'user_id', 'role', 'country_code', 'organization_id'])
+    .select(['id', 'user_id', 'role', 'country_code', 'organization_id', 'sector_id'])
     .where('user_id', 'in', userIds)
     .orderBy('role')
     .execute()
@@ -92,6 +92,7 @@ export async function grantsOf(db: Db, userIds: string[]): Promise<Map<string, R
       role: r.role as Role,
       countryCode: r.country_code,
       organizationId: r.organization_id,
+      sectorId: r.sector_id,
     })
     out.set(r.user_id, list)
   }
@@ -430,13 +431,36 @@ export type GrantInput = {
   role: Role
   countryCode?: string | null | undefined
   organizationId?: string | null | undefined
+  /** A Sector's code: limits a secretariat role to that Sector. */
+  sector?: string | null | undefined
 }
 
 async function validateGrant(
   trx: Db,
   grant: GrantInput,
-): Promise<{ role: Role; country_code: string | null; organization_id: string | null }> {
+): Promise<{
+  role: Role
+  country_code: string | null
+  organization_id: string | null
+  sector_id: string | null
+}> {
   if (!ROLES.includes(grant.role)) throw new AppError('ROLE_SCOPE_INVALID', { role: grant.role })
+  if (grant.sector) {
+    if (grant.role !== 'secretariat')
+      throw new AppError(
+        'ROLE_SCOPE_INVALID',
+        { role: grant.role },
+        { sector: ['role.sector_secretariat_only'] },
+      )
+    const sector = await trx
+      .selectFrom('sector')
+      .select('id')
+      .where(sql`lower(code)`, '=', grant.sector.toLowerCase())
+      .executeTakeFirst()
+    if (!sector)
+      throw new AppError('ROLE_SCOPE_INVALID', { role: grant.role }, { sector: ['sector_unknown'] })
+    return { role: grant.role, country_code: null, organization_id: null, sector_id: sector.id }
+  }
   if (grant.role === 'focal_point') {
     const code = grant.countryCode?.toUpperCase()
     const country = code
@@ -448,7 +472,7 @@ async function validateGrant(
         { role: grant.role },
         { countryCode: ['role.country_required'] },
       )
-    return { role: grant.role, country_code: country.code, organization_id: null }
+    return { role: grant.role, country_code: country.code, organization_id: null, sector_id: null }
   }
   if (grant.role === 'member_representative') {
     const org = grant.organizationId
@@ -465,9 +489,9 @@ async function validateGrant(
         { role: grant.role },
         { organizationId: ['role.organization_required'] },
       )
-    return { role: grant.role, country_code: null, organization_id: org.id }
+    return { role: grant.role, country_code: null, organization_id: org.id, sector_id: null }
   }
-  return { role: grant.role, country_code: null, organization_id: null }
+  return { role: grant.role, country_code: null, organization_id: null, sector_id: null }
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 } from '../../http/layout.tsx'
 import { formatDateTime, LANGUAGE_NAMES, LANGUAGES, type Language } from '../../i18n/i18n.ts'
 import { listCountries, organizationChoices } from '../directory/directory.service.ts'
+import { listSectors } from '../structure/structure.service.ts'
 import { assertAdmin, ROLES, type RoleGrant } from './auth.policy.ts'
 import * as auth from './auth.service.ts'
 import { hasTwoFactor } from './two-factor.service.ts'
@@ -32,21 +33,41 @@ const InviteForm = z.object({
   role: z.enum(ROLES, { error: 'choice_invalid' }),
   countryCode: z.string().trim().toUpperCase().optional(),
   organizationId: z.string().trim().optional(),
+  sector: z.string().trim().optional(),
 })
 
-const GrantForm = InviteForm.pick({ role: true, countryCode: true, organizationId: true })
+const GrantForm = InviteForm.pick({ role: true, countryCode: true, organizationId: true, sector: true })
 
 async function scopeOptions(db: Db, lang: Language) {
-  const [countries, orgs] = await Promise.all([listCountries(db, lang), organizationChoices(db)])
+  const [countries, orgs, sectors] = await Promise.all([
+    listCountries(db, lang),
+    organizationChoices(db),
+    listSectors(db, lang),
+  ])
   return {
     countries: countries.map((c) => ({ value: c.code, label: `${c.name} (${c.code})` })),
     organizations: orgs.map((o) => ({ value: o.id, label: `${o.name} (${o.country_code})` })),
+    sectors: sectors.map((s) => ({
+      value: s.code,
+      label: s.name === s.code ? s.code : `${s.code} — ${s.name}`,
+    })),
+    sectorCodes: new Map(sectors.map((s) => [s.id, s.code])),
   }
 }
 
-function grantLabel(t: (k: string) => string, g: RoleGrant, orgNames: Map<string, string>): string {
+function grantLabel(
+  t: (k: string) => string,
+  g: RoleGrant,
+  orgNames: Map<string, string>,
+  sectorCodes?: Map<string, string>,
+): string {
   const scope =
-    g.countryCode ?? (g.organizationId ? (orgNames.get(g.organizationId) ?? g.organizationId) : '')
+    g.countryCode ??
+    (g.organizationId
+      ? (orgNames.get(g.organizationId) ?? g.organizationId)
+      : g.sectorId
+        ? (sectorCodes?.get(g.sectorId) ?? '')
+        : '')
   return scope ? `${t(`role.${g.role}`)} · ${scope}` : t(`role.${g.role}`)
 }
 
@@ -95,6 +116,15 @@ const RoleFields = ({
       value={values?.organizationId}
       options={opts.organizations}
       empty={ctx.t('users.scope_none')}
+      errors={errors}
+    />
+    <SelectField
+      ctx={ctx}
+      name="sector"
+      label={ctx.t('users.scope_sector')}
+      value={values?.sector}
+      options={opts.sectors}
+      empty={ctx.t('structure.all_sectors')}
       errors={errors}
     />
     <p class="hint">{ctx.t('users.scope_hint')}</p>
@@ -157,7 +187,7 @@ async function listPage(
                 <td>{u.email}</td>
                 <td>
                   {u.grants.map((g) => (
-                    <span class="tag">{grantLabel(t, g, orgNames)}</span>
+                    <span class="tag">{grantLabel(t, g, orgNames, options.sectorCodes)}</span>
                   ))}
                 </td>
                 <td>
@@ -236,6 +266,7 @@ users.post('/admin/users', async (c) => {
           role: v.data.role,
           countryCode: v.data.countryCode || null,
           organizationId: v.data.organizationId || null,
+          sector: v.data.sector || null,
         },
       ],
       publicUrl: env.publicUrl,
@@ -297,7 +328,7 @@ async function detailPage(
         <ul>
           {user.grants.map((g) => (
             <li>
-              {grantLabel(t, g, orgNames)}{' '}
+              {grantLabel(t, g, orgNames, options.sectorCodes)}{' '}
               <ConfirmButton
                 ctx={ctx}
                 action={`/admin/users/${user.id}/roles/${g.id}/remove`}
@@ -366,6 +397,7 @@ users.post('/admin/users/:id/roles', async (c) => {
       role: v.data.role,
       countryCode: v.data.countryCode || null,
       organizationId: v.data.organizationId || null,
+      sector: v.data.sector || null,
     })
   } catch (error) {
     if (error instanceof AppError && error.code === 'ROLE_SCOPE_INVALID')

@@ -28,6 +28,10 @@ import { SESSION_ABSOLUTE_HOURS } from '../auth/auth.service.ts'
 import { CATEGORIES, COUNTRY_TAGS, DEVELOPMENT_STATUSES, ITU_REGIONS } from '../directory/directory.schema.ts'
 import { listCountries, listGroups, organizationChoices } from '../directory/directory.service.ts'
 import { searchMeetings } from '../meetings/meetings.service.ts'
+import { assertRecordInScope, inScope, sectorScope, UNION } from '../structure/scope.ts'
+import { SectorField, SectorFilter, sectorCodeOf } from '../structure/sector-inputs.tsx'
+import type { Sector } from '../structure/structure.schema.ts'
+import { listSectors } from '../structure/structure.service.ts'
 import {
   applyOp,
   assignIds,
@@ -89,10 +93,17 @@ consultationPages.get('/consultations', async (c) => {
   const ctx = pageCtx(c)
   const { t } = ctx
   const parsed = ConsultationQuerySchema.safeParse(c.req.query())
-  const q = parsed.success ? parsed.data : ConsultationQuerySchema.parse({})
   const db = c.get('deps').database.db
+  const sectors = await listSectors(db, ctx.lang)
+  const parsedQ = parsed.success ? parsed.data : ConsultationQuerySchema.parse({})
+  // An unknown Sector in the address is ignored with the filters message, not answered with an error page.
+  const sectorKnown =
+    !parsedQ.sector ||
+    parsedQ.sector.toLowerCase() === UNION ||
+    sectors.some((s) => s.code.toLowerCase() === parsedQ.sector!.toLowerCase())
+  const q = sectorKnown ? parsedQ : { ...parsedQ, sector: undefined }
   const { items, total } = await consultations.listConsultations(db, ctx.actor, q, ctx.lang)
-  const filtered = !!(q.q || q.status || q.purpose || q.meetingId)
+  const filtered = !!(q.q || q.status || q.purpose || q.meetingId || q.sector)
   return c.html(
     <Layout ctx={ctx} title={t('consultations.list_title')}>
       <div class="page-head">
@@ -105,7 +116,7 @@ consultationPages.get('/consultations', async (c) => {
       </div>
       <Notice ctx={ctx} />
       <p class="lead">{t('consultations.intro')}</p>
-      {!parsed.success ? <p class="field-error">{t('validation.filters_invalid')}</p> : null}
+      {!parsed.success || !sectorKnown ? <p class="field-error">{t('validation.filters_invalid')}</p> : null}
       <form method="get" class="filters" aria-label={t('action.filter')}>
         <TextField ctx={ctx} name="q" label={t('action.search')} value={q.q} type="search" />
         {isStaff(ctx.actor) ? (
@@ -126,6 +137,7 @@ consultationPages.get('/consultations', async (c) => {
           options={enumOptions(ctx, 'consultations.purposes', PURPOSES)}
           empty={t('filter.all')}
         />
+        <SectorFilter ctx={ctx} sectors={sectors} value={sectorFilterValue(sectors, q.sector)} />
         <div class="filter-actions">
           <button type="submit">{t('action.filter')}</button>
           {filtered ? <a href="/consultations">{t('action.clear')}</a> : null}
@@ -146,6 +158,7 @@ consultationPages.get('/consultations', async (c) => {
                 dir={q.dir}
               />
               <th scope="col">{t('consultations.purpose')}</th>
+              <th scope="col">{t('structure.sector')}</th>
               <SortHeader
                 ctx={ctx}
                 column="opens"
@@ -171,6 +184,7 @@ consultationPages.get('/consultations', async (c) => {
                   <a href={`/consultations/${x.id}`}>{x.title}</a>
                 </td>
                 <td>{t(`consultations.purposes.${x.purpose}`)}</td>
+                <td>{x.sector ?? t('structure.union_wide')}</td>
                 <td>{formatDateTime(x.opensAt, ctx.lang)}</td>
                 <td>{formatDateTime(x.closesAt, ctx.lang)}</td>
                 <td>
@@ -187,6 +201,13 @@ consultationPages.get('/consultations', async (c) => {
   )
 })
 
+/** The filter's option value for a code typed in any case (the options carry the Sectors' own codes). */
+function sectorFilterValue(sectors: Sector[], code: string | undefined): string | undefined {
+  if (!code) return undefined
+  if (code.toLowerCase() === UNION) return UNION
+  return sectors.find((s) => s.code.toLowerCase() === code.toLowerCase())?.code
+}
+
 // ---------------------------------------------------------------- builder form
 
 type FormValues = {
@@ -197,6 +218,8 @@ type FormValues = {
   closesAt: string
   confidentiality: string
   copiedFrom: string
+  /** A Sector's code or `union`; empty for the form's default. */
+  sector: string
   audience: {
     kind: string
     developmentStatus: string
@@ -221,6 +244,7 @@ function valuesFromConsultation(c: Consultation, copy = false): FormValues {
     closesAt: copy ? '' : toLocalInput(c.closesAt),
     confidentiality: c.confidentiality,
     copiedFrom: copy ? c.id : (c.copiedFrom ?? ''),
+    sector: c.sector ?? UNION,
     audience: {
       kind: String(a.kind ?? 'countries'),
       developmentStatus: String(a.developmentStatus ?? ''),
@@ -235,7 +259,7 @@ function valuesFromConsultation(c: Consultation, copy = false): FormValues {
   }
 }
 
-function defaultValues(meetingId = ''): FormValues {
+function defaultValues(meetingId = '', sector = ''): FormValues {
   return {
     titles: {},
     purpose: 'pre_meeting_developing_countries',
@@ -244,6 +268,7 @@ function defaultValues(meetingId = ''): FormValues {
     closesAt: '',
     confidentiality: 'secretariat',
     copiedFrom: '',
+    sector,
     audience: {
       kind: 'countries',
       developmentStatus: 'developing',
@@ -271,6 +296,7 @@ function valuesFromForm(all: Record<string, string[]>): FormValues {
     closesAt: one('closesAt'),
     confidentiality: one('confidentiality'),
     copiedFrom: one('copiedFrom'),
+    sector: one('sector'),
     audience: {
       kind: one('audience.kind') || 'countries',
       developmentStatus: one('audience.developmentStatus'),
@@ -300,6 +326,7 @@ function inputFromValues(v: FormValues): unknown {
     closesAt: fromLocalInput(v.closesAt),
     confidentiality: v.confidentiality,
     copiedFrom: v.copiedFrom,
+    sector: v.sector,
     audience:
       a.kind === 'organizations'
         ? {
@@ -546,11 +573,12 @@ async function formPage(
   const ctx = pageCtx(c)
   const { t } = ctx
   const db = c.get('deps').database.db
-  const [meetingList, countries, orgs, groups] = await Promise.all([
+  const [meetingList, countries, orgs, groups, sectors] = await Promise.all([
     searchMeetings(db, ctx.actor, { when: 'all', page: 1, pageSize: 200 }, ctx.lang),
     listCountries(db, ctx.lang),
     organizationChoices(db),
     listGroups(db, ctx.actor, ctx.lang),
+    listSectors(db, ctx.lang),
   ])
   const open = existing?.status === 'open'
   const title = existing
@@ -598,6 +626,7 @@ async function formPage(
               required
               errors={errors}
             />
+            <SectorField ctx={ctx} sectors={sectors} value={v.sector} errors={errors} />
           </div>
         </fieldset>
         <fieldset disabled={open}>
@@ -825,7 +854,11 @@ async function handleBuilderPost(
     const saved = await save(v.data)
     return c.redirect(`/consultations/${saved.id}?notice=${existing ? 'saved' : 'created'}`, 303)
   } catch (error) {
-    if (error instanceof AppError && (error.fieldErrors || error.status === 409)) {
+    // A refusal (a stale state, a Sector outside the user's scope) comes back on the form, nothing lost.
+    if (
+      error instanceof AppError &&
+      (error.fieldErrors || error.status === 409 || error.code === 'SECTOR_OUT_OF_SCOPE')
+    ) {
       return c.html(
         await formPage(c, existing, withIds, builderErrors(error.fieldErrors ?? {}), error.code),
         error.status,
@@ -844,15 +877,19 @@ consultationPages.get('/consultations/new', async (c) => {
     const source = await consultations.getConsultation(db, ctx.actor, from, ctx.lang)
     return c.html(await formPage(c, undefined, valuesFromConsultation(source, true)))
   }
-  const meetingId = c.req.query('meetingId')
-  return c.html(
-    await formPage(
-      c,
-      undefined,
-      defaultValues(meetingId && /^[0-9a-f-]{36}$/i.test(meetingId) ? meetingId : ''),
-    ),
-  )
+  const given = c.req.query('meetingId')
+  const meetingId = given && /^[0-9a-f-]{36}$/i.test(given) ? given : ''
+  return c.html(await formPage(c, undefined, defaultValues(meetingId, await meetingSector(c, meetingId))))
 })
+
+/** A consultation started from a meeting belongs, at first, to the meeting's Sector when the user may write it. */
+async function meetingSector(c: Context<AppEnv>, meetingId: string): Promise<string> {
+  if (!meetingId) return ''
+  const db = c.get('deps').database.db
+  const m = await db.selectFrom('meeting').select('sector_id').where('id', '=', meetingId).executeTakeFirst()
+  if (!m || !inScope(pageCtx(c).actor, m.sector_id)) return ''
+  return sectorCodeOf(await listSectors(db, 'en'), m.sector_id)
+}
 
 consultationPages.post('/consultations/new', async (c) => {
   const ctx = pageCtx(c)
@@ -872,6 +909,8 @@ consultationPages.get('/consultations/:id/edit', async (c) => {
     ctx.lang,
   )
   if (existing.status === 'closed') throw new AppError('CONSULTATION_STATE_INVALID', { status: 'closed' })
+  // Refused before the form is filled in, rather than on saving it.
+  await assertRecordInScope(c.get('deps').database.db, ctx.actor, 'consultation', existing.id)
   return c.html(await formPage(c, existing, valuesFromConsultation(existing)))
 })
 
@@ -918,6 +957,13 @@ function audienceText(ctx: PageCtx, audience: Record<string, unknown>, groupName
   return parts.join(' · ')
 }
 
+/** "ITU-R — Radiocommunication Sector", or "Union-wide". */
+function sectorText(ctx: PageCtx, sectors: Sector[], code: string | null): string {
+  if (code === null) return ctx.t('structure.union_wide')
+  const s = sectors.find((x) => x.code === code)
+  return s && s.name !== s.code ? `${s.code} — ${s.name}` : code
+}
+
 const QuestionnairePreview: FC<{ ctx: PageCtx; q: Questionnaire }> = ({ ctx, q }) => (
   <ol class="questionnaire-preview">
     {q.sections.map((s) => (
@@ -947,7 +993,7 @@ consultationPages.get('/consultations/:id', async (c) => {
   const id = uuidParam(c, 'id')
   const x = await consultations.getConsultation(db, ctx.actor, id, ctx.lang)
   const staff = isStaff(ctx.actor)
-  const [targets, meetingTitle, groups] = await Promise.all([
+  const [targets, meetingTitle, groups, sectors] = await Promise.all([
     isUser(ctx.actor) ? consultations.targetsFor(db, ctx.actor, id, ctx.lang) : Promise.resolve([]),
     x.meetingId
       ? db
@@ -958,7 +1004,11 @@ consultationPages.get('/consultations/:id', async (c) => {
           .then((m) => (m ? pick(m.titles as Localized, ctx.lang) : ''))
       : Promise.resolve(''),
     listGroups(db, ctx.actor, ctx.lang),
+    listSectors(db, ctx.lang),
   ])
+  const sectorId = x.sector === null ? null : (sectors.find((s) => s.code === x.sector)?.id ?? null)
+  // A secretariat limited to another Sector reads the consultation but does not change it.
+  const writable = staff && inScope(ctx.actor, sectorId)
   const groupId = (x.audience as { groupId?: string }).groupId
   const groupName = groupId ? groups.find((g) => g.id === groupId)?.name : undefined
   const q = QuestionnaireSchema.parse(x.questionnaire)
@@ -974,14 +1024,24 @@ consultationPages.get('/consultations/:id', async (c) => {
         </h1>
       </div>
       <Notice ctx={ctx} />
+      {staff && !writable ? (
+        <p class="notice">
+          {t('consultations.sector_read_only', {
+            sectors: (sectorScope(ctx.actor) ?? [])
+              .map((id) => sectors.find((s) => s.id === id)?.code ?? '')
+              .filter(Boolean)
+              .join(', '),
+          })}
+        </p>
+      ) : null}
       {staff ? (
         <div class="actions">
-          {x.status !== 'closed' ? (
+          {writable && x.status !== 'closed' ? (
             <a class="button secondary" href={`/consultations/${id}/edit`}>
               {t('action.edit')}
             </a>
           ) : null}
-          {x.status === 'draft' ? (
+          {writable && x.status === 'draft' ? (
             <ConfirmButton
               ctx={ctx}
               action={`/consultations/${id}/open`}
@@ -989,7 +1049,7 @@ consultationPages.get('/consultations/:id', async (c) => {
               confirm={t('consultations.open_confirm')}
             />
           ) : null}
-          {x.status === 'open' ? (
+          {writable && x.status === 'open' ? (
             <ConfirmButton
               ctx={ctx}
               action={`/consultations/${id}/close`}
@@ -1004,6 +1064,8 @@ consultationPages.get('/consultations/:id', async (c) => {
         </div>
       ) : null}
       <dl class="facts">
+        <dt>{t('structure.sector')}</dt>
+        <dd>{sectorText(ctx, sectors, x.sector)}</dd>
         <dt>{t('consultations.purpose')}</dt>
         <dd>{t(`consultations.purposes.${x.purpose}`)}</dd>
         {x.meetingId ? (

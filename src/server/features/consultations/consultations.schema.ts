@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { PageQuery } from '../../http/openapi.ts'
 import { LocalizedSchema } from '../directory/directory.schema.ts'
+import { SectorCode } from '../structure/scope.ts'
 import { AudienceSchema } from './audience.ts'
 import { QuestionnaireSchema } from './questionnaire.ts'
 
@@ -33,6 +34,10 @@ export const ConsultationInputSchema = z
       .preprocess(blank, z.uuid().optional())
       .transform((v) => v ?? null)
       .openapi({ description: 'The consultation whose questionnaire this one started from' }),
+    sector: z.preprocess(blank, SectorCode.optional()).openapi({
+      description:
+        "The Sector's code, or `union` for a Union-wide consultation. On creation, absent means the default (your own Sector when your role is limited to one, else the first Sector); on an edit, absent leaves it unchanged.",
+    }),
   })
   .refine((c) => new Date(c.closesAt) > new Date(c.opensAt), {
     path: ['closesAt'],
@@ -58,6 +63,10 @@ export const ConsultationSchema = z
     targets: z.number().int(),
     submitted: z.number().int(),
     copiedFrom: z.uuid().nullable(),
+    sector: z
+      .string()
+      .nullable()
+      .openapi({ description: "The Sector's code; null for a Union-wide consultation" }),
     invitations: z
       .object({
         targetsInvited: z.number().int(),
@@ -82,6 +91,10 @@ export const ConsultationSummarySchema = z
     status: z.enum(['draft', 'open', 'closed']),
     targets: z.number().int(),
     submitted: z.number().int(),
+    sector: z
+      .string()
+      .nullable()
+      .openapi({ description: "The Sector's code; null for a Union-wide consultation" }),
   })
   .openapi('ConsultationSummary')
 export type ConsultationSummary = z.infer<typeof ConsultationSummarySchema>
@@ -92,6 +105,9 @@ export const ConsultationQuerySchema = z.object({
   status: z.preprocess(blank, z.enum(['draft', 'open', 'closed']).optional()),
   purpose: z.preprocess(blank, z.enum(PURPOSES).optional()),
   meetingId: z.preprocess(blank, z.uuid().optional()),
+  sector: z.preprocess(blank, SectorCode.optional()).openapi({
+    description: 'Only the consultations of this Sector (its code), or `union` for the Union-wide ones',
+  }),
   sort: z.preprocess(blank, z.enum(CONSULTATION_SORTS).default('closes')),
   dir: z.preprocess(blank, z.enum(['asc', 'desc']).default('desc')),
   ...PageQuery,

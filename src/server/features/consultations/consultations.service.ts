@@ -15,6 +15,7 @@ import {
   isUser,
   representedOrganizationIds,
 } from '../auth/auth.policy.ts'
+import { assertRecordInScope, resolveSector, sectorFilter } from '../structure/scope.ts'
 import { importConsultationTopics } from '../topics/topics.service.ts'
 import { type Audience, resolveAudience } from './audience.ts'
 import type {
@@ -80,6 +81,11 @@ export function visibleTo(actor: Actor) {
 
 const counts = (eb: ExpressionBuilder<DB, 'consultation'>) => [
   eb
+    .selectFrom('sector')
+    .select('sector.code')
+    .whereRef('sector.id', '=', 'consultation.sector_id')
+    .as('sector_code'),
+  eb
     .selectFrom('consultation_target')
     .select(eb.fn.countAll<number>().as('n'))
     .whereRef('consultation_target.consultation_id', '=', 'consultation.id')
@@ -124,6 +130,7 @@ export async function getConsultation(
     targets: Number(row.targets ?? 0),
     submitted: Number(row.submitted ?? 0),
     copiedFrom: row.copied_from,
+    sector: row.sector_code ?? null,
     invitations,
   }
 }
@@ -141,6 +148,9 @@ export async function listConsultations(
   if (q.status) query = query.where('consultation.status', '=', q.status)
   if (q.purpose) query = query.where('consultation.purpose', '=', q.purpose)
   if (q.meetingId) query = query.where('consultation.meeting_id', '=', q.meetingId)
+  const sectorId = await sectorFilter(db, q.sector)
+  if (sectorId !== undefined)
+    query = query.where('consultation.sector_id', sectorId === null ? 'is' : '=', sectorId)
   if (q.q) {
     const like = likePattern(q.q)
     query = query.where(localizedText('consultation.titles'), 'ilike', like)
@@ -173,6 +183,7 @@ export async function listConsultations(
       status: r.status as ConsultationSummary['status'],
       targets: Number(r.targets ?? 0),
       submitted: Number(r.submitted ?? 0),
+      sector: r.sector_code ?? null,
     })),
   }
 }
@@ -205,10 +216,13 @@ export async function createConsultation(
 ): Promise<Consultation> {
   assertStaffWrite(actor)
   const id = await inTransaction(db, async (trx) => {
+    // A Sector-limited secretariat creates only in its own Sector (resolveSector refuses the others).
+    const sectorId = await resolveSector(trx, actor, input.sector)
     await assertReferences(trx, input)
     const row = await trx
       .insertInto('consultation')
       .values({
+        sector_id: sectorId,
         titles: JSON.stringify(input.titles),
         purpose: input.purpose,
         meeting_id: input.meetingId,
@@ -256,6 +270,10 @@ export async function updateConsultation(
       .forUpdate()
       .executeTakeFirst()
     if (!before) throw new AppError('CONSULTATION_NOT_FOUND')
+    await assertRecordInScope(trx, actor, 'consultation', id)
+    // Moving it is checked too: a limited secretariat cannot hand a consultation to another Sector.
+    const sectorId =
+      input.sector === undefined ? before.sector_id : await resolveSector(trx, actor, input.sector)
     if (before.status === 'closed')
       throw new AppError('CONSULTATION_STATE_INVALID', { status: before.status })
     await assertReferences(trx, input, id)
@@ -287,6 +305,7 @@ export async function updateConsultation(
         closes_at: new Date(input.closesAt),
         confidentiality: input.confidentiality,
         copied_from: input.copiedFrom,
+        sector_id: sectorId,
         updated_at: new Date(),
       })
       .where('id', '=', id)
@@ -340,6 +359,7 @@ export async function reviseQuestionnaire(
       .forUpdate()
       .executeTakeFirst()
     if (!c) throw new AppError('CONSULTATION_NOT_FOUND')
+    await assertRecordInScope(trx, actor, 'consultation', id)
     if (c.status === 'closed') throw new AppError('CONSULTATION_STATE_INVALID', { status: c.status })
     const { version } = await latestVersion(trx, id)
     await trx
@@ -373,6 +393,7 @@ export async function openConsultation(
       .forUpdate()
       .executeTakeFirst()
     if (!c) throw new AppError('CONSULTATION_NOT_FOUND')
+    await assertRecordInScope(trx, actor, 'consultation', id)
     if (c.status !== 'draft') throw new AppError('CONSULTATION_STATE_INVALID', { status: c.status })
     const { kind, ids } = await resolveAudience(trx, c.audience as Audience)
     if (ids.length) {
@@ -414,6 +435,7 @@ export async function closeConsultation(db: Db, actor: Actor, id: string): Promi
       .forUpdate()
       .executeTakeFirst()
     if (!c) throw new AppError('CONSULTATION_NOT_FOUND')
+    await assertRecordInScope(trx, actor, 'consultation', id)
     if (c.status !== 'open') throw new AppError('CONSULTATION_STATE_INVALID', { status: c.status })
     await trx
       .updateTable('consultation')
@@ -578,6 +600,8 @@ export async function saveResponse(
       .where('id', '=', consultationId)
       .forUpdate()
       .executeTakeFirstOrThrow()
+    // Respondents answer for their country or organization: a Sector limit on a secretariat role the same
+    // user may hold limits staff changes, not that.
     if (c.status !== 'open' || now < c.opens_at || now >= c.closes_at)
       throw new AppError('CONSULTATION_NOT_OPEN')
     const { version, definition } = await latestVersion(trx, consultationId)

@@ -30,10 +30,12 @@ function user(
 const orgA = { id: 'org-a', countryCode: 'KE', category: 'sector_member' }
 const kenya = { id: 'org-ke', countryCode: 'KE', category: 'member_state' }
 const france = { id: 'org-fr', countryCode: 'FR', category: 'member_state' }
-const secretariat = user([{ role: 'secretariat', countryCode: null, organizationId: null }])
-const admin = user([{ role: 'admin', countryCode: null, organizationId: null }])
-const repA = user([{ role: 'member_representative', countryCode: null, organizationId: 'org-a' }])
-const focalKE = user([{ role: 'focal_point', countryCode: 'KE', organizationId: null }])
+const secretariat = user([{ role: 'secretariat', countryCode: null, organizationId: null, sectorId: null }])
+const admin = user([{ role: 'admin', countryCode: null, organizationId: null, sectorId: null }])
+const repA = user([
+  { role: 'member_representative', countryCode: null, organizationId: 'org-a', sectorId: null },
+])
+const focalKE = user([{ role: 'focal_point', countryCode: 'KE', organizationId: null, sectorId: null }])
 
 test('personal data is visible to the secretariat and the organization’s own representative only', () => {
   assert.equal(canSeePersonalData(secretariat, orgA), true)
@@ -65,7 +67,11 @@ test('a member representative edits only its own organization', () => {
 })
 
 test('a read-scoped API token changes nothing, whatever the role', () => {
-  const readToken = user([{ role: 'admin', countryCode: null, organizationId: null }], 'token', 'read')
+  const readToken = user(
+    [{ role: 'admin', countryCode: null, organizationId: null, sectorId: null }],
+    'token',
+    'read',
+  )
   assert.equal(canCreateOrganization(readToken), false)
   assert.equal(canEditCountries(readToken), false)
   assert.equal(canSeePersonalData(readToken, orgA), true)

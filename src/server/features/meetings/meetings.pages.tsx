@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
+import type { Db } from '../../db/database.ts'
 import type { AppEnv } from '../../http/context.ts'
 import { AppError } from '../../http/errors.ts'
 import { formFields, nest, uuidParam, validate } from '../../http/forms.ts'
@@ -20,12 +21,15 @@ import {
   TextField,
 } from '../../http/layout.tsx'
 import { direction, formatDateTime, formatNumber, LANGUAGE_NAMES, LANGUAGES } from '../../i18n/i18n.ts'
-import { deny, isStaff, isUser } from '../auth/auth.policy.ts'
+import { type Actor, deny, isStaff, isUser } from '../auth/auth.policy.ts'
 import { actorByCalendarToken } from '../auth/auth.service.ts'
 import { MeetingConsultationsPanel } from '../consultations/consultations.pages.tsx'
 import { consultationsForMeeting } from '../consultations/consultations.service.ts'
 import { ITU_REGIONS } from '../directory/directory.schema.ts'
 import { getGroup, listCountries, listGroups, organizationChoices } from '../directory/directory.service.ts'
+import { inScope, sectorScope, UNION } from '../structure/scope.ts'
+import { SectorField, SectorFilter } from '../structure/sector-inputs.tsx'
+import { listSectors } from '../structure/structure.service.ts'
 import { MeetingConclusions, registerMeetingFollowUp } from '../topics/follow-up.pages.tsx'
 import * as followUp from '../topics/follow-up.service.ts'
 import {
@@ -75,12 +79,23 @@ function place(ctx: PageCtx, m: Meeting): string {
 meetingPages.get('/meetings', async (c) => {
   const ctx = pageCtx(c)
   const parsed = MeetingQuerySchema.safeParse(c.req.query())
-  const q = parsed.success ? parsed.data : MeetingQuerySchema.parse({})
+  let q = parsed.success ? parsed.data : MeetingQuerySchema.parse({})
   const db = c.get('deps').database.db
-  const [result, groups] = await Promise.all([
-    meetings.searchMeetings(db, ctx.actor, q, ctx.lang),
+  const [groups, sectors] = await Promise.all([
     listGroups(db, ctx.actor, ctx.lang),
+    listSectors(db, ctx.lang),
   ])
+  let result: Awaited<ReturnType<typeof meetings.searchMeetings>>
+  let filterErrors: FormErrors | undefined
+  try {
+    result = await meetings.searchMeetings(db, ctx.actor, q, ctx.lang)
+  } catch (error) {
+    // An unknown Sector code is said, not answered with an empty list (nor silently with every meeting).
+    if (!(error instanceof AppError && error.fieldErrors?.sector)) throw error
+    filterErrors = error.fieldErrors
+    q = { ...q, sector: undefined }
+    result = { items: [], total: 0, page: q.page, pageSize: q.pageSize }
+  }
   const t = ctx.t
   const thisYear = new Date().getUTCFullYear()
   return c.html(
@@ -94,8 +109,13 @@ meetingPages.get('/meetings', async (c) => {
         ) : null}
       </div>
       <Notice ctx={ctx} />
-      {!parsed.success ? <p class="field-error">{t('validation.filters_invalid')}</p> : null}
+      {!parsed.success || filterErrors ? (
+        <p class="field-error" role="alert">
+          {t('validation.filters_invalid')}
+        </p>
+      ) : null}
       <form method="get" class="filters" aria-label={t('action.filter')}>
+        <SectorFilter ctx={ctx} sectors={sectors} value={q.sector} />
         <SelectField
           ctx={ctx}
           name="when"
@@ -159,6 +179,7 @@ meetingPages.get('/meetings', async (c) => {
             <tr>
               <th scope="col">{t('meeting.dates')}</th>
               <th scope="col">{t('meeting.title')}</th>
+              <th scope="col">{t('structure.sector')}</th>
               <th scope="col">{t('field.kind')}</th>
               <th scope="col">{t('meeting.venue')}</th>
               <th scope="col">{t('field.status')}</th>
@@ -172,6 +193,7 @@ meetingPages.get('/meetings', async (c) => {
                 <td>
                   <a href={`/meetings/${m.id}`}>{m.title}</a>
                 </td>
+                <td>{m.sector ?? t('structure.union_wide')}</td>
                 <td>{t(`meeting_kind.${m.kind}`)}</td>
                 <td>{place(ctx, m)}</td>
                 <td>{t(`meeting_status.${m.status}`)}</td>
@@ -188,6 +210,7 @@ meetingPages.get('/meetings', async (c) => {
       )}
       <Pagination ctx={ctx} page={q.page} pageSize={q.pageSize} total={result.total} />
     </Layout>,
+    filterErrors ? 422 : 200,
   )
 })
 
@@ -201,10 +224,12 @@ async function formPage(
   const ctx = pageCtx(c)
   const t = ctx.t
   const db = c.get('deps').database.db
-  const [countries, groups, hosts] = await Promise.all([
+  const [countries, groups, hosts, sectors, panels] = await Promise.all([
     listCountries(db, ctx.lang),
     listGroups(db, ctx.actor, ctx.lang),
     organizationChoices(db),
+    listSectors(db, ctx.lang),
+    meetings.panelChoices(db, ctx.lang),
   ])
   const titles = (values.titles ?? {}) as Record<string, string>
   const str = (k: string) => (values[k] === null || values[k] === undefined ? undefined : String(values[k]))
@@ -219,6 +244,7 @@ async function formPage(
           <input type="hidden" name="version" value={String(values.version ?? meeting.version)} />
         ) : null}
         <div class="grid-2">
+          <SectorField ctx={ctx} sectors={sectors} value={str('sector')} errors={errors} />
           <SelectField
             ctx={ctx}
             name="kind"
@@ -238,6 +264,20 @@ async function formPage(
             empty={t('filter.none')}
             errors={errors}
           />
+          {panels.length || str('panelId') ? (
+            <div>
+              <SelectField
+                ctx={ctx}
+                name="panelId"
+                label={t('meeting_panel.panel')}
+                value={str('panelId')}
+                options={panels.map((p) => ({ value: p.id, label: p.name }))}
+                empty={t('filter.none')}
+                errors={errors}
+              />
+              <p class="hint">{t('meeting_panel.panel_hint')}</p>
+            </div>
+          ) : null}
         </div>
         <fieldset>
           <legend>{t('meeting.titles')}</legend>
@@ -373,6 +413,17 @@ async function formPage(
   )
 }
 
+/**
+ * Whether the actor's staff role may change this meeting: always unless it is limited to other Sectors
+ * (then the Sector's id is looked up; no query for everyone else).
+ */
+async function meetingInScope(db: Db, actor: Actor, m: Meeting): Promise<boolean> {
+  if (sectorScope(actor) === null) return true
+  const sectorId =
+    m.sector === null ? null : ((await listSectors(db, 'en')).find((s) => s.code === m.sector)?.id ?? null)
+  return inScope(actor, sectorId)
+}
+
 meetingPages.get('/meetings/new', async (c) => {
   const ctx = pageCtx(c)
   if (!canManageMeetings(ctx.actor)) deny(ctx.actor)
@@ -388,7 +439,7 @@ meetingPages.post('/meetings/new', async (c) => {
     const m = await meetings.createMeeting(c.get('deps').database.db, ctx.actor, v.data, ctx.lang)
     return c.redirect(`/meetings/${m.id}?notice=created`, 303)
   } catch (error) {
-    if (error instanceof AppError && error.fieldErrors)
+    if (error instanceof AppError && (error.fieldErrors || error.code === 'SECTOR_OUT_OF_SCOPE'))
       return c.html(await formPage(c, undefined, input, error.fieldErrors, error.code), error.status)
     throw error
   }
@@ -397,10 +448,14 @@ meetingPages.post('/meetings/new', async (c) => {
 meetingPages.get('/meetings/:id/edit', async (c) => {
   const ctx = pageCtx(c)
   if (!canManageMeetings(ctx.actor)) deny(ctx.actor)
-  const m = await meetings.getMeeting(c.get('deps').database.db, ctx.actor, uuidParam(c, 'id'), ctx.lang)
+  const db = c.get('deps').database.db
+  const m = await meetings.getMeeting(db, ctx.actor, uuidParam(c, 'id'), ctx.lang)
+  // A Sector-limited secretariat reads another Sector's meeting but may not edit it.
+  if (!(await meetingInScope(db, ctx.actor, m))) throw new AppError('SECTOR_OUT_OF_SCOPE')
   return c.html(
     await formPage(c, m, {
       ...m,
+      sector: m.sector ?? UNION,
       startsAt: m.startsAtLocal,
       endsAt: m.endsAtLocal,
       registrationDeadline: m.registrationDeadlineLocal,
@@ -418,7 +473,10 @@ meetingPages.post('/meetings/:id/edit', async (c) => {
   try {
     await meetings.updateMeeting(db, ctx.actor, m.id, v.data, ctx.lang)
   } catch (error) {
-    if (error instanceof AppError && (error.fieldErrors || error.status === 409)) {
+    if (
+      error instanceof AppError &&
+      (error.fieldErrors || error.status === 409 || error.code === 'SECTOR_OUT_OF_SCOPE')
+    ) {
       return c.html(await formPage(c, m, input, error.fieldErrors, error.code), error.status)
     }
     throw error
@@ -474,7 +532,13 @@ async function detailPage(
   const t = ctx.t
   const db = c.get('deps').database.db
   const m = await meetings.getMeeting(db, ctx.actor, opts2.meetingId ?? uuidParam(c, 'id'), ctx.lang)
-  const manage = canManageMeetings(ctx.actor)
+  // The secretariat sees a meeting's staff view (drafts of minutes, unpublished documents); it changes the
+  // meeting only if its role is not limited to another Sector.
+  const staff = canManageMeetings(ctx.actor)
+  const manage = staff && (await meetingInScope(db, ctx.actor, m))
+  // Answering invitations and cancelling registrations: the organizations' own people, or the secretariat
+  // that may change this meeting.
+  const answers = !staff || manage
   // A large meeting's lists are paged in SQL, each with its own parameter.
   const pageAsked = (name: string) => {
     const n = Number(ctx.url.searchParams.get(name))
@@ -506,7 +570,7 @@ async function detailPage(
       member ? followUp.actions(db, ctx.actor, { meetingId: m.id }, ctx.lang) : Promise.resolve([]),
       manage
         ? followUp.followUpChoices(db, m.id, ctx.lang, { search: search('topic'), limit: CHOICE_LIMIT })
-        : Promise.resolve({ topics: [], users: [], more: false }),
+        : Promise.resolve({ topics: [], users: [], more: false, sectors: [], bodies: [] }),
     ])
   const attendanceOpen = manage && acceptsAttendance(m.status)
   // One list serves every select on the page: the people the actor may register, invite, delegate to
@@ -521,9 +585,9 @@ async function detailPage(
       : []
   const morePeople = speakableRows.length > CHOICE_LIMIT
   const speakable = speakableRows.slice(0, CHOICE_LIMIT)
-  const people = m.status === 'registration_open' ? speakable : []
+  const people = m.status === 'registration_open' && answers ? speakable : []
   const invitable = manage && !['held', 'concluded', 'cancelled'].includes(m.status) ? speakable : []
-  const colleagues = manage ? [] : speakable
+  const colleagues = staff ? [] : speakable
   const attendeeChoices = attendanceOpen ? speakable : []
   const errorsFor = (section: string) => (opts2.section === section ? opts2.errors : undefined)
   const listPage = (list: { rows: unknown[]; total: number; page: number }, param: string) => ({
@@ -552,7 +616,7 @@ async function detailPage(
           <a class="button secondary" href={`/api/v1/meetings/${m.id}/calendar.ics`}>
             {t('meeting.add_to_calendar')}
           </a>
-          {manage ? (
+          {staff ? (
             <a
               class="button secondary"
               href={`/meetings/${m.id}/report${m.kind === 'workshop' ? '?kind=workshop' : ''}`}
@@ -574,6 +638,16 @@ async function detailPage(
         <dd>{t(`meeting_status.${m.status}`)}</dd>
         <dt>{t('field.kind')}</dt>
         <dd>{t(`meeting_kind.${m.kind}`)}</dd>
+        <dt>{t('structure.sector')}</dt>
+        <dd>{m.sector ?? t('structure.union_wide')}</dd>
+        {m.panelId ? (
+          <>
+            <dt>{t('meeting_panel.panel')}</dt>
+            <dd>
+              <a href={`/panels/${m.panelId}`}>{m.panelName}</a>
+            </dd>
+          </>
+        ) : null}
         <dt>{t('meeting.dates')}</dt>
         <dd>{when(ctx, m)}</dd>
         <dt>{t('meeting.venue')}</dt>
@@ -639,6 +713,9 @@ async function detailPage(
           topics={followUpChoices.topics}
           moreTopics={followUpChoices.more}
           users={followUpChoices.users}
+          sectors={followUpChoices.sectors}
+          bodies={followUpChoices.bodies}
+          meetingSector={m.sector}
           canConclude={
             manage && m.status !== 'draft' && m.status !== 'cancelled' && new Date(m.startsAt) <= new Date()
           }
@@ -755,7 +832,7 @@ async function detailPage(
                 <th scope="col">{t('content.document_title')}</th>
                 <th scope="col">{t('field.kind')}</th>
                 <th scope="col">{t('content.size')}</th>
-                {manage ? <th scope="col">{t('content.visibility')}</th> : null}
+                {staff ? <th scope="col">{t('content.visibility')}</th> : null}
                 {manage ? <th scope="col">{t('group.actions')}</th> : null}
               </tr>
             </thead>
@@ -774,7 +851,7 @@ async function detailPage(
                       maximumFractionDigits: 0,
                     }).format(Math.max(1, d.sizeBytes / 1024))}
                   </td>
-                  {manage ? <td>{d.published ? t('content.published') : t('content.unpublished')}</td> : null}
+                  {staff ? <td>{d.published ? t('content.published') : t('content.unpublished')}</td> : null}
                   {manage ? (
                     <td>
                       <div class="actions">
@@ -854,7 +931,7 @@ async function detailPage(
 
       {isUser(ctx.actor) ? (
         <section aria-labelledby="inv-h">
-          <h2 id="inv-h">{manage ? t('meeting.invitations') : t('meeting.your_invitations')}</h2>
+          <h2 id="inv-h">{staff ? t('meeting.invitations') : t('meeting.your_invitations')}</h2>
           <ErrorSummary ctx={ctx} errors={errorsFor('invite')} />
           {invitations.length ? (
             <table>
@@ -882,7 +959,10 @@ async function detailPage(
                         : ''}
                     </td>
                     <td>
-                      {inv.state === 'pending' && m.status !== 'concluded' && m.status !== 'cancelled' ? (
+                      {answers &&
+                      inv.state === 'pending' &&
+                      m.status !== 'concluded' &&
+                      m.status !== 'cancelled' ? (
                         <div class="actions">
                           <ConfirmButton
                             ctx={ctx}
@@ -898,7 +978,7 @@ async function detailPage(
                             label={t('meeting.decline')}
                             confirm={t('meeting.decline_confirm')}
                           />
-                          {!manage ? (
+                          {!staff ? (
                             <form method="post" action={`/invitations/${inv.id}/respond`} class="inline-form">
                               <Csrf ctx={ctx} />
                               <input type="hidden" name="state" value="delegated" />
@@ -1001,7 +1081,7 @@ async function detailPage(
 
       {isUser(ctx.actor) ? (
         <section aria-labelledby="reg-h">
-          <h2 id="reg-h">{manage ? t('meeting.registrations') : t('meeting.your_registrations')}</h2>
+          <h2 id="reg-h">{staff ? t('meeting.registrations') : t('meeting.your_registrations')}</h2>
           <ErrorSummary ctx={ctx} errors={errorsFor('register')} />
           {registrations.length ? (
             <table>
@@ -1034,7 +1114,8 @@ async function detailPage(
                     <td>{t(`participation.${r.participation}`)}</td>
                     <td>{t(`registration_status.${r.status}`)}</td>
                     <td>
-                      {r.status !== 'cancelled' &&
+                      {answers &&
+                      r.status !== 'cancelled' &&
                       !acceptsAttendance(m.status) &&
                       m.status !== 'cancelled' ? (
                         <ConfirmButton
@@ -1117,7 +1198,7 @@ async function detailPage(
                 <th scope="col">{t('field.organization')}</th>
                 <th scope="col">{t('field.name')}</th>
                 <th scope="col">{t('meeting.attended_as')}</th>
-                {manage ? <th scope="col">{t('meeting.captured_by')}</th> : null}
+                {staff ? <th scope="col">{t('meeting.captured_by')}</th> : null}
                 {manage ? <th scope="col">{t('group.actions')}</th> : null}
               </tr>
             </thead>
@@ -1127,7 +1208,7 @@ async function detailPage(
                   <td>{a.organizationName}</td>
                   <td>{a.personName ?? '—'}</td>
                   <td>{t(`attended_as.${a.attendedAs}`)}</td>
-                  {manage ? <td>{t(`captured_by.${a.capturedBy}`)}</td> : null}
+                  {staff ? <td>{t(`captured_by.${a.capturedBy}`)}</td> : null}
                   {manage ? (
                     <td>
                       <ConfirmButton
@@ -1277,7 +1358,7 @@ async function detailPage(
             </div>
           </form>
         ) : null}
-        {manage && minutes && minutes.history.length > 1 ? (
+        {staff && minutes && minutes.history.length > 1 ? (
           <details>
             <summary>{t('content.history')}</summary>
             <ul>
@@ -1318,6 +1399,9 @@ async function act(
   try {
     await run()
   } catch (error) {
+    // A Sector-limited secretariat refused a change: said at the top of the meeting page.
+    if (error instanceof AppError && error.code === 'SECTOR_OUT_OF_SCOPE')
+      return c.html(await detailPage(c, { code: error.code }), error.status)
     if (error instanceof AppError && (error.fieldErrors || [409, 413, 422].includes(error.status))) {
       return c.html(
         await detailPage(c, {

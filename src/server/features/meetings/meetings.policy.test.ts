@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { acceptsAttendance, canTransition, TRANSITIONS } from './meetings.policy.ts'
-import { MEETING_STATUSES } from './meetings.schema.ts'
+import type { Actor, Role } from '../auth/auth.policy.ts'
+import {
+  acceptsAttendance,
+  acceptsPanel,
+  canTransition,
+  speaksAsStaffOnly,
+  TRANSITIONS,
+} from './meetings.policy.ts'
+import { MEETING_KINDS, MEETING_STATUSES } from './meetings.schema.ts'
 
 test('a meeting moves forward through its statuses and can be cancelled until held', () => {
   assert.equal(canTransition('draft', 'announced'), true)
@@ -17,4 +24,48 @@ test('a meeting moves forward through its statuses and can be cancelled until he
 
 test('attendance is accepted only once the meeting is held', () => {
   assert.deepEqual(MEETING_STATUSES.filter(acceptsAttendance), ['held', 'concluded'])
+})
+
+test('the secretariat speaks for an organization as staff unless it also represents it', () => {
+  const user = (grants: { role: Role; organizationId?: string; countryCode?: string }[]): Actor => ({
+    kind: 'user',
+    userId: 'u',
+    name: 'U',
+    email: 'u@example.org',
+    via: 'session',
+    grants: grants.map((g, i) => ({
+      id: String(i),
+      role: g.role,
+      countryCode: g.countryCode ?? null,
+      organizationId: g.organizationId ?? null,
+      sectorId: null,
+    })),
+  })
+  const org = { id: 'o1', countryCode: 'KE', category: 'member_state' }
+  assert.equal(speaksAsStaffOnly(user([{ role: 'secretariat' }]), org), true)
+  assert.equal(speaksAsStaffOnly(user([{ role: 'admin' }]), org), true)
+  assert.equal(
+    speaksAsStaffOnly(
+      user([{ role: 'secretariat' }, { role: 'member_representative', organizationId: 'o1' }]),
+      org,
+    ),
+    false,
+  )
+  assert.equal(
+    speaksAsStaffOnly(user([{ role: 'secretariat' }, { role: 'focal_point', countryCode: 'KE' }]), org),
+    false,
+  )
+  assert.equal(
+    speaksAsStaffOnly(user([{ role: 'secretariat' }, { role: 'focal_point', countryCode: 'KE' }]), {
+      ...org,
+      category: 'sector_member',
+    }),
+    true,
+    'a focal point speaks for its Member State only',
+  )
+  assert.equal(speaksAsStaffOnly(user([{ role: 'member_representative', organizationId: 'o1' }]), org), false)
+})
+
+test('only an advisory panel meeting can be linked to a panel', () => {
+  assert.deepEqual(MEETING_KINDS.filter(acceptsPanel), ['advisory_panel'])
 })

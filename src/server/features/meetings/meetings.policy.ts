@@ -1,4 +1,10 @@
-import { type Actor, canWrite, isStaff } from '../auth/auth.policy.ts'
+import {
+  type Actor,
+  canWrite,
+  focalPointCountries,
+  isStaff,
+  representedOrganizationIds,
+} from '../auth/auth.policy.ts'
 import { type OrgScope, speaksFor } from '../directory/directory.policy.ts'
 import type { MeetingStatus } from './meetings.schema.ts'
 
@@ -34,6 +40,22 @@ export function canSeeMeeting(actor: Actor, status: MeetingStatus): boolean {
 /** Registering someone means speaking for their organization. */
 export function canRegisterFor(actor: Actor, org: OrgScope): boolean {
   return canWrite(actor) && speaksFor(actor, org)
+}
+
+/**
+ * Whether the actor speaks for the organization only through a staff role, i.e. manages its registration
+ * or invitation as the secretariat rather than as its representative or focal point. Such a change is a
+ * staff change to the meeting, which a Sector-limited secretariat may make only in its own Sector.
+ */
+export function speaksAsStaffOnly(actor: Actor, org: OrgScope): boolean {
+  if (!isStaff(actor)) return false
+  if (representedOrganizationIds(actor).includes(org.id)) return false
+  return !(org.category === 'member_state' && focalPointCountries(actor).includes(org.countryCode))
+}
+
+/** A meeting of an Industry Advisory Panel is the only kind that can be linked to a panel. */
+export function acceptsPanel(kind: string): boolean {
+  return kind === 'advisory_panel'
 }
 
 export function canOverrideSeniority(actor: Actor): boolean {

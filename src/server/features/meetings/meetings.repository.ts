@@ -20,6 +20,10 @@ const meetingColumns = [
   'meeting.status',
   'meeting.version',
   'meeting.updated_at',
+  'meeting.sector_id',
+  'meeting.panel_id',
+  'sector.code as sector_code',
+  'advisory_panel.names as panel_names',
   'engagement_group.names as group_names',
   'country.names as country_names',
   'country.itu_region',
@@ -32,6 +36,8 @@ function baseQuery(db: Db) {
     .leftJoin('engagement_group', 'engagement_group.id', 'meeting.group_id')
     .leftJoin('country', 'country.code', 'meeting.country_code')
     .leftJoin('organization as host', 'host.id', 'meeting.host_organization_id')
+    .leftJoin('sector', 'sector.id', 'meeting.sector_id')
+    .leftJoin('advisory_panel', 'advisory_panel.id', 'meeting.panel_id')
     .select(meetingColumns)
     .select((eb) => [
       eb
@@ -64,9 +70,20 @@ export function lockMeeting(db: Db, id: string) {
   return db.selectFrom('meeting').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
 }
 
-export async function searchMeetings(db: Db, q: MeetingQuery, includeDrafts: boolean) {
+/**
+ * A page of meetings. `sectorId`: undefined for every Sector, null for the Union-wide meetings only, or one
+ * Sector's id (resolved from the query's code by the service).
+ */
+export async function searchMeetings(
+  db: Db,
+  q: MeetingQuery,
+  includeDrafts: boolean,
+  sectorId: string | null | undefined,
+) {
   let query = baseQuery(db)
   if (!includeDrafts) query = query.where('meeting.status', '<>', 'draft')
+  if (sectorId === null) query = query.where('meeting.sector_id', 'is', null)
+  else if (sectorId !== undefined) query = query.where('meeting.sector_id', '=', sectorId)
   if (q.when === 'upcoming') query = query.where('meeting.ends_at', '>=', new Date())
   if (q.when === 'past') query = query.where('meeting.ends_at', '<', new Date())
   if (q.kind) query = query.where('meeting.kind', '=', q.kind)
@@ -90,6 +107,20 @@ export async function searchMeetings(db: Db, q: MeetingQuery, includeDrafts: boo
     .offset((q.page - 1) * q.pageSize)
     .execute()
   return { rows, total: Number(total.n) }
+}
+
+/** The Industry Advisory Panels a meeting can be linked to, for the meeting form (a handful of rows). */
+export function panelChoices(db: Db) {
+  return db
+    .selectFrom('advisory_panel')
+    .select(['id', 'code', 'names', 'term_starts_on', 'term_ends_on'])
+    .orderBy('term_starts_on', 'desc')
+    .orderBy('code')
+    .execute()
+}
+
+export function panelExists(db: Db, id: string) {
+  return db.selectFrom('advisory_panel').select('id').where('id', '=', id).executeTakeFirst()
 }
 
 /** A page of a list: the rows carry the list's total (count(*) OVER ()), so one statement answers both. */

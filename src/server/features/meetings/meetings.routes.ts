@@ -41,7 +41,9 @@ meetingsApi.openapi(
     path: '/meetings',
     tags,
     summary: 'Search meetings',
-    description: 'Draft meetings are listed only for the secretariat.',
+    description:
+      'Draft meetings are listed only for the secretariat. `sector` keeps one Sector’s meetings (its code) or ' +
+      'the Union-wide ones (`union`); an unknown code is refused with 422.',
     security: publicSecurity,
     request: { query: MeetingQuerySchema },
     responses: {
@@ -61,6 +63,9 @@ meetingsApi.openapi(
     path: '/meetings',
     tags,
     summary: 'Create a meeting, as a draft (secretariat)',
+    description:
+      'A secretariat whose role is limited to a Sector creates only meetings of that Sector (403 ' +
+      'SECTOR_OUT_OF_SCOPE otherwise). `panelId` links a meeting of kind `advisory_panel` to its panel.',
     security,
     request: { body: jsonBody(MeetingInputSchema) },
     responses: { 201: jsonContent(MeetingSchema, 'The new meeting'), ...errorResponses },
@@ -96,7 +101,9 @@ meetingsApi.openapi(
     summary: 'Replace a meeting’s details (secretariat)',
     description:
       'Send the `version` you last read: if someone else saved since, the edit is refused with 409 ' +
-      'MEETING_CONFLICT instead of silently overwriting theirs. A concluded or cancelled meeting is closed.',
+      'MEETING_CONFLICT instead of silently overwriting theirs. A concluded or cancelled meeting is closed. ' +
+      'Without `sector` (or `panelId`) the meeting keeps its own. A secretariat limited to a Sector changes ' +
+      'only that Sector’s meetings, and cannot move one out of it (403 SECTOR_OUT_OF_SCOPE).',
     security,
     request: { params: IdParam, body: jsonBody(MeetingInputSchema) },
     responses: { 200: jsonContent(MeetingSchema, 'The updated meeting'), ...errorResponses },

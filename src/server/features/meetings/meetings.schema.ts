@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi'
 import { PageQuery } from '../../http/openapi.ts'
 import { isTimeZone } from '../../i18n/time-zones.ts'
 import { CountryCode, ITU_REGIONS, LocalizedSchema } from '../directory/directory.schema.ts'
+import { SectorCode } from '../structure/scope.ts'
 
 export const MEETING_KINDS = [
   'cto_meeting',
@@ -71,6 +72,22 @@ export const MeetingInputSchema = z
       .transform((v) => v ?? null),
     seniorityPolicy: z.enum(SENIORITY_POLICIES, { error: 'choice_invalid' }),
     registrationDeadline: z.preprocess(blank, localDateTime.optional()).transform((v) => v ?? null),
+    sector: z.preprocess(blank, SectorCode.optional()).openapi({
+      description:
+        "The meeting's Sector (its code, e.g. ITU-R) or `union` for a Union-wide meeting. On creation, " +
+        'without one: your own Sector if your role is limited to one, else the first Sector. On update, ' +
+        'without one: unchanged.',
+    }),
+    panelId: z
+      .preprocess(
+        (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
+        z.uuid({ error: 'choice_invalid' }).nullable().optional(),
+      )
+      .openapi({
+        description:
+          'The Industry Advisory Panel whose meeting this is (only for kind `advisory_panel`); null for none. ' +
+          'On update, without one: unchanged.',
+      }),
     /** The version the editor saw; a stale one is refused (409) so no edit is silently lost. */
     version: z.preprocess(blank, z.coerce.number().int().min(1).optional()),
   })
@@ -103,6 +120,12 @@ export const MeetingSchema = z
     ituRegion: z.enum(ITU_REGIONS).nullable(),
     hostOrganizationId: z.uuid().nullable(),
     hostOrganizationName: z.string().nullable(),
+    sector: z
+      .string()
+      .nullable()
+      .openapi({ description: "The Sector's code; null for a Union-wide meeting", example: 'ITU-T' }),
+    panelId: z.uuid().nullable(),
+    panelName: z.string().nullable(),
     capacity: z.number().int().nullable(),
     seniorityPolicy: z.enum(SENIORITY_POLICIES),
     registrationDeadline: z.string().nullable(),
@@ -123,6 +146,9 @@ export const MeetingQuerySchema = z.object({
   year: z.preprocess(blank, z.coerce.number().int().min(1900).max(2200).optional()),
   region: z.preprocess(blank, z.enum(ITU_REGIONS).optional()),
   status: z.preprocess(blank, z.enum(MEETING_STATUSES).optional()),
+  sector: z.preprocess(blank, SectorCode.optional()).openapi({
+    description: "Only one Sector's meetings (its code), or `union` for the Union-wide meetings only",
+  }),
   ...PageQuery,
 })
 export type MeetingQuery = z.infer<typeof MeetingQuerySchema>

@@ -16,6 +16,7 @@ import {
 } from '../auth/auth.policy.ts'
 import { lockById } from '../directory/directory.repository.ts'
 import { enqueueEmail } from '../mail/mail.service.ts'
+import { assertRecordInScope, resolveSector, sectorFilter } from '../structure/scope.ts'
 import * as policy from './meetings.policy.ts'
 import * as repo from './meetings.repository.ts'
 import type {
@@ -52,6 +53,9 @@ export function toMeeting(r: repo.MeetingRow, lang: Language): Meeting {
     ituRegion: r.itu_region as Meeting['ituRegion'],
     hostOrganizationId: r.host_organization_id,
     hostOrganizationName: r.host_name,
+    sector: r.sector_code,
+    panelId: r.panel_id,
+    panelName: r.panel_names ? pick(r.panel_names as Localized, lang) : null,
     capacity: r.capacity,
     seniorityPolicy: r.seniority_policy as Meeting['seniorityPolicy'],
     registrationDeadline: r.registration_deadline?.toISOString() ?? null,
@@ -67,7 +71,8 @@ export function toMeeting(r: repo.MeetingRow, lang: Language): Meeting {
 }
 
 export async function searchMeetings(db: Db, actor: Actor, q: MeetingQuery, lang: Language) {
-  const { rows, total } = await repo.searchMeetings(db, q, isStaff(actor))
+  const sectorId = await sectorFilter(db, q.sector)
+  const { rows, total } = await repo.searchMeetings(db, q, isStaff(actor), sectorId)
   return { items: rows.map((r) => toMeeting(r, lang)), total, page: q.page, pageSize: q.pageSize }
 }
 
@@ -96,6 +101,18 @@ function meetingValues(input: MeetingInput) {
       ? zonedToUtc(input.registrationDeadline, input.timeZone)
       : null,
   }
+}
+
+/**
+ * A meeting can be linked to an Industry Advisory Panel only if the panel exists and the meeting is a
+ * panel meeting. `panelId` is the link the meeting will have after the change.
+ */
+async function assertPanel(trx: Db, kind: string, panelId: string | null): Promise<void> {
+  if (!panelId) return
+  if (!policy.acceptsPanel(kind))
+    throw new AppError('VALIDATION_FAILED', { kind }, { panelId: ['meeting_panel_kind'] })
+  if (!(await repo.panelExists(trx, panelId)))
+    throw new AppError('VALIDATION_FAILED', {}, { panelId: ['meeting_panel_unknown'] })
 }
 
 async function assertReferences(trx: Db, input: MeetingInput): Promise<void> {
@@ -135,10 +152,14 @@ export async function createMeeting(
 ): Promise<Meeting> {
   if (!policy.canManageMeetings(actor)) deny(actor)
   const id = await inTransaction(db, async (trx) => {
+    // The Sector first: a Sector-limited secretariat is refused another Sector's (or a Union-wide) meeting.
+    const sectorId = await resolveSector(trx, actor, input.sector)
     await assertReferences(trx, input)
+    const panelId = input.panelId ?? null
+    await assertPanel(trx, input.kind, panelId)
     const row = await trx
       .insertInto('meeting')
-      .values(meetingValues(input))
+      .values({ ...meetingValues(input), sector_id: sectorId, panel_id: panelId })
       .returningAll()
       .executeTakeFirstOrThrow()
     await recordAudit(trx, actor, { action: 'create', entityType: 'meeting', entityId: row.id, after: row })
@@ -157,16 +178,28 @@ export async function updateMeeting(
 ): Promise<Meeting> {
   if (!policy.canManageMeetings(actor)) deny(actor)
   await inTransaction(db, async (trx) => {
+    await assertRecordInScope(trx, actor, 'meeting', id)
     const before = await repo.lockMeeting(trx, id)
     if (!before) throw new AppError('MEETING_NOT_FOUND')
     if (input.version !== undefined && input.version !== before.version) {
       throw new AppError('MEETING_CONFLICT', { current: before.version })
     }
     if (before.status === 'concluded' || before.status === 'cancelled') throw new AppError('MEETING_CLOSED')
+    // Without a Sector (or a panel) in the input, the meeting keeps its own; a move is checked like a creation.
+    const sectorId =
+      input.sector === undefined ? before.sector_id : await resolveSector(trx, actor, input.sector)
     await assertReferences(trx, input)
+    const panelId = input.panelId === undefined ? before.panel_id : input.panelId
+    await assertPanel(trx, input.kind, panelId)
     const after = await trx
       .updateTable('meeting')
-      .set({ ...meetingValues(input), version: before.version + 1, updated_at: new Date() })
+      .set({
+        ...meetingValues(input),
+        sector_id: sectorId,
+        panel_id: panelId,
+        version: before.version + 1,
+        updated_at: new Date(),
+      })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow()
@@ -186,6 +219,7 @@ export async function transitionMeeting(
 ): Promise<Meeting> {
   if (!policy.canManageMeetings(actor)) deny(actor)
   await inTransaction(db, async (trx) => {
+    await assertRecordInScope(trx, actor, 'meeting', id)
     const before = await repo.lockMeeting(trx, id)
     if (!before) throw new AppError('MEETING_NOT_FOUND')
     if (version !== before.version) throw new AppError('MEETING_CONFLICT', { current: before.version })
@@ -391,6 +425,7 @@ export async function invite(
 ): Promise<{ created: number }> {
   if (!policy.canManageMeetings(actor)) deny(actor)
   return inTransaction(db, async (trx) => {
+    await assertRecordInScope(trx, actor, 'meeting', meetingId)
     const meeting = await repo.lockMeeting(trx, meetingId)
     if (!meeting) throw new AppError('MEETING_NOT_FOUND')
     if (meeting.status === 'concluded' || meeting.status === 'cancelled' || meeting.status === 'held')
@@ -480,6 +515,9 @@ export async function respondToInvitation(
       if (!isStaff(actor)) throw new AppError('INVITATION_NOT_FOUND')
       deny(actor)
     }
+    const orgScope = { id: org.id, countryCode: org.country_code, category: org.category }
+    if (policy.speaksAsStaffOnly(actor, orgScope))
+      await assertRecordInScope(trx, actor, 'meeting', before.meeting_id)
     if (input.state === 'delegated') {
       const p = await trx
         .selectFrom('person')
@@ -628,6 +666,15 @@ export async function register(
       })
     )
       deny(actor)
+    // The secretariat registering someone manages the meeting: a Sector-limited one only in its Sector.
+    if (
+      policy.speaksAsStaffOnly(actor, {
+        id: person.org_id,
+        countryCode: person.country_code,
+        category: person.category,
+      })
+    )
+      await assertRecordInScope(trx, actor, 'meeting', meetingId)
     if (meeting.status !== 'registration_open')
       throw new AppError('REGISTRATION_NOT_OPEN', { status: meeting.status })
     if (meeting.registration_deadline && meeting.registration_deadline < now)
@@ -651,6 +698,7 @@ export async function register(
             { personId: ['executives_only'] },
           )
         if (!policy.canOverrideSeniority(actor)) deny(actor)
+        await assertRecordInScope(trx, actor, 'meeting', meetingId)
         overrideReason = input.overrideReason
         seniorityNote = 'below_executive_overridden'
       } else if (meeting.seniority_policy === 'executives_preferred') {
@@ -712,6 +760,10 @@ export async function cancelRegistration(db: Db, actor: Actor, registrationId: s
       if (!isStaff(actor)) throw new AppError('REGISTRATION_NOT_FOUND')
       deny(actor)
     }
+    if (
+      policy.speaksAsStaffOnly(actor, { id: org.id, countryCode: org.country_code, category: org.category })
+    )
+      await assertRecordInScope(trx, actor, 'meeting', reg.meeting_id)
     if (reg.status === 'cancelled') return
     if (meeting && (meeting.status === 'held' || meeting.status === 'concluded'))
       throw new AppError('MEETING_CLOSED')
@@ -795,6 +847,7 @@ export async function recordAttendance(
 ): Promise<string> {
   if (!policy.canManageMeetings(actor)) deny(actor)
   return inTransaction(db, async (trx) => {
+    await assertRecordInScope(trx, actor, 'meeting', meetingId)
     const meeting = await repo.lockMeeting(trx, meetingId)
     if (!meeting) throw new AppError('MEETING_NOT_FOUND')
     if (!policy.acceptsAttendance(meeting.status as MeetingStatus))
@@ -863,6 +916,7 @@ export async function removeAttendance(db: Db, actor: Actor, attendanceId: strin
       .where('id', '=', attendanceId)
       .executeTakeFirst()
     if (!before) throw new AppError('NOT_FOUND')
+    await assertRecordInScope(trx, actor, 'meeting', before.meeting_id)
     await trx.deleteFrom('meeting_attendance').where('id', '=', attendanceId).execute()
     await recordAudit(trx, actor, {
       action: 'delete',
@@ -1071,4 +1125,12 @@ export async function personalFeedMeetings(db: Db, actor: Actor, lang: Language)
   }
   const rows = await q.orderBy('meeting.starts_at', 'desc').limit(FEED_LIMIT).execute()
   return rows.map((r) => toMeeting(r, lang))
+}
+
+// ---------------------------------------------------------------- Industry Advisory Panels
+
+/** The panels a meeting of kind advisory_panel can be linked to, by name, for the meeting form. */
+export async function panelChoices(db: Db, lang: Language): Promise<{ id: string; name: string }[]> {
+  const rows = await repo.panelChoices(db)
+  return rows.map((r) => ({ id: r.id, name: pick(r.names as Localized, lang) || r.code }))
 }

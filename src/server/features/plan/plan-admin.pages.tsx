@@ -16,9 +16,21 @@ import {
 } from '../../http/layout.tsx'
 import { formatDate } from '../../i18n/i18n.ts'
 import { assertStaff, isStaff } from '../auth/auth.policy.ts'
+import { sectorFilter, UNION } from '../structure/scope.ts'
+import { SectorField, SectorFilter } from '../structure/sector-inputs.tsx'
+import { listSectors } from '../structure/structure.service.ts'
 import { leadsBody } from '../topics/follow-up.service.ts'
 import { PLAN_STATUSES, type PlanStatus } from './plan.logic.ts'
-import { assertPlanReader, getPlan, type PlanItem } from './plan.service.ts'
+import { assertPlanReader, getPlan, listVersions, type PlanItem } from './plan.service.ts'
+import {
+  askedSector,
+  mayChangePlan,
+  pagePlan,
+  pagePlanSector,
+  planSectorLabel,
+  withParam,
+  withSector,
+} from './plan-sectors.tsx'
 import {
   addItem,
   addMilestone,
@@ -37,63 +49,92 @@ import {
 /** The plan's structure and versions, milestones, and the bulk update: the secretariat's side of the plan. */
 export const planAdminPages = new Hono<AppEnv>()
 
+/**
+ * The versions of every Sector's plan and the Union's (?sector= filters the list and is the Sector a new
+ * version is for by default), the comparison of two versions, and the forms that start a version and add an
+ * item to a Sector's current plan.
+ */
 async function versionsPage(c: Context<AppEnv>, form: Record<string, string> = {}, errors?: FormErrors) {
   const ctx = pageCtx(c)
   const { t } = ctx
   assertPlanReader(ctx.actor)
   const db = c.get('deps').database.db
-  const plan = await getPlan(db, ctx.actor)
   const q = c.req.query()
-  const a = q.a && plan.versions.some((v) => v.code === q.a) ? q.a : undefined
-  const b = q.b && plan.versions.some((v) => v.code === q.b) ? q.b : undefined
+  const sectors = await listSectors(db, ctx.lang)
+  // An unknown Sector in the address filters nothing rather than failing the page.
+  const asked = askedSector(c)
+  const filter = await sectorFilter(db, asked).catch(() => undefined)
+  const sector = filter === undefined ? undefined : filter === null ? UNION : asked
+  const [all, shown] = await Promise.all([listVersions(db, ctx.actor), listVersions(db, ctx.actor, sector)])
+  const a = q.a && all.some((v) => v.code === q.a) ? q.a : undefined
+  const b = q.b && all.some((v) => v.code === q.b) ? q.b : undefined
   const diff =
     a && b ? compareVersions(await getPlan(db, ctx.actor, a), await getPlan(db, ctx.actor, b)) : null
-  const options = plan.versions.map((v) => ({
-    value: v.code,
-    label: `${v.code} — ${v.title}${v.current ? ` (${t('plan.current')})` : ''}`,
-  }))
+  const label = (v: (typeof all)[number]) =>
+    `${v.code} — ${v.title} (${v.sector ?? t('structure.union_wide')}${v.current ? `, ${t('plan.current')}` : ''})`
+  const options = all.map((v) => ({ value: v.code, label: label(v) }))
+  // By default the comparison is of the shown Sector's two latest versions.
+  const latest = shown.filter((v) => v.current).at(-1) ?? shown.at(-1)
+  const before = shown.filter((v) => v.code !== latest?.code).at(-1)
+  const staff = isStaff(ctx.actor)
+  const value = (name: string, which: string) => (form._form === which ? form[name] : undefined)
   return c.html(
     <Layout ctx={ctx} title={t('plan.versions')}>
       <p class="breadcrumb">
-        <a href="/plan">{t('plan.title')}</a>
+        <a href={withSector('/plan', sector)}>{t('plan.title')}</a>
       </p>
       <h1>{t('plan.versions')}</h1>
       <Notice ctx={ctx} />
-      <table class="data">
-        <thead>
-          <tr>
-            <th scope="col">{t('plan.version_code')}</th>
-            <th scope="col">{t('reports.header.title')}</th>
-            <th scope="col">{t('field.status')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {plan.versions.map((v) => (
+      <form method="get" class="filters" aria-label={t('plan.sectors.filter_versions')}>
+        <SectorFilter ctx={ctx} sectors={sectors} value={sector} />
+        <div class="filter-actions">
+          <button type="submit">{t('plan.sectors.show')}</button>
+        </div>
+      </form>
+      {shown.length ? (
+        <table class="data">
+          <thead>
             <tr>
-              <td>
-                <a href={`/plan?version=${encodeURIComponent(v.code)}`}>{v.code}</a>
-              </td>
-              <td>{v.title}</td>
-              <td>{v.current ? t('plan.current') : t('plan.earlier')}</td>
+              <th scope="col">{t('plan.version_code')}</th>
+              <th scope="col">{t('reports.header.title')}</th>
+              <th scope="col">{t('structure.sector')}</th>
+              <th scope="col">{t('plan.sectors.based_on')}</th>
+              <th scope="col">{t('field.status')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {shown.map((v) => (
+              <tr>
+                <td>
+                  <a href={`/plan?version=${encodeURIComponent(v.code)}`}>{v.code}</a>
+                </td>
+                <td>{v.title}</td>
+                <td>{planSectorLabel(ctx, sectors, v.sector)}</td>
+                <td>{v.basedOn ?? '—'}</td>
+                <td>{v.current ? t('plan.current') : t('plan.earlier')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p class="empty">{t('plan.sectors.no_versions')}</p>
+      )}
       <section aria-labelledby="compare">
         <h2 id="compare">{t('plan.compare_versions')}</h2>
         <form method="get" class="filters" aria-label={t('plan.compare_versions')}>
+          {sector ? <input type="hidden" name="sector" value={sector} /> : null}
           <SelectField
             ctx={ctx}
             name="a"
             label={t('plan.from_version')}
-            value={a ?? plan.versions[0]?.code}
+            value={a ?? before?.code ?? all[0]?.code}
             options={options}
           />
           <SelectField
             ctx={ctx}
             name="b"
             label={t('plan.to_version')}
-            value={b ?? plan.version.code}
+            value={b ?? latest?.code ?? all.at(-1)?.code}
             options={options}
           />
           <div class="filter-actions">
@@ -139,78 +180,108 @@ async function versionsPage(c: Context<AppEnv>, form: Record<string, string> = {
           )
         ) : null}
       </section>
-      <section aria-labelledby="new-version">
-        <h2 id="new-version">{t('plan.new_version')}</h2>
-        <p class="hint">{t('plan.new_version_hint')}</p>
-        <ErrorSummary ctx={ctx} errors={form._form === 'version' ? errors : undefined} />
-        <form method="post" action="/plan/versions" class="stack" novalidate>
-          <Csrf ctx={ctx} />
-          <input type="hidden" name="_form" value="version" />
-          <TextField
-            ctx={ctx}
-            id="f-version-code"
-            name="code"
-            label={t('plan.version_code')}
-            value={form._form === 'version' ? form.code : ''}
-            errors={form._form === 'version' ? errors : undefined}
-            required
-          />
-          <TextField
-            ctx={ctx}
-            id="f-version-title"
-            name="title"
-            label={t('reports.header.title')}
-            value={form._form === 'version' ? form.title : ''}
-            errors={form._form === 'version' ? errors : undefined}
-            required
-          />
-          <button type="submit">{t('plan.create_version')}</button>
-        </form>
-      </section>
-      <section aria-labelledby="new-item">
-        <h2 id="new-item">{t('plan.new_item')}</h2>
-        <ErrorSummary ctx={ctx} errors={form._form === 'item' ? errors : undefined} />
-        <form method="post" action="/plan/items" class="stack" novalidate>
-          <Csrf ctx={ctx} />
-          <input type="hidden" name="_form" value="item" />
-          <TextField
-            ctx={ctx}
-            id="f-item-code"
-            name="code"
-            label={t('plan.item')}
-            hint={t('plan.item_code_hint')}
-            value={form._form === 'item' ? form.code : ''}
-            errors={form._form === 'item' ? errors : undefined}
-            required
-          />
-          <SelectField
-            ctx={ctx}
-            name="parentCode"
-            label={t('plan.parent')}
-            value={form.parentCode ?? ''}
-            empty={t('plan.no_parent')}
-            options={plan.items.map((i) => ({ value: i.code, label: `${i.code} ${i.shortName ?? ''}` }))}
-            errors={form._form === 'item' ? errors : undefined}
-          />
-          <TextField
-            ctx={ctx}
-            id="f-item-short"
-            name="shortName"
-            label={t('plan.short_name')}
-            value={form.shortName}
-          />
-          <TextField
-            ctx={ctx}
-            id="f-item-text"
-            name="text"
-            label={t('plan.item_text')}
-            value={form.text}
-            errors={form._form === 'item' ? errors : undefined}
-            required
-          />
-          <button type="submit">{t('plan.add_item')}</button>
-        </form>
-      </section>
+      {staff ? (
+        <>
+          <section aria-labelledby="new-version">
+            <h2 id="new-version">{t('plan.new_version')}</h2>
+            <p class="hint">{t('plan.sectors.new_version_hint')}</p>
+            <ErrorSummary ctx={ctx} errors={form._form === 'version' ? errors : undefined} />
+            <form method="post" action="/plan/versions" class="stack" novalidate>
+              <Csrf ctx={ctx} />
+              <input type="hidden" name="_form" value="version" />
+              <TextField
+                ctx={ctx}
+                id="f-version-code"
+                name="code"
+                label={t('plan.version_code')}
+                value={value('code', 'version') ?? ''}
+                errors={form._form === 'version' ? errors : undefined}
+                required
+              />
+              <TextField
+                ctx={ctx}
+                id="f-version-title"
+                name="title"
+                label={t('reports.header.title')}
+                value={value('title', 'version') ?? ''}
+                errors={form._form === 'version' ? errors : undefined}
+                required
+              />
+              <SectorField
+                ctx={ctx}
+                id="f-version-sector"
+                sectors={sectors}
+                value={value('sector', 'version') ?? sector}
+                errors={form._form === 'version' ? errors : undefined}
+              />
+              <SelectField
+                ctx={ctx}
+                id="f-basedOn"
+                name="basedOn"
+                label={t('plan.sectors.based_on')}
+                value={value('basedOn', 'version') ?? ''}
+                empty={t('plan.sectors.based_on_default')}
+                options={options}
+                errors={form._form === 'version' ? errors : undefined}
+              />
+              <p class="hint">{t('plan.sectors.based_on_hint')}</p>
+              <button type="submit">{t('plan.create_version')}</button>
+            </form>
+          </section>
+          <section aria-labelledby="new-item">
+            <h2 id="new-item">{t('plan.new_item')}</h2>
+            <ErrorSummary ctx={ctx} errors={form._form === 'item' ? errors : undefined} />
+            <form method="post" action="/plan/items" class="stack" novalidate>
+              <Csrf ctx={ctx} />
+              <input type="hidden" name="_form" value="item" />
+              <SectorField
+                ctx={ctx}
+                id="f-item-sector"
+                sectors={sectors}
+                value={value('sector', 'item') ?? sector}
+                errors={form._form === 'item' ? errors : undefined}
+              />
+              <p class="hint">{t('plan.sectors.item_sector_hint')}</p>
+              <TextField
+                ctx={ctx}
+                id="f-item-code"
+                name="code"
+                label={t('plan.item')}
+                hint={t('plan.item_code_hint')}
+                value={value('code', 'item') ?? ''}
+                errors={form._form === 'item' ? errors : undefined}
+                required
+              />
+              <TextField
+                ctx={ctx}
+                id="f-parentCode"
+                name="parentCode"
+                label={t('plan.parent')}
+                hint={t('plan.sectors.parent_hint')}
+                value={value('parentCode', 'item') ?? ''}
+                errors={form._form === 'item' ? errors : undefined}
+              />
+              <TextField
+                ctx={ctx}
+                id="f-item-short"
+                name="shortName"
+                label={t('plan.short_name')}
+                value={value('shortName', 'item') ?? ''}
+              />
+              <TextField
+                ctx={ctx}
+                id="f-item-text"
+                name="text"
+                label={t('plan.item_text')}
+                value={value('text', 'item') ?? ''}
+                errors={form._form === 'item' ? errors : undefined}
+                required
+              />
+              <button type="submit">{t('plan.add_item')}</button>
+            </form>
+          </section>
+        </>
+      ) : null}
     </Layout>,
     errors ? 422 : 200,
   )
@@ -221,33 +292,50 @@ planAdminPages.get('/plan/versions', (c) => versionsPage(c))
 planAdminPages.post('/plan/versions', async (c) => {
   const ctx = pageCtx(c)
   const f = await formFields(c)
+  let created: { sector: string | null }
   try {
-    await createVersion(c.get('deps').database.db, ctx.actor, { code: f.code ?? '', title: f.title ?? '' })
+    created = await createVersion(c.get('deps').database.db, ctx.actor, {
+      code: f.code ?? '',
+      title: f.title ?? '',
+      sector: f.sector || undefined,
+      basedOn: f.basedOn || undefined,
+    })
   } catch (error) {
     if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
       return versionsPage(c, { ...f, _form: 'version' }, error.fieldErrors)
     throw error
   }
-  return c.redirect('/plan/versions?notice=saved', 303)
+  return c.redirect(`/plan/versions?sector=${encodeURIComponent(created.sector ?? UNION)}&notice=saved`, 303)
 })
 
 planAdminPages.post('/plan/items', async (c) => {
   const ctx = pageCtx(c)
   const f = await formFields(c)
+  // The Sector comes from the form (the address's ?sector= for forms that have no such field).
+  const sector = f.sector || askedSector(c)
   try {
-    await addItem(c.get('deps').database.db, ctx.actor, {
-      code: (f.code ?? '').trim().toUpperCase(),
-      parentCode: f.parentCode || null,
-      shortName: f.shortName ?? '',
-      text: f.text ?? '',
-    })
+    await addItem(
+      c.get('deps').database.db,
+      ctx.actor,
+      {
+        code: (f.code ?? '').trim().toUpperCase(),
+        parentCode: (f.parentCode ?? '').trim().toUpperCase() || null,
+        shortName: f.shortName ?? '',
+        text: f.text ?? '',
+      },
+      sector,
+    )
   } catch (error) {
     if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
       return versionsPage(c, { ...f, _form: 'item' }, error.fieldErrors)
     throw error
   }
   return c.redirect(
-    `/plan/items/${encodeURIComponent((f.code ?? '').trim().toUpperCase())}?notice=saved`,
+    withParam(
+      withSector(`/plan/items/${encodeURIComponent((f.code ?? '').trim().toUpperCase())}`, sector),
+      'notice',
+      'saved',
+    ),
     303,
   )
 })
@@ -259,7 +347,9 @@ export const Milestones: FC<{
   staff: boolean
   /** Where new milestones are posted, and where to come back to. */
   base: string
-}> = ({ ctx, steps, staff, base }) => {
+  /** The Sector whose plan the page was asked for (kept on the way back). */
+  sector?: string | undefined
+}> = ({ ctx, steps, staff, base, sector }) => {
   const { t } = ctx
   return (
     <section aria-labelledby="milestones">
@@ -285,7 +375,7 @@ export const Milestones: FC<{
                   {staff ? (
                     <form method="post" action={`/plan/milestones/${m.id}`} class="inline-form">
                       <Csrf ctx={ctx} />
-                      <input type="hidden" name="back" value={base} />
+                      <input type="hidden" name="back" value={withSector(base, sector)} />
                       <input type="hidden" name="done" value={m.doneOn ? 'false' : 'true'} />
                       <button type="submit" class="secondary">
                         {m.doneOn ? t('plan.reopen') : t('plan.mark_done')}
@@ -301,7 +391,7 @@ export const Milestones: FC<{
         <p class="empty">{t('plan.no_milestones')}</p>
       )}
       {staff ? (
-        <form method="post" action={`${base}/milestones`} class="inline-form" novalidate>
+        <form method="post" action={withSector(`${base}/milestones`, sector)} class="inline-form" novalidate>
           <Csrf ctx={ctx} />
           <TextField
             ctx={ctx}
@@ -325,7 +415,8 @@ for (const kind of ['item', 'action'] as const) {
   planAdminPages.post(`/plan/${kind}s/:code/milestones`, async (c) => {
     const ctx = pageCtx(c)
     const code = c.req.param('code')
-    const base = `/plan/${kind}s/${encodeURIComponent(code)}`
+    const sector = askedSector(c)
+    const base = withSector(`/plan/${kind}s/${encodeURIComponent(code)}`, sector)
     const f = await formFields(c)
     try {
       await addMilestone(
@@ -333,13 +424,14 @@ for (const kind of ['item', 'action'] as const) {
         ctx.actor,
         { kind, code },
         { title: f.title ?? '', dueDate: f.dueDate ?? '' },
+        sector,
       )
     } catch (error) {
       if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
-        return c.redirect(`${base}?notice=milestone_invalid#milestones`, 303)
+        return c.redirect(`${withParam(base, 'notice', 'milestone_invalid')}#milestones`, 303)
       throw error
     }
-    return c.redirect(`${base}?notice=saved#milestones`, 303)
+    return c.redirect(`${withParam(base, 'notice', 'saved')}#milestones`, 303)
   })
 }
 
@@ -354,19 +446,42 @@ planAdminPages.post('/plan/milestones/:id', async (c) => {
     f.done === 'true' ? new Date().toISOString().slice(0, 10) : null,
   )
   const back = safeNext(f.back)
-  return c.redirect(`${back.startsWith('/plan/') ? back : '/plan'}?notice=saved#milestones`, 303)
+  return c.redirect(
+    `${withParam(back.startsWith('/plan/') ? back : '/plan', 'notice', 'saved')}#milestones`,
+    303,
+  )
 })
 
 async function bulkPage(c: Context<AppEnv>, result?: { updated: number; errors: BulkRowError[] }) {
   const ctx = pageCtx(c)
   const { t } = ctx
   assertStaff(ctx.actor)
+  const db = c.get('deps').database.db
+  const sector = askedSector(c)
+  const [chosen, sectors] = await Promise.all([
+    pagePlanSector(db, ctx.actor, sector),
+    listSectors(db, ctx.lang),
+  ])
+  const plan = chosen.hasPlan ? await pagePlan(db, ctx.actor, sector) : null
   return c.html(
     <Layout ctx={ctx} title={t('plan.bulk')}>
       <p class="breadcrumb">
-        <a href="/plan">{t('plan.title')}</a>
+        <a href={withSector('/plan', sector)}>{t('plan.title')}</a>
       </p>
       <h1>{t('plan.bulk')}</h1>
+      <p class="lead">
+        {plan
+          ? t('plan.sectors.bulk_plan', {
+              sector: planSectorLabel(ctx, sectors, plan.version.sector),
+              title: plan.version.title,
+            })
+          : t('plan.sectors.none', { sector: planSectorLabel(ctx, sectors, chosen.code) })}
+      </p>
+      {plan && !mayChangePlan(ctx.actor, sectors, plan.version.sector) ? (
+        <p class="notice warning" role="status">
+          {t('errors.SECTOR_OUT_OF_SCOPE')}
+        </p>
+      ) : null}
       <p class="hint">{t('plan.bulk_hint')}</p>
       {result?.errors.length ? (
         <div class="error-summary" role="alert" tabindex={-1} data-focus>
@@ -387,17 +502,26 @@ async function bulkPage(c: Context<AppEnv>, result?: { updated: number; errors: 
           {t('plan.bulk_done', { count: result.updated })}
         </p>
       ) : null}
-      <form method="post" action="/plan/bulk" enctype="multipart/form-data" class="stack">
-        <Csrf ctx={ctx} />
-        <div class="field">
-          <label for="f-file">{t('plan.bulk_file')}</label>
-          <input id="f-file" name="file" type="file" accept=".csv,text/csv" required />
-        </div>
-        <button type="submit">{t('plan.bulk_apply')}</button>
-      </form>
-      <p>
-        <a href="/plan/export?format=csv">{t('plan.bulk_template')}</a>
-      </p>
+      {plan ? (
+        <>
+          <form
+            method="post"
+            action={withSector('/plan/bulk', sector)}
+            enctype="multipart/form-data"
+            class="stack"
+          >
+            <Csrf ctx={ctx} />
+            <div class="field">
+              <label for="f-file">{t('plan.bulk_file')}</label>
+              <input id="f-file" name="file" type="file" accept=".csv,text/csv" required />
+            </div>
+            <button type="submit">{t('plan.bulk_apply')}</button>
+          </form>
+          <p>
+            <a href={withSector('/plan/export?format=csv', sector)}>{t('plan.bulk_template')}</a>
+          </p>
+        </>
+      ) : null}
     </Layout>,
     result?.errors.length ? 422 : 200,
   )
@@ -413,14 +537,19 @@ planAdminPages.post('/plan/bulk', async (c) => {
   const text = typeof file === 'string' ? file : file instanceof File ? await file.text() : ''
   if (text.length > 1024 * 1024)
     return bulkPage(c, { updated: 0, errors: [{ row: 0, field: '', message: 'file_too_large' }] })
-  return bulkPage(c, await bulkUpdate(c.get('deps').database.db, ctx.actor, text))
+  return bulkPage(c, await bulkUpdate(c.get('deps').database.db, ctx.actor, text, askedSector(c)))
 })
 
 // ---------------------------------------------------------------- editing an item's texts
 
 const TEXT_FIELDS = ['objective', 'strategies', 'enablers', 'services', 'learning'] as const
 
-export const ItemTextsForm: FC<{ ctx: PageCtx; item: PlanItem; staff: boolean }> = ({ ctx, item, staff }) => {
+export const ItemTextsForm: FC<{
+  ctx: PageCtx
+  item: PlanItem
+  staff: boolean
+  sector?: string | undefined
+}> = ({ ctx, item, staff, sector }) => {
   const { t } = ctx
   const area = (name: string, label: string, value: string, rows = 4, hint?: string) => (
     <div class="field">
@@ -443,7 +572,12 @@ export const ItemTextsForm: FC<{ ctx: PageCtx; item: PlanItem; staff: boolean }>
   return (
     <details>
       <summary>{t('plan.edit_texts')}</summary>
-      <form method="post" action={`/plan/items/${item.code}/texts`} class="stack" novalidate>
+      <form
+        method="post"
+        action={withSector(`/plan/items/${item.code}/texts`, sector)}
+        class="stack"
+        novalidate
+      >
         <Csrf ctx={ctx} />
         <input type="hidden" name="version" value={String(item.version)} />
         <TextField
@@ -475,29 +609,37 @@ planAdminPages.post('/plan/items/:code/texts', async (c) => {
   const code = c.req.param('code')
   const f = await formFields(c)
   const lines = (v: string | undefined) => (v ?? '').split(/\r?\n/)
+  const sector = askedSector(c)
+  const page = withSector(`/plan/items/${encodeURIComponent(code)}`, sector)
   try {
-    await editItemTexts(c.get('deps').database.db, ctx.actor, code, {
-      version: Number(f.version),
-      shortName: f.shortName ?? '',
-      text: f.text ?? '',
-      objective: f.objective ?? '',
-      keyOutcomes: lines(f.keyOutcomes),
-      kois: lines(f.kois),
-      strategies: f.strategies ?? '',
-      enablers: f.enablers ?? '',
-      services: f.services ?? '',
-      learning: f.learning ?? '',
-      retired: f.retired === 'true',
-    })
+    await editItemTexts(
+      c.get('deps').database.db,
+      ctx.actor,
+      code,
+      {
+        version: Number(f.version),
+        shortName: f.shortName ?? '',
+        text: f.text ?? '',
+        objective: f.objective ?? '',
+        keyOutcomes: lines(f.keyOutcomes),
+        kois: lines(f.kois),
+        strategies: f.strategies ?? '',
+        enablers: f.enablers ?? '',
+        services: f.services ?? '',
+        learning: f.learning ?? '',
+        retired: f.retired === 'true',
+      },
+      sector,
+    )
   } catch (error) {
     if (error instanceof AppError && (error.code === 'VALIDATION_FAILED' || error.code === 'PLAN_CONFLICT'))
       return c.redirect(
-        `/plan/items/${encodeURIComponent(code)}?notice=${error.code === 'PLAN_CONFLICT' ? 'plan_conflict' : 'item_text_required'}`,
+        withParam(page, 'notice', error.code === 'PLAN_CONFLICT' ? 'plan_conflict' : 'item_text_required'),
         303,
       )
     throw error
   }
-  return c.redirect(`/plan/items/${encodeURIComponent(code)}?notice=saved`, 303)
+  return c.redirect(withParam(page, 'notice', 'saved'), 303)
 })
 
 // ---------------------------------------------------------------- one proposed action
@@ -507,20 +649,28 @@ async function actionPage(c: Context<AppEnv>, code: string, errors?: FormErrors,
   const { t } = ctx
   assertPlanReader(ctx.actor)
   const db = c.get('deps').database.db
-  const plan = await getPlan(db, ctx.actor)
+  const sector = askedSector(c)
+  const [plan, sectors] = await Promise.all([pagePlan(db, ctx.actor, sector), listSectors(db, ctx.lang)])
   const a = plan.actions.find((x) => x.code === code)
   if (!a) throw new AppError('NOT_FOUND')
   const steps = await milestones(db, { actionId: a.id })
-  const staff = isStaff(ctx.actor)
-  const lead = !staff && !!a.ownerEntity && (await leadsBody(db, ctx.actor, a.ownerEntity))
+  // Staff whose role is another Sector's read this plan like members, without its forms.
+  const writable = mayChangePlan(ctx.actor, sectors, plan.version.sector)
+  const staff = isStaff(ctx.actor) && writable
+  const lead = !isStaff(ctx.actor) && !!a.ownerEntity && (await leadsBody(db, ctx.actor, a.ownerEntity))
+  const page = withSector(`/plan/actions/${encodeURIComponent(a.code)}`, sector)
   return c.html(
     <Layout ctx={ctx} title={a.code}>
       <p class="breadcrumb">
-        <a href="/plan">{t('plan.title')}</a> › <a href="/plan/actions">{t('plan.proposed_actions')}</a>
+        <a href={withSector('/plan', sector)}>{t('plan.title')}</a> ›{' '}
+        <a href={withSector('/plan/actions', sector)}>{t('plan.proposed_actions')}</a>
       </p>
       <h1>{a.code}</h1>
       <Notice ctx={ctx} />
       <ErrorSummary ctx={ctx} errors={errors} code={errorCode} />
+      <p class="muted">
+        {t('plan.sectors.plan_of', { sector: planSectorLabel(ctx, sectors, plan.version.sector) })}
+      </p>
       <dl class="facts wide">
         <dt>{t('plan.point')}</dt>
         <dd class="prewrap">{a.point}</dd>
@@ -535,7 +685,7 @@ async function actionPage(c: Context<AppEnv>, code: string, errors?: FormErrors,
           {a.targetItems.length
             ? a.targetItems.map((i) => (
                 <>
-                  <a href={`/plan/items/${i}`}>{i}</a>{' '}
+                  <a href={withSector(`/plan/items/${i}`, sector)}>{i}</a>{' '}
                 </>
               ))
             : '—'}
@@ -565,7 +715,7 @@ async function actionPage(c: Context<AppEnv>, code: string, errors?: FormErrors,
           <summary>{t('plan.edit_texts')}</summary>
           <form
             method="post"
-            action={`/plan/actions/${encodeURIComponent(a.code)}/texts`}
+            action={withSector(`/plan/actions/${encodeURIComponent(a.code)}/texts`, sector)}
             class="stack"
             novalidate
           >
@@ -619,45 +769,48 @@ async function actionPage(c: Context<AppEnv>, code: string, errors?: FormErrors,
           </form>
         </details>
       ) : null}
-      <section aria-labelledby="update">
-        <h2 id="update">{t('plan.update')}</h2>
-        <form method="post" action={`/plan/actions/${encodeURIComponent(a.code)}`} class="stack" novalidate>
-          <Csrf ctx={ctx} />
-          <input type="hidden" name="version" value={String(a.version)} />
-          <SelectField
-            ctx={ctx}
-            name="status"
-            label={t('field.status')}
-            value={a.status}
-            options={PLAN_STATUSES.map((s) => ({ value: s, label: t(`plan.statuses.${s}`) }))}
-            errors={errors}
-          />
-          <TextField
-            ctx={ctx}
-            name="progress"
-            type="number"
-            label={t('plan.progress_percent')}
-            value={a.progress === null ? '' : String(a.progress)}
-            errors={errors}
-          />
-          {staff ? (
+      {writable ? (
+        <section aria-labelledby="update">
+          <h2 id="update">{t('plan.update')}</h2>
+          <form method="post" action={page} class="stack" novalidate>
+            <Csrf ctx={ctx} />
+            <input type="hidden" name="version" value={String(a.version)} />
+            <SelectField
+              ctx={ctx}
+              name="status"
+              label={t('field.status')}
+              value={a.status}
+              options={PLAN_STATUSES.map((s) => ({ value: s, label: t(`plan.statuses.${s}`) }))}
+              errors={errors}
+            />
             <TextField
               ctx={ctx}
-              name="ownerEntity"
-              label={t('plan.owner')}
-              value={a.ownerEntity}
+              name="progress"
+              type="number"
+              label={t('plan.progress_percent')}
+              value={a.progress === null ? '' : String(a.progress)}
               errors={errors}
-              maxlength={100}
             />
-          ) : null}
-          <button type="submit">{t('action.save')}</button>
-        </form>
-      </section>
+            {staff ? (
+              <TextField
+                ctx={ctx}
+                name="ownerEntity"
+                label={t('plan.owner')}
+                value={a.ownerEntity}
+                errors={errors}
+                maxlength={100}
+              />
+            ) : null}
+            <button type="submit">{t('action.save')}</button>
+          </form>
+        </section>
+      ) : null}
       <Milestones
         ctx={ctx}
         steps={steps}
         staff={staff}
         base={`/plan/actions/${encodeURIComponent(a.code)}`}
+        sector={sector}
       />
     </Layout>,
     errors || errorCode ? 422 : 200,
@@ -674,13 +827,20 @@ planAdminPages.post('/plan/actions/:code', async (c) => {
   const progress = raw === '' ? null : Number(raw)
   if (progress !== null && Number.isNaN(progress))
     return actionPage(c, code, { progress: ['progress_range'] })
+  const sector = askedSector(c)
   try {
-    await updatePlanAction(c.get('deps').database.db, ctx.actor, code, {
-      version: Number(f.version),
-      status: f.status as PlanStatus,
-      progress,
-      ...(isStaff(ctx.actor) && f.ownerEntity !== undefined ? { ownerEntity: f.ownerEntity } : {}),
-    })
+    await updatePlanAction(
+      c.get('deps').database.db,
+      ctx.actor,
+      code,
+      {
+        version: Number(f.version),
+        status: f.status as PlanStatus,
+        progress,
+        ...(isStaff(ctx.actor) && f.ownerEntity !== undefined ? { ownerEntity: f.ownerEntity } : {}),
+      },
+      sector,
+    )
   } catch (error) {
     if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
       return actionPage(c, code, error.fieldErrors)
@@ -688,7 +848,10 @@ planAdminPages.post('/plan/actions/:code', async (c) => {
       return actionPage(c, code, undefined, 'PLAN_CONFLICT')
     throw error
   }
-  return c.redirect(`/plan/actions/${encodeURIComponent(code)}?notice=saved`, 303)
+  return c.redirect(
+    withParam(withSector(`/plan/actions/${encodeURIComponent(code)}`, sector), 'notice', 'saved'),
+    303,
+  )
 })
 
 const commaList = (v: string | undefined) =>
@@ -701,16 +864,23 @@ planAdminPages.post('/plan/actions/:code/texts', async (c) => {
   const ctx = pageCtx(c)
   const code = c.req.param('code')
   const f = await formFields(c)
+  const sector = askedSector(c)
   try {
-    await editPlanActionTexts(c.get('deps').database.db, ctx.actor, code, {
-      version: Number(f.version),
-      point: f.point ?? '',
-      action: f.action ?? '',
-      sessions: commaList(f.sessions),
-      targets: commaList(f.targets),
-      targetItems: commaList(f.targetItems).map((x) => x.toUpperCase()),
-      comments: f.comments ?? '',
-    })
+    await editPlanActionTexts(
+      c.get('deps').database.db,
+      ctx.actor,
+      code,
+      {
+        version: Number(f.version),
+        point: f.point ?? '',
+        action: f.action ?? '',
+        sessions: commaList(f.sessions),
+        targets: commaList(f.targets),
+        targetItems: commaList(f.targetItems).map((x) => x.toUpperCase()),
+        comments: f.comments ?? '',
+      },
+      sector,
+    )
   } catch (error) {
     if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
       return actionPage(c, code, error.fieldErrors)
@@ -718,21 +888,29 @@ planAdminPages.post('/plan/actions/:code/texts', async (c) => {
       return actionPage(c, code, undefined, 'PLAN_CONFLICT')
     throw error
   }
-  return c.redirect(`/plan/actions/${encodeURIComponent(code)}?notice=saved`, 303)
+  return c.redirect(
+    withParam(withSector(`/plan/actions/${encodeURIComponent(code)}`, sector), 'notice', 'saved'),
+    303,
+  )
 })
 
 planAdminPages.post('/plan/pillars/:code', async (c) => {
   const ctx = pageCtx(c)
   const f = await formFields(c)
+  const sector = askedSector(c)
+  const back = withSector('/plan?view=pillars', sector)
   try {
-    await editPillar(c.get('deps').database.db, ctx.actor, c.req.param('code'), {
-      title: f.title ?? '',
-      items: commaList(f.items).map((x) => x.toUpperCase()),
-    })
+    await editPillar(
+      c.get('deps').database.db,
+      ctx.actor,
+      c.req.param('code'),
+      { title: f.title ?? '', items: commaList(f.items).map((x) => x.toUpperCase()) },
+      sector,
+    )
   } catch (error) {
     if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
-      return c.redirect('/plan?view=pillars&notice=pillar_invalid', 303)
+      return c.redirect(withParam(back, 'notice', 'pillar_invalid'), 303)
     throw error
   }
-  return c.redirect('/plan?view=pillars&notice=saved', 303)
+  return c.redirect(withParam(back, 'notice', 'saved'), 303)
 })

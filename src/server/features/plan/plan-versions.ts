@@ -5,18 +5,48 @@ import { AppError } from '../../http/errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { type Actor, assertStaff, canWrite, isStaff } from '../auth/auth.policy.ts'
 import { parseCsv } from '../directory/import/csv.ts'
+import { assertRecordInScope, resolveSector, UNION } from '../structure/scope.ts'
 import { leadsBody } from '../topics/follow-up.service.ts'
 import { PLAN_STATUSES, type PlanStatus } from './plan.logic.ts'
 import { getPlan, type Plan, updateItem } from './plan.service.ts'
 
+/** The Sector's code of a plan, as the functions below take it (`union` for the Union-wide plan). */
+const sectorOf = (plan: Plan) => plan.version.sector ?? UNION
+
+/** A Sector's current plan, after the check that the actor may change it (a role limited to a Sector). */
+async function writablePlan(db: Db, actor: Actor, sector: string | undefined): Promise<Plan> {
+  const plan = await getPlan(db, actor, undefined, sector)
+  await assertRecordInScope(db, actor, 'plan_version', plan.version.id)
+  return plan
+}
+
+export type VersionInput = {
+  code: string
+  title: string
+  /** The Sector's code, or `union` for a Union-wide plan; by default as resolveSector says. */
+  sector?: string | undefined
+  /** The code of the version it starts from (any Sector's); by default the Sector's current plan. */
+  basedOn?: string | undefined
+}
+
 /**
- * A new version of the plan starts as a copy of the current one (items, pillars, proposed actions, with
- * their progress) and becomes current; the earlier version stays as it was, for comparison.
+ * A new version of a Sector's plan (or the Union's) starts as a copy of a version — by default that Sector's
+ * current plan (items, pillars, proposed actions, with their progress) — and becomes the Sector's current
+ * plan; the earlier version stays as it was, for comparison. A Sector without a plan yet starts empty, or
+ * from another Sector's version: then only its items and pillars are taken, as a template — not that
+ * Sector's progress, owners or proposed actions (the points of its own workshops). A role limited to a
+ * Sector creates versions of that Sector's plan only.
  */
-export async function createVersion(db: Db, actor: Actor, input: { code: string; title: string }) {
+export async function createVersion(
+  db: Db,
+  actor: Actor,
+  input: VersionInput,
+): Promise<{ code: string; sector: string | null }> {
   assertStaff(actor, true)
+  const sectorId = await resolveSector(db, actor, input.sector)
   const code = input.code.trim()
   const title = input.title.trim()
+  const basedOn = input.basedOn?.trim() || undefined
   const errors: Record<string, string[]> = {}
   if (!/^[A-Za-z0-9._-]{1,40}$/.test(code)) errors.code = ['version_code_invalid']
   if (!title || title.length > 300) errors.title = ['required']
@@ -28,53 +58,98 @@ export async function createVersion(db: Db, actor: Actor, input: { code: string;
       .where('code', '=', code)
       .executeTakeFirst()
     if (taken) throw new AppError('VALIDATION_FAILED', {}, { code: ['version_code_taken'] })
+    // The Sector's current plan, locked: two new versions of it at once wait for each other.
     const current = await trx
       .selectFrom('plan_version')
       .selectAll()
       .where('current', '=', true)
-      .executeTakeFirstOrThrow()
-    await trx.updateTable('plan_version').set({ current: false }).where('id', '=', current.id).execute()
+      .where((eb) => (sectorId === null ? eb('sector_id', 'is', null) : eb('sector_id', '=', sectorId)))
+      .forUpdate()
+      .executeTakeFirst()
+    // It stops being current: a change to it, so it too must be in the actor's scope (it is, being the Sector's).
+    if (current) await assertRecordInScope(trx, actor, 'plan_version', current.id)
+    const source = basedOn
+      ? await trx.selectFrom('plan_version').selectAll().where('code', '=', basedOn).executeTakeFirst()
+      : current
+    if (basedOn && !source) throw new AppError('VALIDATION_FAILED', {}, { basedOn: ['version_unknown'] })
+    if (current)
+      await trx.updateTable('plan_version').set({ current: false }).where('id', '=', current.id).execute()
     const v = await trx
       .insertInto('plan_version')
-      .values({ code, title, source: current.source, based_on: current.id, current: true })
+      .values({
+        code,
+        title,
+        source: source?.source ?? '',
+        based_on: source?.id ?? null,
+        current: true,
+        sector_id: sectorId,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await sql`
-      INSERT INTO plan_item (version_id, code, parent_code, position, short_name, text, objective, key_outcomes, kois,
-        strategies, enablers, services, learning, cite, owner_entity, status, progress, weight, retired_at)
-      SELECT ${v.id}, code, parent_code, position, short_name, text, objective, key_outcomes, kois,
-        strategies, enablers, services, learning, cite, owner_entity, status, progress, weight, retired_at
-      FROM plan_item WHERE version_id = ${current.id}`.execute(trx)
-    await sql`
-      INSERT INTO plan_pillar (version_id, code, title, items, cite, position)
-      SELECT ${v.id}, code, title, items, cite, position FROM plan_pillar WHERE version_id = ${current.id}`.execute(
-      trx,
-    )
-    await sql`
-      INSERT INTO plan_action (version_id, code, point, sessions, action, targets, target_items, target_document,
-        comments, cite, meeting_id, owner_entity, status, progress)
-      SELECT ${v.id}, code, point, sessions, action, targets, target_items, target_document,
-        comments, cite, meeting_id, owner_entity, status, progress
-      FROM plan_action WHERE version_id = ${current.id}`.execute(trx)
+    const template = !!source && source.sector_id !== sectorId
+    if (source && !template) {
+      await sql`
+        INSERT INTO plan_item (version_id, code, parent_code, position, short_name, text, objective, key_outcomes, kois,
+          strategies, enablers, services, learning, cite, owner_entity, status, progress, weight, retired_at)
+        SELECT ${v.id}, code, parent_code, position, short_name, text, objective, key_outcomes, kois,
+          strategies, enablers, services, learning, cite, owner_entity, status, progress, weight, retired_at
+        FROM plan_item WHERE version_id = ${source.id}`.execute(trx)
+      await sql`
+        INSERT INTO plan_action (version_id, code, point, sessions, action, targets, target_items, target_document,
+          comments, cite, meeting_id, owner_entity, status, progress)
+        SELECT ${v.id}, code, point, sessions, action, targets, target_items, target_document,
+          comments, cite, meeting_id, owner_entity, status, progress
+        FROM plan_action WHERE version_id = ${source.id}`.execute(trx)
+    }
+    if (source && template)
+      await sql`
+        INSERT INTO plan_item (version_id, code, parent_code, position, short_name, text, objective, key_outcomes, kois,
+          strategies, enablers, services, learning, cite, weight, retired_at)
+        SELECT ${v.id}, code, parent_code, position, short_name, text, objective, key_outcomes, kois,
+          strategies, enablers, services, learning, cite, weight, retired_at
+        FROM plan_item WHERE version_id = ${source.id}`.execute(trx)
+    if (source)
+      await sql`
+        INSERT INTO plan_pillar (version_id, code, title, items, cite, position)
+        SELECT ${v.id}, code, title, items, cite, position FROM plan_pillar WHERE version_id = ${source.id}`.execute(
+        trx,
+      )
+    const sector = sectorId
+      ? (await trx.selectFrom('sector').select('code').where('id', '=', sectorId).executeTakeFirstOrThrow())
+          .code
+      : null
     await recordAudit(trx, actor, {
       action: 'create',
       entityType: 'plan_version',
       entityId: v.id,
-      summary: `plan version ${code} from ${current.code}`,
-      after: { code, title, basedOn: current.code },
+      summary: `plan version ${code} (${sector ?? UNION})${source ? ` from ${source.code}` : ''}`,
+      after: {
+        code,
+        title,
+        sector,
+        basedOn: source?.code ?? null,
+        asTemplate: template,
+        replaces: current?.code ?? null,
+      },
     })
-    return code
+    return { code, sector }
   })
 }
 
-/** Adds an item to the current version (a new AP item or sub-item). */
+/** Adds an item to a Sector's current plan (a new AP item or sub-item). */
 export async function addItem(
   db: Db,
   actor: Actor,
   input: { code: string; parentCode: string | null; shortName: string; text: string },
+  sector?: string,
 ) {
   assertStaff(actor, true)
-  const plan = await getPlan(db, actor)
+  // The Sector is a field of the form here: one without a plan yet is a mistake in it, not a missing page.
+  const plan = await writablePlan(db, actor, sector).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === 'NOT_FOUND')
+      throw new AppError('VALIDATION_FAILED', {}, { sector: ['sector_no_plan'] })
+    throw error
+  })
   const errors: Record<string, string[]> = {}
   if (!/^AP[0-9]+(\.[0-9]+)*$/.test(input.code)) errors.code = ['item_code_invalid']
   else if (plan.items.some((i) => i.code === input.code)) errors.code = ['item_code_taken']
@@ -155,8 +230,8 @@ export function compareVersions(a: Plan, b: Plan): VersionDifference[] {
 /** Milestones belong to an item or to a proposed action of the current plan. */
 export type MilestoneOwner = { kind: 'item' | 'action'; code: string }
 
-async function ownerId(db: Db, actor: Actor, owner: MilestoneOwner) {
-  const plan = await getPlan(db, actor)
+async function ownerId(db: Db, actor: Actor, owner: MilestoneOwner, sector: string | undefined) {
+  const plan = await writablePlan(db, actor, sector)
   const found =
     owner.kind === 'item'
       ? plan.items.find((i) => i.code === owner.code)
@@ -170,9 +245,10 @@ export async function addMilestone(
   actor: Actor,
   owner: MilestoneOwner,
   input: { title: string; dueDate: string },
+  sector?: string,
 ) {
   assertStaff(actor, true)
-  const ref = await ownerId(db, actor, owner)
+  const ref = await ownerId(db, actor, owner, sector)
   const errors: Record<string, string[]> = {}
   if (!input.title.trim() || input.title.length > 300) errors.title = ['required']
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.dueDate)) errors.dueDate = ['date_invalid']
@@ -196,8 +272,16 @@ export async function addMilestone(
 export async function completeMilestone(db: Db, actor: Actor, id: string, doneOn: string | null) {
   assertStaff(actor, true)
   await inTransaction(db, async (trx) => {
-    const before = await trx.selectFrom('plan_milestone').selectAll().where('id', '=', id).executeTakeFirst()
+    const before = await trx
+      .selectFrom('plan_milestone as m')
+      .leftJoin('plan_item as i', 'i.id', 'm.item_id')
+      .leftJoin('plan_action as a', 'a.id', 'm.action_id')
+      .selectAll('m')
+      .select((eb) => eb.fn.coalesce('i.version_id', 'a.version_id').as('version_id'))
+      .where('m.id', '=', id)
+      .executeTakeFirst()
     if (!before) throw new AppError('NOT_FOUND')
+    if (before.version_id) await assertRecordInScope(trx, actor, 'plan_version', before.version_id)
     await trx.updateTable('plan_milestone').set({ done_on: doneOn }).where('id', '=', id).execute()
     await recordAudit(trx, actor, {
       action: 'update',
@@ -232,8 +316,11 @@ export async function bulkUpdate(
   db: Db,
   actor: Actor,
   csv: string,
+  sector?: string,
 ): Promise<{ updated: number; errors: BulkRowError[] }> {
   assertStaff(actor, true)
+  // Refused before the file is even read when the plan is another Sector's.
+  const plan = await writablePlan(db, actor, sector)
   const errors: BulkRowError[] = []
   let records: Record<string, string>[] = []
   try {
@@ -245,7 +332,6 @@ export async function bulkUpdate(
   } catch (error) {
     errors.push({ row: 0, field: '', message: error instanceof Error ? error.message : 'file_not_csv' })
   }
-  const plan = await getPlan(db, actor)
   const byCode = new Map(plan.items.map((i) => [i.code, i]))
   const actionsByCode = new Map(plan.actions.map((x) => [x.code, x]))
   const changes: { code: string; status: PlanStatus; progress: number | null; owner?: string }[] = []
@@ -277,21 +363,33 @@ export async function bulkUpdate(
     for (const c of changes) {
       const action = actionsByCode.get(c.code)
       if (action) {
-        await updatePlanAction(trx, actor, c.code, {
-          version: action.version,
-          status: c.status,
-          progress: c.progress,
-          ...(c.owner !== undefined ? { ownerEntity: c.owner } : {}),
-        })
+        await updatePlanAction(
+          trx,
+          actor,
+          c.code,
+          {
+            version: action.version,
+            status: c.status,
+            progress: c.progress,
+            ...(c.owner !== undefined ? { ownerEntity: c.owner } : {}),
+          },
+          sectorOf(plan),
+        )
         continue
       }
       const item = byCode.get(c.code)!
-      await updateItem(trx, actor, c.code, {
-        version: item.version,
-        status: c.status,
-        progress: c.progress,
-        ...(c.owner !== undefined ? { ownerEntity: c.owner } : {}),
-      })
+      await updateItem(
+        trx,
+        actor,
+        c.code,
+        {
+          version: item.version,
+          status: c.status,
+          progress: c.progress,
+          ...(c.owner !== undefined ? { ownerEntity: c.owner } : {}),
+        },
+        sectorOf(plan),
+      )
     }
   })
   return { updated: changes.length, errors: [] }
@@ -321,8 +419,8 @@ async function assertEditor(db: Db, actor: Actor, ownerEntity: string) {
 }
 
 /** Replaces an item's texts (the results-based fields); retirement is the secretariat's. */
-export async function editItemTexts(db: Db, actor: Actor, code: string, input: ItemTexts) {
-  const plan = await getPlan(db, actor)
+export async function editItemTexts(db: Db, actor: Actor, code: string, input: ItemTexts, sector?: string) {
+  const plan = await writablePlan(db, actor, sector)
   const item = plan.items.find((i) => i.code === code)
   if (!item) throw new AppError('NOT_FOUND')
   await assertEditor(db, actor, item.ownerEntity)
@@ -379,8 +477,9 @@ export async function updatePlanAction(
   actor: Actor,
   code: string,
   input: { version: number; status: PlanStatus; progress: number | null; ownerEntity?: string | undefined },
+  sector?: string,
 ) {
-  const plan = await getPlan(db, actor)
+  const plan = await writablePlan(db, actor, sector)
   const a = plan.actions.find((x) => x.code === code)
   if (!a) throw new AppError('NOT_FOUND')
   await assertEditor(db, actor, a.ownerEntity)
@@ -434,8 +533,9 @@ export async function editPlanActionTexts(
     targetItems: string[]
     comments: string
   },
+  sector?: string,
 ) {
-  const plan = await getPlan(db, actor)
+  const plan = await writablePlan(db, actor, sector)
   const a = plan.actions.find((x) => x.code === code)
   if (!a) throw new AppError('NOT_FOUND')
   await assertEditor(db, actor, a.ownerEntity)
@@ -489,9 +589,10 @@ export async function editPillar(
   actor: Actor,
   code: string,
   input: { title: string; items: string[] },
+  sector?: string,
 ) {
   assertStaff(actor, true)
-  const plan = await getPlan(db, actor)
+  const plan = await writablePlan(db, actor, sector)
   const pillar = plan.pillars.find((p) => p.code === code)
   if (!pillar) throw new AppError('NOT_FOUND')
   const errors: Record<string, string[]> = {}

@@ -20,6 +20,10 @@ import {
 import { formatDate, formatDateTime, pick } from '../../i18n/i18n.ts'
 import { isStaff } from '../auth/auth.policy.ts'
 import { toCsv } from '../directory/import/csv.ts'
+import { UNION } from '../structure/scope.ts'
+import { SectorFilter } from '../structure/sector-inputs.tsx'
+import type { Sector } from '../structure/structure.schema.ts'
+import { listSectors } from '../structure/structure.service.ts'
 import { leadsBody } from '../topics/follow-up.service.ts'
 import { PLAN_STATUSES, type PlanStatus } from './plan.logic.ts'
 import {
@@ -43,6 +47,17 @@ import {
   updateItem,
 } from './plan.service.ts'
 import { ItemTextsForm, Milestones } from './plan-admin.pages.tsx'
+import {
+  askedSector,
+  mayChangePlan,
+  NoPlan,
+  PlanSectorChoice,
+  pagePlan,
+  pagePlanSector,
+  planSectorLabel,
+  withParam,
+  withSector,
+} from './plan-sectors.tsx'
 import { milestones } from './plan-versions.ts'
 
 export const planPages = new Hono<AppEnv>()
@@ -68,21 +83,29 @@ const StatusBadge: FC<{ ctx: PageCtx; status: string; prefix: string }> = ({ ctx
   <span class={`badge status-${status}`}>{ctx.t(`${prefix}.${status}`)}</span>
 )
 
-const PlanNav: FC<{ ctx: PageCtx; current: string }> = ({ ctx, current }) => (
+/** The plan's pages; those of one Sector's plan keep the Sector the page was asked for. */
+const PlanNav: FC<{ ctx: PageCtx; current: string; sector?: string | undefined }> = ({
+  ctx,
+  current,
+  sector,
+}) => (
   <nav class="subnav" aria-label={ctx.t('plan.title')}>
     <ul>
       {(
         [
-          ['/plan', 'plan.tree'],
-          ['/plan?view=pillars', 'plan.by_pillar'],
-          ['/plan/actions', 'plan.proposed_actions'],
-          ['/plan/indicators', 'plan.indicators'],
-          ['/plan/scorecard', 'plan.scorecard'],
-          ['/plan/circulars', 'circulars.title'],
+          ['/plan', 'plan.tree', true],
+          ['/plan?view=pillars', 'plan.by_pillar', true],
+          ['/plan/actions', 'plan.proposed_actions', true],
+          ['/plan/indicators', 'plan.indicators', false],
+          ['/plan/scorecard', 'plan.scorecard', false],
+          ['/plan/circulars', 'circulars.title', false],
         ] as const
-      ).map(([href, key]) => (
+      ).map(([href, key, ofSector]) => (
         <li>
-          <a href={href} aria-current={current === href ? 'page' : undefined}>
+          <a
+            href={ofSector ? withSector(href, sector) : href}
+            aria-current={current === href ? 'page' : undefined}
+          >
             {ctx.t(key)}
           </a>
         </li>
@@ -91,20 +114,30 @@ const PlanNav: FC<{ ctx: PageCtx; current: string }> = ({ ctx, current }) => (
   </nav>
 )
 
-function ItemTree({ ctx, plan, parent }: { ctx: PageCtx; plan: Plan; parent: string | null }) {
+function ItemTree({
+  ctx,
+  plan,
+  parent,
+  sector,
+}: {
+  ctx: PageCtx
+  plan: Plan
+  parent: string | null
+  sector: string | undefined
+}) {
   const kids = plan.items.filter((i) => i.parentCode === parent && !i.retired)
   if (!kids.length) return null
   return (
     <ul class={parent ? 'plan-tree' : 'plan-tree root'}>
       {kids.map((i) => (
         <li>
-          <a href={`/plan/items/${i.code}`}>
+          <a href={withSector(`/plan/items/${i.code}`, sector)}>
             <strong>{i.code}</strong> {i.shortName ?? i.text.slice(0, 120)}
           </a>{' '}
           <StatusBadge ctx={ctx} status={i.status} prefix="plan.statuses" />{' '}
           <Progress value={i.rolledProgress} label={ctx.t('plan.progress_of', { code: i.code })} />
           {i.ownerEntity ? <span class="muted"> — {i.ownerEntity}</span> : null}
-          <ItemTree ctx={ctx} plan={plan} parent={i.code} />
+          <ItemTree ctx={ctx} plan={plan} parent={i.code} sector={sector} />
         </li>
       ))}
     </ul>
@@ -115,45 +148,90 @@ planPages.get('/plan', async (c) => {
   const ctx = pageCtx(c)
   const { t } = ctx
   const q = c.req.query()
-  const plan = await getPlan(c.get('deps').database.db, ctx.actor, q.version)
+  const db = c.get('deps').database.db
+  const asked = askedSector(c)
   const view = q.view === 'pillars' ? 'pillars' : 'tree'
+  const navCurrent = view === 'pillars' ? '/plan?view=pillars' : '/plan'
+  const [chosen, sectors] = await Promise.all([
+    pagePlanSector(db, ctx.actor, asked),
+    listSectors(db, ctx.lang),
+  ])
+  const keep = view === 'pillars' ? { view } : undefined
+  if (!q.version && !chosen.hasPlan)
+    return c.html(
+      <Layout ctx={ctx} title={t('plan.title')}>
+        <h1>{t('plan.title')}</h1>
+        <PlanNav ctx={ctx} current={navCurrent} sector={asked} />
+        <Notice ctx={ctx} />
+        <PlanSectorChoice
+          ctx={ctx}
+          sectors={sectors}
+          value={chosen.code}
+          withPlan={chosen.withPlan}
+          action="/plan"
+          keep={keep}
+        />
+        <NoPlan ctx={ctx} sectors={sectors} chosen={chosen} />
+      </Layout>,
+    )
+  const plan = await getPlan(db, ctx.actor, q.version, asked)
+  // A version of another Sector's plan: its links lead to that Sector's plan.
+  const sector = asked ?? (q.version ? (plan.version.sector ?? UNION) : undefined)
   const byCode = new Map(plan.items.map((i) => [i.code, i]))
+  const staff = isStaff(ctx.actor) && mayChangePlan(ctx.actor, sectors, plan.version.sector)
   return c.html(
     <Layout ctx={ctx} title={t('plan.title')}>
       <h1>{t('plan.title')}</h1>
       <p class="lead">
         {plan.version.title} — <span class="muted">{plan.version.source}</span>
       </p>
-      <PlanNav ctx={ctx} current={view === 'pillars' ? '/plan?view=pillars' : '/plan'} />
+      <PlanNav ctx={ctx} current={navCurrent} sector={sector} />
       <Notice ctx={ctx} />
+      <PlanSectorChoice
+        ctx={ctx}
+        sectors={sectors}
+        value={plan.version.sector ?? UNION}
+        withPlan={chosen.withPlan}
+        action="/plan"
+        keep={keep}
+      />
+      <p class="muted">
+        {t('plan.sectors.plan_of', { sector: planSectorLabel(ctx, sectors, plan.version.sector) })}
+        {plan.version.current ? '' : ` — ${t('plan.sectors.not_current', { code: plan.version.code })}`}
+      </p>
       <p class="actions">
-        <a class="button secondary" href="/plan/export?format=csv" download>
+        <a class="button secondary" href={withSector('/plan/export?format=csv', sector)} download>
           {t('plan.export_csv')}
         </a>
-        <a class="button secondary" href="/plan/export?format=json" download>
+        <a class="button secondary" href={withSector('/plan/export?format=json', sector)} download>
           {t('plan.export_json')}
         </a>
         {isStaff(ctx.actor) ? (
-          <>
-            <a class="button secondary" href="/plan/versions">
-              {t('plan.manage')}
-            </a>
-            <a class="button secondary" href="/plan/bulk">
-              {t('plan.bulk')}
-            </a>
-          </>
+          <a class="button secondary" href={withSector('/plan/versions', sector)}>
+            {t('plan.manage')}
+          </a>
+        ) : null}
+        {staff ? (
+          <a class="button secondary" href={withSector('/plan/bulk', sector)}>
+            {t('plan.bulk')}
+          </a>
         ) : null}
       </p>
       {view === 'tree' ? (
-        <ItemTree ctx={ctx} plan={plan} parent={null} />
+        <ItemTree ctx={ctx} plan={plan} parent={null} sector={sector} />
       ) : (
         plan.pillars.map((p) => (
           <section aria-labelledby={`pillar-${p.code}`}>
             <h2 id={`pillar-${p.code}`}>{p.title}</h2>
-            {isStaff(ctx.actor) ? (
+            {staff ? (
               <details>
                 <summary>{t('plan.edit_pillar')}</summary>
-                <form method="post" action={`/plan/pillars/${p.code}`} class="inline-form" novalidate>
+                <form
+                  method="post"
+                  action={withSector(`/plan/pillars/${p.code}`, sector)}
+                  class="inline-form"
+                  novalidate
+                >
                   <Csrf ctx={ctx} />
                   <TextField
                     ctx={ctx}
@@ -193,7 +271,7 @@ planPages.get('/plan', async (c) => {
                   return i ? (
                     <tr>
                       <td>
-                        <a href={`/plan/items/${i.code}`}>{i.code}</a>
+                        <a href={withSector(`/plan/items/${i.code}`, sector)}>{i.code}</a>
                       </td>
                       <td>{i.shortName ?? '—'}</td>
                       <td>{i.ownerEntity || '—'}</td>
@@ -217,7 +295,12 @@ planPages.get('/plan', async (c) => {
 
 planPages.get('/plan/export', async (c) => {
   const ctx = pageCtx(c)
-  const plan = await getPlan(c.get('deps').database.db, ctx.actor)
+  const plan = await pagePlan(
+    c.get('deps').database.db,
+    ctx.actor,
+    askedSector(c),
+    c.req.query('version') || undefined,
+  )
   const rows = plan.items.map((i) => ({
     code: i.code,
     parent: i.parentCode ?? '',
@@ -250,7 +333,8 @@ async function itemPage(c: Context<AppEnv>, code: string, errors?: FormErrors, e
   const ctx = pageCtx(c)
   const { t } = ctx
   const db = c.get('deps').database.db
-  const plan = await getPlan(db, ctx.actor)
+  const sector = askedSector(c)
+  const [plan, sectors] = await Promise.all([pagePlan(db, ctx.actor, sector), listSectors(db, ctx.lang)])
   const item = plan.items.find((i) => i.code === code)
   if (!item) throw new AppError('NOT_FOUND')
   const children = plan.items.filter((i) => i.parentCode === code)
@@ -259,17 +343,19 @@ async function itemPage(c: Context<AppEnv>, code: string, errors?: FormErrors, e
     itemHistory(db, ctx.actor, item.id),
     milestones(db, { itemId: item.id }),
   ])
-  const staff = isStaff(ctx.actor)
+  // Staff whose role is another Sector's read this plan like members, without its forms.
+  const writable = mayChangePlan(ctx.actor, sectors, plan.version.sector)
+  const staff = isStaff(ctx.actor) && writable
   // Rapporteurs (leads of the owning entity) edit the texts too.
   const lead = !staff && !!item.ownerEntity && (await leadsBody(db, ctx.actor, item.ownerEntity))
   return c.html(
     <Layout ctx={ctx} title={`${item.code} ${item.shortName ?? ''}`}>
       <p class="breadcrumb">
-        <a href="/plan">{t('plan.title')}</a>
+        <a href={withSector('/plan', sector)}>{t('plan.title')}</a>
         {item.parentCode ? (
           <>
             {' › '}
-            <a href={`/plan/items/${item.parentCode}`}>{item.parentCode}</a>
+            <a href={withSector(`/plan/items/${item.parentCode}`, sector)}>{item.parentCode}</a>
           </>
         ) : null}
       </p>
@@ -279,6 +365,9 @@ async function itemPage(c: Context<AppEnv>, code: string, errors?: FormErrors, e
       </h1>
       <Notice ctx={ctx} />
       <ErrorSummary ctx={ctx} errors={errors} code={errorCode} />
+      <p class="muted">
+        {t('plan.sectors.plan_of', { sector: planSectorLabel(ctx, sectors, plan.version.sector) })}
+      </p>
       <p>
         <StatusBadge ctx={ctx} status={item.status} prefix="plan.statuses" />{' '}
         <Progress value={item.rolledProgress} label={t('plan.progress_of', { code: item.code })} />
@@ -317,11 +406,13 @@ async function itemPage(c: Context<AppEnv>, code: string, errors?: FormErrors, e
         <Field label={t('plan.learning')} text={item.learning} />
         <Field label={t('plan.cite')} text={item.cite} />
       </dl>
-      {staff || lead ? <ItemTextsForm ctx={ctx} item={item} staff={staff} /> : null}
+      {staff || (lead && writable) ? (
+        <ItemTextsForm ctx={ctx} item={item} staff={staff} sector={sector} />
+      ) : null}
       {children.length ? (
         <section aria-labelledby="children">
           <h2 id="children">{t('plan.sub_items')}</h2>
-          <ItemTree ctx={ctx} plan={plan} parent={item.code} />
+          <ItemTree ctx={ctx} plan={plan} parent={item.code} sector={sector} />
         </section>
       ) : null}
       <section aria-labelledby="actions">
@@ -338,66 +429,73 @@ async function itemPage(c: Context<AppEnv>, code: string, errors?: FormErrors, e
           <p class="empty">{t('plan.no_actions')}</p>
         )}
       </section>
-      <Milestones ctx={ctx} steps={steps} staff={staff} base={`/plan/items/${item.code}`} />
-      <section aria-labelledby="update">
-        <h2 id="update">{t('plan.update')}</h2>
-        <form method="post" action={`/plan/items/${item.code}`} class="stack" novalidate>
-          <Csrf ctx={ctx} />
-          <input type="hidden" name="version" value={String(item.version)} />
-          <SelectField
-            ctx={ctx}
-            name="status"
-            label={t('field.status')}
-            value={item.status}
-            options={PLAN_STATUSES.map((s) => ({ value: s, label: t(`plan.statuses.${s}`) }))}
-            errors={errors}
-          />
-          {children.length ? null : (
-            <TextField
+      <Milestones ctx={ctx} steps={steps} staff={staff} base={`/plan/items/${item.code}`} sector={sector} />
+      {writable ? (
+        <section aria-labelledby="update">
+          <h2 id="update">{t('plan.update')}</h2>
+          <form
+            method="post"
+            action={withSector(`/plan/items/${item.code}`, sector)}
+            class="stack"
+            novalidate
+          >
+            <Csrf ctx={ctx} />
+            <input type="hidden" name="version" value={String(item.version)} />
+            <SelectField
               ctx={ctx}
-              name="progress"
-              type="number"
-              label={t('plan.progress_percent')}
-              hint={t('plan.progress_hint')}
-              value={item.progress === null ? '' : String(item.progress)}
+              name="status"
+              label={t('field.status')}
+              value={item.status}
+              options={PLAN_STATUSES.map((s) => ({ value: s, label: t(`plan.statuses.${s}`) }))}
               errors={errors}
             />
-          )}
-          {staff ? (
-            <>
+            {children.length ? null : (
               <TextField
                 ctx={ctx}
-                name="ownerEntity"
-                label={t('plan.owner')}
-                value={item.ownerEntity}
-                errors={errors}
-                maxlength={100}
-              />
-              <TextField
-                ctx={ctx}
-                name="weight"
+                name="progress"
                 type="number"
-                label={t('field.weight')}
-                hint={t('plan.weight_hint')}
-                value={String(item.weight)}
+                label={t('plan.progress_percent')}
+                hint={t('plan.progress_hint')}
+                value={item.progress === null ? '' : String(item.progress)}
                 errors={errors}
               />
-              <SelectField
-                ctx={ctx}
-                name="parentCode"
-                label={t('plan.parent')}
-                value={item.parentCode ?? ''}
-                empty={t('plan.no_parent')}
-                options={plan.items
-                  .filter((i) => i.code !== item.code)
-                  .map((i) => ({ value: i.code, label: `${i.code} ${i.shortName ?? ''}` }))}
-                errors={errors}
-              />
-            </>
-          ) : null}
-          <button type="submit">{t('action.save')}</button>
-        </form>
-      </section>
+            )}
+            {staff ? (
+              <>
+                <TextField
+                  ctx={ctx}
+                  name="ownerEntity"
+                  label={t('plan.owner')}
+                  value={item.ownerEntity}
+                  errors={errors}
+                  maxlength={100}
+                />
+                <TextField
+                  ctx={ctx}
+                  name="weight"
+                  type="number"
+                  label={t('field.weight')}
+                  hint={t('plan.weight_hint')}
+                  value={String(item.weight)}
+                  errors={errors}
+                />
+                <SelectField
+                  ctx={ctx}
+                  name="parentCode"
+                  label={t('plan.parent')}
+                  value={item.parentCode ?? ''}
+                  empty={t('plan.no_parent')}
+                  options={plan.items
+                    .filter((i) => i.code !== item.code)
+                    .map((i) => ({ value: i.code, label: `${i.code} ${i.shortName ?? ''}` }))}
+                  errors={errors}
+                />
+              </>
+            ) : null}
+            <button type="submit">{t('action.save')}</button>
+          </form>
+        </section>
+      ) : null}
       <section aria-labelledby="history">
         <h2 id="history">{t('plan.history')}</h2>
         {history.length ? (
@@ -436,16 +534,23 @@ planPages.post('/plan/items/:code', async (c) => {
   if (f.status !== undefined && !(PLAN_STATUSES as readonly string[]).includes(f.status))
     errors.status = ['choice_invalid']
   if (Object.keys(errors).length) return itemPage(c, code, errors)
+  const sector = askedSector(c)
   try {
-    await updateItem(c.get('deps').database.db, ctx.actor, code, {
-      version: Number(f.version),
-      status: f.status as PlanStatus | undefined,
-      ...(f.progress !== undefined ? { progress: progress ?? null } : {}),
-      // Structural fields come only from the secretariat's form; absent fields are left as they are.
-      ...(isStaff(ctx.actor) && f.ownerEntity !== undefined ? { ownerEntity: f.ownerEntity.trim() } : {}),
-      ...(isStaff(ctx.actor) && weight !== undefined ? { weight } : {}),
-      ...(isStaff(ctx.actor) && f.parentCode !== undefined ? { parentCode: f.parentCode || null } : {}),
-    })
+    await updateItem(
+      c.get('deps').database.db,
+      ctx.actor,
+      code,
+      {
+        version: Number(f.version),
+        status: f.status as PlanStatus | undefined,
+        ...(f.progress !== undefined ? { progress: progress ?? null } : {}),
+        // Structural fields come only from the secretariat's form; absent fields are left as they are.
+        ...(isStaff(ctx.actor) && f.ownerEntity !== undefined ? { ownerEntity: f.ownerEntity.trim() } : {}),
+        ...(isStaff(ctx.actor) && weight !== undefined ? { weight } : {}),
+        ...(isStaff(ctx.actor) && f.parentCode !== undefined ? { parentCode: f.parentCode || null } : {}),
+      },
+      sector,
+    )
   } catch (error) {
     if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
       return itemPage(c, code, error.fieldErrors)
@@ -453,15 +558,16 @@ planPages.post('/plan/items/:code', async (c) => {
       return itemPage(c, code, undefined, 'PLAN_CONFLICT')
     throw error
   }
-  return c.redirect(`/plan/items/${code}?notice=saved`, 303)
+  return c.redirect(withParam(withSector(`/plan/items/${code}`, sector), 'notice', 'saved'), 303)
 })
 
 async function actionsPage(c: Context<AppEnv>, form: Record<string, string> = {}, errors?: FormErrors) {
   const ctx = pageCtx(c)
   const { t } = ctx
   const db = c.get('deps').database.db
-  const plan = await getPlan(db, ctx.actor)
-  const staff = isStaff(ctx.actor)
+  const sector = askedSector(c)
+  const [plan, sectors] = await Promise.all([pagePlan(db, ctx.actor, sector), listSectors(db, ctx.lang)])
+  const staff = isStaff(ctx.actor) && mayChangePlan(ctx.actor, sectors, plan.version.sector)
   const meetings = staff
     ? await db
         .selectFrom('meeting')
@@ -475,8 +581,11 @@ async function actionsPage(c: Context<AppEnv>, form: Record<string, string> = {}
   return c.html(
     <Layout ctx={ctx} title={t('plan.proposed_actions')}>
       <h1>{t('plan.proposed_actions')}</h1>
-      <PlanNav ctx={ctx} current="/plan/actions" />
+      <PlanNav ctx={ctx} current="/plan/actions" sector={sector} />
       <Notice ctx={ctx} />
+      <p class="muted">
+        {t('plan.sectors.plan_of', { sector: planSectorLabel(ctx, sectors, plan.version.sector) })}
+      </p>
       <p class="hint">{t('plan.sessions_legend')}</p>
       <table class="data">
         <thead>
@@ -494,7 +603,7 @@ async function actionsPage(c: Context<AppEnv>, form: Record<string, string> = {}
           {plan.actions.map((a) => (
             <tr>
               <td>
-                <a href={`/plan/actions/${encodeURIComponent(a.code)}`}>{a.code}</a>
+                <a href={withSector(`/plan/actions/${encodeURIComponent(a.code)}`, sector)}>{a.code}</a>
               </td>
               <td class="prewrap">{a.point}</td>
               <td>{a.sessions.join(', ')}</td>
@@ -503,7 +612,7 @@ async function actionsPage(c: Context<AppEnv>, form: Record<string, string> = {}
               <td>
                 {a.targetItems.map((i) => (
                   <>
-                    <a href={`/plan/items/${i}`}>{i}</a>{' '}
+                    <a href={withSector(`/plan/items/${i}`, sector)}>{i}</a>{' '}
                   </>
                 ))}
               </td>
@@ -518,7 +627,7 @@ async function actionsPage(c: Context<AppEnv>, form: Record<string, string> = {}
         <section aria-labelledby="new-action">
           <h2 id="new-action">{t('plan.new_action')}</h2>
           <ErrorSummary ctx={ctx} errors={errors} />
-          <form method="post" action="/plan/actions" class="stack" novalidate>
+          <form method="post" action={withSector('/plan/actions', sector)} class="stack" novalidate>
             <Csrf ctx={ctx} />
             <TextField
               ctx={ctx}
@@ -615,22 +724,28 @@ planPages.post('/plan/actions', async (c) => {
     errors.sessions = ['choice_invalid']
   if (f.meetingId && !/^[0-9a-f-]{36}$/i.test(f.meetingId)) errors.meetingId = ['meeting_unknown']
   if (Object.keys(errors).length) return actionsPage(c, f, errors)
+  const sector = askedSector(c)
   try {
-    await createPlanAction(c.get('deps').database.db, ctx.actor, {
-      code,
-      meetingId: f.meetingId || undefined,
-      point: f.point!.trim(),
-      sessions,
-      action: f.action!.trim(),
-      targets: list(f.targets),
-      targetItems: list(f.targetItems).map((x) => x.toUpperCase()),
-    })
+    await createPlanAction(
+      c.get('deps').database.db,
+      ctx.actor,
+      {
+        code,
+        meetingId: f.meetingId || undefined,
+        point: f.point!.trim(),
+        sessions,
+        action: f.action!.trim(),
+        targets: list(f.targets),
+        targetItems: list(f.targetItems).map((x) => x.toUpperCase()),
+      },
+      sector,
+    )
   } catch (error) {
     if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
       return actionsPage(c, f, error.fieldErrors)
     throw error
   }
-  return c.redirect('/plan/actions?notice=saved', 303)
+  return c.redirect(withParam(withSector('/plan/actions', sector), 'notice', 'saved'), 303)
 })
 
 // ---------------------------------------------------------------- indicators
@@ -640,10 +755,17 @@ const fmt = (ctx: PageCtx, unit: string, v: number | null) =>
     ? '—'
     : `${new Intl.NumberFormat(ctx.lang, { maximumFractionDigits: 1 }).format(v)}${unit === 'percent' ? ' %' : ''}`
 
-const PeriodForm: FC<{ ctx: PageCtx; period: { from: string; to: string } }> = ({ ctx, period }) => (
+const PeriodForm: FC<{
+  ctx: PageCtx
+  period: { from: string; to: string }
+  /** With a Sector filter (the scorecard). */
+  sectors?: Sector[] | undefined
+  sector?: string | undefined
+}> = ({ ctx, period, sectors, sector }) => (
   <form method="get" class="filters" aria-label={ctx.t('reports.period')}>
     <TextField ctx={ctx} name="from" type="date" label={ctx.t('reports.from')} value={period.from} />
     <TextField ctx={ctx} name="to" type="date" label={ctx.t('reports.to')} value={period.to} />
+    {sectors ? <SectorFilter ctx={ctx} sectors={sectors} value={sector} /> : null}
     <div class="filter-actions">
       <button type="submit">{ctx.t('reports.generate')}</button>
     </div>
@@ -1045,7 +1167,12 @@ async function scorecardPage(c: Context<AppEnv>, errorCode?: string) {
   const ctx = pageCtx(c)
   const { t } = ctx
   const period = planPeriod(c.req.query())
-  const rows = await scorecard(c.get('deps').database.db, ctx.actor, period)
+  const db = c.get('deps').database.db
+  const sectors = await listSectors(db, ctx.lang)
+  // The Sector whose records count (an unknown code counts all, as the filter then shows).
+  const asked = askedSector(c)?.toLowerCase()
+  const sector = asked === UNION ? UNION : sectors.find((s) => s.code.toLowerCase() === asked)?.code
+  const rows = await scorecard(db, ctx.actor, period, sector)
   return c.html(
     <Layout ctx={ctx} title={t('plan.scorecard')}>
       <h1>{t('plan.scorecard')}</h1>
@@ -1053,7 +1180,7 @@ async function scorecardPage(c: Context<AppEnv>, errorCode?: string) {
       <Notice ctx={ctx} />
       <ErrorSummary ctx={ctx} code={errorCode} />
       <p class="lead">{t('plan.scorecard_intro')}</p>
-      <PeriodForm ctx={ctx} period={period} />
+      <PeriodForm ctx={ctx} period={period} sectors={sectors} sector={sector} />
       <ScorecardTable ctx={ctx} rows={rows} editable={isStaff(ctx.actor)} />
     </Layout>,
     errorCode ? 422 : 200,

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { scope } from '../../http/context.ts'
 import { AppError } from '../../http/errors.ts'
 import { createApi, errorResponses, IdParam, jsonBody, jsonContent, security } from '../../http/openapi.ts'
+import { SectorCode } from '../structure/scope.ts'
 import * as circulars from './circulars.service.ts'
 import { PLAN_STATUSES } from './plan.logic.ts'
 import * as plan from './plan.service.ts'
@@ -12,15 +13,26 @@ const tags = ['Action plan']
 const Day = z.iso.date({ error: 'date_invalid' })
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
 
-const PeriodQuery = z
-  .object({
-    from: z.preprocess(blank, Day.optional()),
-    to: z.preprocess(blank, Day.optional()),
-  })
-  .superRefine((v, ctx) => {
-    if (v.from && v.to && Number(v.to.slice(0, 4)) - Number(v.from.slice(0, 4)) > plan.MAX_PERIOD_YEARS)
-      ctx.addIssue({ code: 'custom', path: ['to'], message: 'period_too_long' })
-  })
+const Period = z.object({
+  from: z.preprocess(blank, Day.optional()),
+  to: z.preprocess(blank, Day.optional()),
+})
+const notTooLong = (v: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx) => {
+  if (v.from && v.to && Number(v.to.slice(0, 4)) - Number(v.from.slice(0, 4)) > plan.MAX_PERIOD_YEARS)
+    ctx.addIssue({ code: 'custom', path: ['to'], message: 'period_too_long' })
+}
+const PeriodQuery = Period.superRefine(notTooLong)
+
+/** Which Sector's current plan a call reads or changes (issue 11); by default as getPlan says. */
+const SectorQuery = z.object({
+  sector: z.preprocess(
+    blank,
+    SectorCode.optional().describe(
+      "The Sector whose current plan is meant: its code (e.g. ITU-R) or `union` for the Union-wide plan. By default the caller's own Sector when their role is limited to one, else the first Sector that has a plan.",
+    ),
+  ),
+})
+const SectorOutput = z.string().nullable().describe("The Sector's code; null: the Union-wide plan.")
 
 const ItemSchema = z
   .object({
@@ -56,8 +68,11 @@ const PlanSchema = z
       title: z.string(),
       source: z.string(),
       current: z.boolean(),
+      sector: SectorOutput,
     }),
-    versions: z.array(z.object({ code: z.string(), title: z.string(), current: z.boolean() })),
+    versions: z.array(
+      z.object({ code: z.string(), title: z.string(), current: z.boolean(), sector: SectorOutput }),
+    ),
     items: z.array(ItemSchema),
     pillars: z.array(
       z.object({ code: z.string(), title: z.string(), items: z.array(z.string()), cite: z.string() }),
@@ -155,14 +170,15 @@ planApi.openapi(
     path: '/plan',
     tags,
     summary:
-      'The action plan (the current version, or ?version=code): items with rolled-up progress, pillars, proposed actions',
+      'The action plan (a Sector’s current version, ?sector=code|union, or ?version=code): items with rolled-up progress, pillars, proposed actions',
     security,
-    request: { query: z.object({ version: z.string().max(40).optional() }) },
+    request: { query: SectorQuery.extend({ version: z.string().max(40).optional() }) },
     responses: { 200: jsonContent(PlanSchema, 'The plan'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor } = scope(c)
-    return c.json(await plan.getPlan(db, actor, c.req.valid('query').version), 200)
+    const q = c.req.valid('query')
+    return c.json(await plan.getPlan(db, actor, q.version, q.sector), 200)
   },
 )
 
@@ -181,13 +197,18 @@ planApi.openapi(
           .max(40)
           .openapi({ param: { name: 'code', in: 'path' } }),
       }),
+      query: SectorQuery,
       body: jsonBody(ItemChangeSchema),
     },
     responses: { 200: jsonContent(ItemSchema, 'The item'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor } = scope(c)
-    return c.json(await plan.updateItem(db, actor, c.req.valid('param').code, c.req.valid('json')), 200)
+    const { sector } = c.req.valid('query')
+    return c.json(
+      await plan.updateItem(db, actor, c.req.valid('param').code, c.req.valid('json'), sector),
+      200,
+    )
   },
 )
 
@@ -237,14 +258,25 @@ planApi.openapi(
     method: 'get',
     path: '/plan/scorecard',
     tags,
-    summary: 'The Resolution 68 scorecard for a period: each clause with its evidence and status',
+    summary:
+      'The Resolution 68 scorecard for a period: each clause with its evidence and status (?sector=code|union counts only that Sector’s records, or only the Union-wide ones)',
     security,
-    request: { query: PeriodQuery },
+    request: {
+      query: Period.extend({
+        sector: z.preprocess(
+          blank,
+          SectorCode.optional().describe(
+            'Count only this Sector’s records (its code), or only Union-wide ones (`union`); by default all',
+          ),
+        ),
+      }).superRefine(notTooLong),
+    },
     responses: { 200: jsonContent(z.array(ClauseSchema), 'The scorecard'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor } = scope(c)
-    return c.json(await plan.scorecard(db, actor, plan.planPeriod(c.req.valid('query'))), 200)
+    const q = c.req.valid('query')
+    return c.json(await plan.scorecard(db, actor, plan.planPeriod(q), q.sector), 200)
   },
 )
 
@@ -408,6 +440,7 @@ planApi.openapi(
     summary: 'Add a proposed action from a workshop’s point for consideration, mapped to plan items',
     security,
     request: {
+      query: SectorQuery,
       body: jsonBody(
         z
           .object({
@@ -428,7 +461,7 @@ planApi.openapi(
   }),
   async (c) => {
     const { db, actor } = scope(c)
-    const id = await plan.createPlanAction(db, actor, c.req.valid('json'))
+    const id = await plan.createPlanAction(db, actor, c.req.valid('json'), c.req.valid('query').sector)
     return c.json({ id }, 201)
   },
 )
@@ -442,6 +475,7 @@ planApi.openapi(
     security,
     request: {
       params: CodeParam,
+      query: SectorQuery,
       body: jsonBody(
         z
           .object({
@@ -462,8 +496,41 @@ planApi.openapi(
   }),
   async (c) => {
     const { db, actor } = scope(c)
-    await versions.updatePlanAction(db, actor, c.req.valid('param').code, c.req.valid('json'))
+    await versions.updatePlanAction(
+      db,
+      actor,
+      c.req.valid('param').code,
+      c.req.valid('json'),
+      c.req.valid('query').sector,
+    )
     return c.json({ ok: true as const }, 200)
+  },
+)
+
+const VersionSchema = z
+  .object({
+    code: z.string(),
+    title: z.string(),
+    sector: SectorOutput,
+    current: z.boolean().describe('The current version of its Sector’s plan (or of the Union’s)'),
+    basedOn: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('PlanVersion')
+
+planApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/plan/versions',
+    tags,
+    summary: 'The versions of the plans, each with its Sector (?sector=code|union filters), oldest first',
+    security,
+    request: { query: SectorQuery },
+    responses: { 200: jsonContent(z.array(VersionSchema), 'The versions'), ...errorResponses },
+  }),
+  async (c) => {
+    const { db, actor } = scope(c)
+    return c.json(await plan.listVersions(db, actor, c.req.valid('query').sector), 200)
   },
 )
 
@@ -472,18 +539,33 @@ planApi.openapi(
     method: 'post',
     path: '/plan/versions',
     tags,
-    summary: 'Start a new version of the plan (a copy of the current one, which is kept unchanged)',
+    summary:
+      'Start a new version of a Sector’s plan or the Union’s (a copy of its current one, or of `basedOn`, which is kept unchanged); it becomes that plan’s current version',
     security,
     request: {
       body: jsonBody(
-        z.object({ code: z.string().max(40), title: z.string().max(300) }).openapi('PlanVersionInput'),
+        z
+          .object({
+            code: z.string().max(40),
+            title: z.string().max(300),
+            sector: SectorCode.optional(),
+            basedOn: z
+              .string()
+              .max(40)
+              .optional()
+              .describe('The version to copy (any Sector’s); by default the Sector’s current plan'),
+          })
+          .openapi('PlanVersionInput'),
       ),
     },
-    responses: { 201: jsonContent(z.object({ code: z.string() }), 'The version'), ...errorResponses },
+    responses: {
+      201: jsonContent(z.object({ code: z.string(), sector: SectorOutput }), 'The version'),
+      ...errorResponses,
+    },
   }),
   async (c) => {
     const { db, actor } = scope(c)
-    return c.json({ code: await versions.createVersion(db, actor, c.req.valid('json')) }, 201)
+    return c.json(await versions.createVersion(db, actor, c.req.valid('json')), 201)
   },
 )
 

@@ -8,6 +8,8 @@ import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { type Actor, actorLabel, assertStaff, canWrite, isStaff, isUser } from '../auth/auth.policy.ts'
+import { assertInScope, assertRecordInScope, sectorFilter, sectorScope, UNION } from '../structure/scope.ts'
+import { ensureStructure } from '../structure/structure.service.ts'
 import { leadsBody } from '../topics/follow-up.service.ts'
 import {
   type ClauseStatus,
@@ -218,10 +220,25 @@ export async function ensureActionPlan(db: Db): Promise<boolean> {
   const existing = await db.selectFrom('plan_version').select('id').limit(1).executeTakeFirst()
   if (existing) return false
   const data = readPlanData()
+  // The shipped plan is TSAG's (the annex of its report to WTSA-24), so it is the plan of the Sector the
+  // shipped structure lists first (ITU-T); the structure is loaded first for that.
+  await ensureStructure(db)
+  const first = await db
+    .selectFrom('sector')
+    .select('id')
+    .orderBy('position')
+    .orderBy('code')
+    .executeTakeFirst()
   await inTransaction(db, async (trx) => {
     const v = await trx
       .insertInto('plan_version')
-      .values({ code: data.version.code, title: data.version.title, source: data.source, current: true })
+      .values({
+        code: data.version.code,
+        title: data.version.title,
+        source: data.source,
+        current: true,
+        sector_id: first?.id ?? null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
     await trx
@@ -345,18 +362,96 @@ export type PlanAction = {
 }
 
 export type Plan = {
-  version: { id: string; code: string; title: string; source: string; current: boolean }
-  versions: { code: string; title: string; current: boolean }[]
+  version: {
+    id: string
+    code: string
+    title: string
+    source: string
+    current: boolean
+    /** The Sector's code; null: the Union-wide plan. */
+    sector: string | null
+  }
+  /** Every version of every Sector's plan and the Union's, oldest first. */
+  versions: { code: string; title: string; current: boolean; sector: string | null }[]
   items: PlanItem[]
   pillars: { code: string; title: string; items: string[]; cite: string }[]
   actions: PlanAction[]
 }
 
-export async function getPlan(db: Db, actor: Actor, versionCode?: string): Promise<Plan> {
+/** A Sector whose plan is meant: its id (null: the Union) and its code (`union` for the Union). */
+export type PlanSector = { sectorId: string | null; code: string }
+
+type SectorRow = { id: string; code: string }
+
+/**
+ * Each Sector (and the Union) has its own current plan (issue 11). The one meant: the code asked for (a
+ * Sector's, any case, or `union`); without one, the first that has a current plan among the actor's own
+ * Sectors when their role is limited, then the Sectors in the structure's order, then the Union — so
+ * addresses without a Sector keep showing the plan they showed before there were Sectors.
+ */
+function choosePlanSector(
+  actor: Actor,
+  sectors: SectorRow[],
+  withPlan: Set<string | null>,
+  code: string | undefined,
+): PlanSector {
+  const union = { sectorId: null, code: UNION }
+  if (code) {
+    if (code.toLowerCase() === UNION) return union
+    const s = sectors.find((x) => x.code.toLowerCase() === code.toLowerCase())
+    if (!s) throw new AppError('VALIDATION_FAILED', {}, { sector: ['sector_unknown'] })
+    return { sectorId: s.id, code: s.code }
+  }
+  const scope = sectorScope(actor) ?? []
+  const order = [
+    ...sectors.filter((s) => scope.includes(s.id)).map((s) => ({ sectorId: s.id, code: s.code })),
+    ...sectors.map((s) => ({ sectorId: s.id as string | null, code: s.code })),
+    union,
+  ]
+  return order.find((s) => withPlan.has(s.sectorId)) ?? order[0]!
+}
+
+const sectorRows = (db: Db) =>
+  db.selectFrom('sector').select(['id', 'code']).orderBy('position').orderBy('code').execute()
+
+/**
+ * The Sector whose current plan a page or a call means (see choosePlanSector), whether it has one, and which
+ * Sectors have one (their ids; null for the Union).
+ */
+export async function planSector(
+  db: Db,
+  actor: Actor,
+  code?: string | undefined,
+): Promise<PlanSector & { hasPlan: boolean; withPlan: (string | null)[] }> {
   assertPlanReader(actor)
-  const versions = await db.selectFrom('plan_version').selectAll().orderBy('created_at').execute()
-  const version = versionCode ? versions.find((v) => v.code === versionCode) : versions.find((v) => v.current)
+  const [sectors, current] = await Promise.all([
+    sectorRows(db),
+    db.selectFrom('plan_version').select('sector_id').where('current', '=', true).execute(),
+  ])
+  const withPlan = new Set(current.map((v) => v.sector_id))
+  const chosen = choosePlanSector(actor, sectors, withPlan, code)
+  return { ...chosen, hasPlan: withPlan.has(chosen.sectorId), withPlan: [...withPlan] }
+}
+
+/**
+ * The plan: a version by its code, or a Sector's current plan (`sector`: a Sector's code or `union`; by
+ * default as choosePlanSector says). NOT_FOUND when the version, or the Sector's current plan, does not exist.
+ */
+export async function getPlan(db: Db, actor: Actor, versionCode?: string, sector?: string): Promise<Plan> {
+  assertPlanReader(actor)
+  const [versions, sectors] = await Promise.all([
+    db.selectFrom('plan_version').selectAll().orderBy('created_at').orderBy('code').execute(),
+    sectorRows(db),
+  ])
+  let version: (typeof versions)[number] | undefined
+  if (versionCode) version = versions.find((v) => v.code === versionCode)
+  else {
+    const withPlan = new Set(versions.filter((v) => v.current).map((v) => v.sector_id))
+    const { sectorId } = choosePlanSector(actor, sectors, withPlan, sector)
+    version = versions.find((v) => v.current && v.sector_id === sectorId)
+  }
   if (!version) throw new AppError('NOT_FOUND')
+  const codeOf = (id: string | null) => (id ? (sectors.find((s) => s.id === id)?.code ?? null) : null)
   const [items, pillars, actions] = await Promise.all([
     db.selectFrom('plan_item').selectAll().where('version_id', '=', version.id).orderBy('position').execute(),
     db
@@ -384,8 +479,14 @@ export async function getPlan(db: Db, actor: Actor, versionCode?: string): Promi
       title: version.title,
       source: version.source,
       current: version.current,
+      sector: codeOf(version.sector_id),
     },
-    versions: versions.map((v) => ({ code: v.code, title: v.title, current: v.current })),
+    versions: versions.map((v) => ({
+      code: v.code,
+      title: v.title,
+      current: v.current,
+      sector: codeOf(v.sector_id),
+    })),
     items: items.map((i) => ({
       id: i.id,
       code: i.code,
@@ -430,6 +531,40 @@ export async function getPlan(db: Db, actor: Actor, versionCode?: string): Promi
   }
 }
 
+export type PlanVersionView = {
+  code: string
+  title: string
+  /** The Sector's code; null: Union-wide. */
+  sector: string | null
+  current: boolean
+  basedOn: string | null
+  createdAt: string
+}
+
+/** The versions of the plans, oldest first; `sector` filters (a Sector's code, or `union`). */
+export async function listVersions(db: Db, actor: Actor, sector?: string): Promise<PlanVersionView[]> {
+  assertPlanReader(actor)
+  const filter = await sectorFilter(db, sector)
+  let q = db
+    .selectFrom('plan_version as v')
+    .leftJoin('sector as s', 's.id', 'v.sector_id')
+    .leftJoin('plan_version as b', 'b.id', 'v.based_on')
+    .select(['v.code', 'v.title', 'v.current', 'v.created_at', 's.code as sector', 'b.code as based_on'])
+    .orderBy('v.created_at')
+    .orderBy('v.code')
+  if (filter === null) q = q.where('v.sector_id', 'is', null)
+  else if (filter !== undefined) q = q.where('v.sector_id', '=', filter)
+  const rows = await q.execute()
+  return rows.map((r) => ({
+    code: r.code,
+    title: r.title,
+    sector: r.sector,
+    current: r.current,
+    basedOn: r.based_on,
+    createdAt: r.created_at.toISOString(),
+  }))
+}
+
 /** Who may update an item: the secretariat, or a lead of the entity that owns it (a rapporteur group's lead). */
 async function canUpdate(db: Db, actor: Actor, ownerEntity: string): Promise<boolean> {
   if (isStaff(actor)) return true
@@ -447,7 +582,14 @@ export type ItemChange = {
 }
 
 /** Updates an item's progress fields; structure (owner, parent, weight, retirement) is the secretariat's. */
-export async function updateItem(db: Db, actor: Actor, code: string, change: ItemChange): Promise<PlanItem> {
+/** Updates an item of a Sector's current plan (`sector`: its code or `union`; by default as getPlan says). */
+export async function updateItem(
+  db: Db,
+  actor: Actor,
+  code: string,
+  change: ItemChange,
+  sector?: string,
+): Promise<PlanItem> {
   assertPlanReader(actor)
   // Deny first: only the secretariat and leads of some entity may change anything, and never read-only.
   if (!canWrite(actor)) assertStaff(actor, true)
@@ -462,7 +604,8 @@ export async function updateItem(db: Db, actor: Actor, code: string, change: Ite
       : undefined
     if (!lead) assertStaff(actor, true)
   }
-  const plan = await getPlan(db, actor)
+  const plan = await getPlan(db, actor, undefined, sector)
+  await assertRecordInScope(db, actor, 'plan_version', plan.version.id)
   const item = plan.items.find((i) => i.code === code)
   if (!item) throw new AppError('NOT_FOUND')
   const structural =
@@ -518,7 +661,7 @@ export async function updateItem(db: Db, actor: Actor, code: string, change: Ite
       },
       after: change,
     })
-    const again = await getPlan(trx, actor)
+    const again = await getPlan(trx, actor, plan.version.code)
     return again.items.find((i) => i.code === code)!
   })
 }
@@ -697,8 +840,18 @@ function indicatorErrors(i: IndicatorInput): Record<string, string[]> {
   return e
 }
 
-export async function createIndicator(db: Db, actor: Actor, input: IndicatorInput & { code: string }) {
+/**
+ * Indicators and their measurements are the Union's: their queries count every Sector's records, and they
+ * belong to no plan version (an item code names an item of any Sector's plan). A secretariat role limited to a
+ * Sector may therefore not change them.
+ */
+function assertIndicatorWriter(actor: Actor) {
   assertStaff(actor, true)
+  assertInScope(actor, null)
+}
+
+export async function createIndicator(db: Db, actor: Actor, input: IndicatorInput & { code: string }) {
+  assertIndicatorWriter(actor)
   const errors = indicatorErrors(input)
   if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', {}, errors)
   return inTransaction(db, async (trx) => {
@@ -750,7 +903,7 @@ export async function setIndicatorTarget(
     targetDate?: string | undefined
   },
 ) {
-  assertStaff(actor, true)
+  assertIndicatorWriter(actor)
   const row = await db.selectFrom('indicator').selectAll().where('code', '=', code).executeTakeFirst()
   if (!row) throw new AppError('NOT_FOUND')
   const errors = indicatorErrors({
@@ -802,7 +955,7 @@ export async function addMeasurement(
   code: string,
   m: { measuredOn: string; value: number; source: string; evidence: string },
 ) {
-  assertStaff(actor, true)
+  assertIndicatorWriter(actor)
   const row = await db.selectFrom('indicator').selectAll().where('code', '=', code).executeTakeFirst()
   if (!row) throw new AppError('NOT_FOUND')
   const errors: Record<string, string[]> = {}
@@ -878,20 +1031,34 @@ const EXEC = sql`m.kind IN ('cto_meeting', 'cxo_meeting') AND m.status IN ('held
 /**
  * The evidence Engage holds for each clause of Resolution 68 over a period, each with its status by the
  * thresholds in settings. Every number is one short query, so the page is quick on both databases.
+ * `sector` (a Sector's code, or `union`) counts only that Sector's records — meetings, consultations,
+ * follow-up actions, reports and its current action plan — or only the Union-wide ones; by default all.
  */
 export async function scorecard(
   db: Db,
   actor: Actor,
   period: { from: string; to: string },
+  sector?: string,
 ): Promise<ClauseEvidence[]> {
   assertPlanReader(actor)
+  const sectorId = await sectorFilter(db, sector)
+  const of = (column: string) =>
+    sectorId === undefined
+      ? sql`TRUE`
+      : sectorId === null
+        ? sql`${sql.ref(column)} IS NULL`
+        : sql`${sql.ref(column)} = ${sectorId}`
   const start = new Date(`${period.from}T00:00:00Z`)
   const end = new Date(`${period.to}T23:59:59.999Z`)
   const years = Math.max(1, Number(period.to.slice(0, 4)) - Number(period.from.slice(0, 4)) + 1)
   const one = async <T extends Record<string, unknown>>(q: ReturnType<typeof sql<T>>) =>
     (await q.execute(db)).rows[0]!
   const n = (v: unknown) => Number(v ?? 0)
-  const q = `from=${period.from}&to=${period.to}`
+  const bySector = sector ? `sector=${encodeURIComponent(sector)}` : ''
+  const q = `from=${period.from}&to=${period.to}${bySector ? `&${bySector}` : ''}`
+  // Lists take the period (and the Sector); the plan is the Sector's plan.
+  const linkFor = (link: string) =>
+    link.includes('?') ? `${link}&${q}` : link === '/plan' && bySector ? `/plan?${bySector}` : link
   const [
     seniority,
     dev,
@@ -915,71 +1082,74 @@ export async function scorecard(
       SELECT count(DISTINCT a.person_id) FILTER (WHERE p.seniority IN ('c_level', 'senior_executive'))::int AS part,
              count(DISTINCT a.person_id)::int AS whole
       FROM meeting_attendance a JOIN meeting m ON m.id = a.meeting_id JOIN person p ON p.id = a.person_id
-      WHERE ${EXEC} AND m.starts_at BETWEEN ${start} AND ${end}`),
+      WHERE ${EXEC} AND m.starts_at BETWEEN ${start} AND ${end} AND ${of('m.sector_id')}`),
     one(sql<{ part: number; whole: number }>`
       SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM consultation c WHERE c.meeting_id = m.id
                AND c.purpose = 'pre_meeting_developing_countries' AND c.status <> 'draft' AND c.closes_at <= m.starts_at))::int AS part,
              count(*)::int AS whole
-      FROM meeting m WHERE ${EXEC} AND m.starts_at BETWEEN ${start} AND ${end}`),
+      FROM meeting m WHERE ${EXEC} AND m.starts_at BETWEEN ${start} AND ${end} AND ${of('m.sector_id')}`),
     one(sql<{ n: number }>`
       SELECT count(*)::int AS n FROM meeting m
-      WHERE m.kind IN ('workshop', 'symposium') AND m.status IN ('held', 'concluded') AND m.starts_at BETWEEN ${start} AND ${end}`),
+      WHERE m.kind IN ('workshop', 'symposium') AND m.status IN ('held', 'concluded') AND m.starts_at BETWEEN ${start} AND ${end} AND ${of('m.sector_id')}`),
     one(sql<{ n: number }>`
       SELECT count(DISTINCT c.itu_region)::int AS n
       FROM meeting_attendance a JOIN meeting m ON m.id = a.meeting_id JOIN organization o ON o.id = a.organization_id
       JOIN country c ON c.code = o.country_code
-      WHERE ${EXEC} AND m.starts_at BETWEEN ${start} AND ${end} AND o.category <> 'member_state'`),
+      WHERE ${EXEC} AND m.starts_at BETWEEN ${start} AND ${end} AND ${of('m.sector_id')} AND o.category <> 'member_state'`),
     one(sql<{ n: number }>`
       SELECT count(DISTINCT c.itu_region)::int AS n FROM meeting m JOIN country c ON c.code = m.country_code
-      WHERE ${EXEC} AND m.format <> 'online' AND m.starts_at BETWEEN ${start} AND ${end}`),
+      WHERE ${EXEC} AND m.format <> 'online' AND m.starts_at BETWEEN ${start} AND ${end} AND ${of('m.sector_id')}`),
     one(sql<{ part: number; whole: number }>`
       SELECT count(*) FILTER (WHERE x.pa)::int AS part, count(*)::int AS whole FROM (
         SELECT a.meeting_id, a.organization_id, bool_or(a.attended_as IN ('principal', 'alternate')) AS pa
         FROM meeting_attendance a JOIN meeting m ON m.id = a.meeting_id
-        WHERE ${EXEC} AND m.group_id IS NOT NULL AND m.starts_at BETWEEN ${start} AND ${end}
+        WHERE ${EXEC} AND m.group_id IS NOT NULL AND m.starts_at BETWEEN ${start} AND ${end} AND ${of('m.sector_id')}
         GROUP BY a.meeting_id, a.organization_id) x`),
     one(sql<{ part: number; whole: number }>`
       SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM topic_priority tp WHERE tp.topic_id = i.topic_id))::int AS part,
              count(*)::int AS whole
       FROM agenda_item i JOIN agenda g ON g.id = i.agenda_id JOIN meeting m ON m.id = g.meeting_id
-      WHERE g.published_at IS NOT NULL AND m.starts_at BETWEEN ${start} AND ${end}
+      WHERE g.published_at IS NOT NULL AND m.starts_at BETWEEN ${start} AND ${end} AND ${of('m.sector_id')}
         AND g.version = (SELECT max(g2.version) FROM agenda g2 WHERE g2.meeting_id = g.meeting_id AND g2.published_at IS NOT NULL)`),
     one(sql<{ part: number; whole: number }>`
       SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM consultation c WHERE c.meeting_id = m.id
                AND c.purpose = 'membership_agenda' AND c.status <> 'draft' AND c.closes_at <= m.starts_at))::int AS part,
              count(*)::int AS whole
-      FROM meeting m WHERE ${EXEC} AND m.starts_at BETWEEN ${start} AND ${end}`),
+      FROM meeting m WHERE ${EXEC} AND m.starts_at BETWEEN ${start} AND ${end} AND ${of('m.sector_id')}`),
     one(sql<{ part: number; whole: number }>`
       SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM report_issue r WHERE r.kind = 'meeting'
                AND r.params->>'meetingId' = m.id::text))::int AS part,
              count(*)::int AS whole
-      FROM meeting m WHERE ${EXEC} AND m.starts_at BETWEEN ${start} AND ${end}`),
+      FROM meeting m WHERE ${EXEC} AND m.starts_at BETWEEN ${start} AND ${end} AND ${of('m.sector_id')}`),
     one(sql<{ part: number; whole: number }>`
       SELECT count(*) FILTER (WHERE f.status = 'done')::int AS part, count(*) FILTER (WHERE f.status <> 'dropped')::int AS whole
-      FROM follow_up_action f WHERE f.created_at BETWEEN ${start} AND ${end}`),
+      FROM follow_up_action f WHERE f.created_at BETWEEN ${start} AND ${end} AND ${of('f.sector_id')}`),
     one(sql<{ followup: number; wtsa: number }>`
       SELECT count(*) FILTER (WHERE kind = 'follow-up')::int AS followup, count(*) FILTER (WHERE kind = 'wtsa')::int AS wtsa
-      FROM report_issue WHERE issued_at BETWEEN ${start} AND ${end}`),
+      FROM report_issue r WHERE r.issued_at BETWEEN ${start} AND ${end} AND ${of('r.sector_id')}`),
     one(sql<{ n: number }>`
       SELECT count(*)::int AS n FROM consultation c
-      WHERE c.purpose IN ('process_evaluation', 'meeting_evaluation') AND c.status = 'closed' AND c.closes_at BETWEEN ${start} AND ${end}`),
+      WHERE c.purpose IN ('process_evaluation', 'meeting_evaluation') AND c.status = 'closed' AND c.closes_at BETWEEN ${start} AND ${end}
+        AND ${of('c.sector_id')}`),
     one(sql<{ n: number }>`
       SELECT count(*)::int AS n FROM meeting m
-      WHERE m.kind = 'workshop' AND m.status NOT IN ('draft', 'cancelled') AND m.created_at BETWEEN ${start} AND ${end}`),
+      WHERE m.kind = 'workshop' AND m.status NOT IN ('draft', 'cancelled') AND m.created_at BETWEEN ${start} AND ${end}
+        AND ${of('m.sector_id')}`),
     one(sql<{ part: number; whole: number }>`
       SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM consultation c WHERE c.meeting_id = m.id AND c.purpose = 'workshop_evaluation' AND c.status <> 'draft')
                OR EXISTS (SELECT 1 FROM report_issue r WHERE r.kind = 'workshop' AND r.params->>'meetingId' = m.id::text))::int AS part,
              count(*)::int AS whole
-      FROM meeting m WHERE m.kind = 'workshop' AND m.status IN ('held', 'concluded') AND m.starts_at BETWEEN ${start} AND ${end}`),
+      FROM meeting m WHERE m.kind = 'workshop' AND m.status IN ('held', 'concluded') AND m.starts_at BETWEEN ${start} AND ${end} AND ${of('m.sector_id')}`),
     one(sql<{ part: number; whole: number }>`
       SELECT count(r.id) FILTER (WHERE r.state = 'submitted')::int AS part, count(t.id)::int AS whole
       FROM consultation c JOIN consultation_target t ON t.consultation_id = c.id
       LEFT JOIN consultation_response r ON r.target_id = t.id
-      WHERE c.status <> 'draft' AND c.closes_at BETWEEN ${start} AND ${end}`),
+      WHERE c.status <> 'draft' AND c.closes_at BETWEEN ${start} AND ${end} AND ${of('c.sector_id')}`),
     one(sql<{ part: number; whole: number }>`
       SELECT count(*) FILTER (WHERE i.status IN ('in_progress', 'done'))::int AS part,
              count(*) FILTER (WHERE i.status <> 'dropped')::int AS whole
-      FROM plan_item i JOIN plan_version v ON v.id = i.version_id WHERE v.current AND i.retired_at IS NULL`),
+      FROM plan_item i JOIN plan_version v ON v.id = i.version_id
+      WHERE v.current AND i.retired_at IS NULL AND ${of('v.sector_id')}`),
     db.selectFrom('scorecard_threshold').selectAll().execute(),
   ])
   const th = new Map(thresholds.map((t) => [t.clause, { met: Number(t.met), partly: Number(t.partly) }]))
@@ -1029,8 +1199,8 @@ export async function scorecard(
     count('t2', n(planned.n), `/meetings?kind=workshop`),
     share('t3', workshopEval, `/reports?kind=workshop`),
     share('e1', responses, `/consultations`),
-    share('e2', plan, `/plan`),
-  ].map((e) => ({ ...e, link: e.link.includes('?') ? `${e.link}&${q}` : e.link }))
+    share('e2', plan, '/plan'),
+  ].map((e) => ({ ...e, link: linkFor(e.link) }))
 }
 
 export async function setThreshold(db: Db, actor: Actor, clause: Clause, t: { met: number; partly: number }) {
@@ -1071,9 +1241,15 @@ export type PlanActionInput = {
 }
 
 /** A proposed action from a workshop's point for consideration, mapped to the plan's items. */
-export async function createPlanAction(db: Db, actor: Actor, input: PlanActionInput): Promise<string> {
+export async function createPlanAction(
+  db: Db,
+  actor: Actor,
+  input: PlanActionInput,
+  sector?: string,
+): Promise<string> {
   assertStaff(actor, true)
-  const plan = await getPlan(db, actor)
+  const plan = await getPlan(db, actor, undefined, sector)
+  await assertRecordInScope(db, actor, 'plan_version', plan.version.id)
   const errors: Record<string, string[]> = {}
   const codes = new Set(plan.items.map((i) => i.code))
   if (input.targetItems.some((c) => !codes.has(c))) errors.targetItems = ['items_unknown']

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
+import type { FC } from 'hono/jsx'
 import type { AppEnv } from '../../http/context.ts'
 import { AppError, type FieldErrors } from '../../http/errors.ts'
 import { formFields, nest, uuidParam, validate } from '../../http/forms.ts'
@@ -213,6 +214,82 @@ structurePages.post('/structure/bodies', async (c) => {
   }
 })
 
+/** What was addressed to the body: its follow-up actions, the Panel's advice, and (for staff) issued reports. */
+const Addressed: FC<{ ctx: PageCtx; items: structure.AddressedItems }> = ({ ctx, items }) => {
+  const { t } = ctx
+  const more = (shown: number, total: number) =>
+    total > shown ? <p class="hint">{t('structure.addressed_more', { shown, total })}</p> : null
+  return (
+    <section aria-labelledby="addressed-h">
+      <h2 id="addressed-h">{t('structure.addressed_title')}</h2>
+      <h3>{t('structure.addressed_actions', { count: items.actionCount })}</h3>
+      {items.actions.length ? (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('structure.addressed_what')}</th>
+              <th scope="col">{t('structure.code')}</th>
+              <th scope="col">{t('field.status')}</th>
+              <th scope="col">{t('structure.addressed_due')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.actions.map((a) => (
+              <tr>
+                <td>
+                  <a href={`/actions/${a.id}`}>{a.what}</a>
+                </td>
+                <td>{a.code}</td>
+                <td>{t(`follow_up.statuses.${a.status}`)}</td>
+                <td>{formatDate(a.dueDate, ctx.lang)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p class="empty">{t('structure.addressed_none')}</p>
+      )}
+      {more(items.actions.length, items.actionCount)}
+      <h3>{t('structure.addressed_advice', { count: items.adviceCount })}</h3>
+      {items.advice.length ? (
+        <ul>
+          {items.advice.map((a) => (
+            <li>
+              <a href={`/panels/${a.panelId}/advice/${a.id}`}>
+                {a.panelCode} · {t('structure.advice_number', { number: a.number })}
+              </a>{' '}
+              ({formatDate(a.givenOn, ctx.lang)}, {t(`structure.advice_status.${a.status}`)})
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="empty">{t('structure.addressed_none')}</p>
+      )}
+      {more(items.advice.length, items.adviceCount)}
+      {items.reports ? (
+        <>
+          <h3>{t('structure.addressed_reports', { count: items.reportCount })}</h3>
+          {items.reports.length ? (
+            <ul>
+              {items.reports.map((r) => (
+                <li>
+                  <a href={`/reports/issued/${r.id}`}>
+                    {r.documentNumber} — {r.title}
+                  </a>{' '}
+                  ({formatDate(r.issuedAt.toISOString().slice(0, 10), ctx.lang)})
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p class="empty">{t('structure.addressed_none')}</p>
+          )}
+          {more(items.reports.length, items.reportCount)}
+        </>
+      ) : null}
+    </section>
+  )
+}
+
 async function bodyPage(
   c: Context<AppEnv>,
   opts: {
@@ -240,6 +317,7 @@ async function bodyPage(
   const parent = related.find((b) => b.id === body.parentId)
   const successor = body.successorId ? await structure.getBody(db, body.successorId, ctx.lang) : undefined
   const children = related.filter((b) => b.parentId === body.id)
+  const addressed = await structure.addressedTo(db, ctx.actor, body.id, ctx.lang)
   const admin = isAdmin(ctx.actor)
   const u = opts.form === 'update' ? (opts.values ?? {}) : undefined
   const r = opts.form === 'rename' ? (opts.values ?? {}) : {}
@@ -317,6 +395,7 @@ async function bodyPage(
           ))}
         </tbody>
       </table>
+      {addressed ? <Addressed ctx={ctx} items={addressed} /> : null}
       {admin ? (
         <>
           <section aria-labelledby="rename-h">

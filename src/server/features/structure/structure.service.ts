@@ -5,7 +5,7 @@ import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { type Language, type Localized, pick } from '../../i18n/i18n.ts'
 import { recordAudit } from '../audit/audit.service.ts'
-import { type Actor, assertAdmin } from '../auth/auth.policy.ts'
+import { type Actor, assertAdmin, isStaff, isUser } from '../auth/auth.policy.ts'
 import type {
   Body,
   BodyInput,
@@ -48,7 +48,13 @@ export async function saveSector(
       ? await trx.selectFrom('sector').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
       : undefined
     if (id && !before) throw new AppError('SECTOR_NOT_FOUND')
-    const values = { code: input.code, names: JSON.stringify(input.names), position: input.position }
+    // A new Sector goes last unless placed: the first Sector is every new record's default.
+    const last = await trx
+      .selectFrom('sector')
+      .select((eb) => eb.fn.max('position').as('p'))
+      .executeTakeFirstOrThrow()
+    const position = input.position ?? before?.position ?? Number(last.p ?? 0) + 1
+    const values = { code: input.code, names: JSON.stringify(input.names), position }
     const row = id
       ? await trx
           .updateTable('sector')
@@ -625,4 +631,109 @@ export async function resolveAddressee(
     { startsOn: latest.starts_on, endsOn: latest.ends_on, day },
     { ownerBody: ['outside_body_period'] },
   )
+}
+
+export type AddressedItems = {
+  actions: { id: string; what: string; code: string; status: string; dueDate: string }[]
+  actionCount: number
+  advice: {
+    id: string
+    panelId: string
+    panelCode: string
+    number: number
+    givenOn: string
+    status: string
+  }[]
+  adviceCount: number
+  /** Issued reports addressed to the body: for staff only (reports are the secretariat's), else null. */
+  reports: { id: string; title: string; documentNumber: string; issuedAt: Date }[] | null
+  reportCount: number
+}
+
+/**
+ * What was addressed to a body (issue 11, item 3): follow-up actions, the Industry Advisory Panel's advice and
+ * issued reports — by the body's id, so records made under an earlier name are found. Signed-in users see
+ * actions and advice (as on the follow-up pages); reports only staff. The latest ten of each, and the counts.
+ */
+export async function addressedTo(
+  db: Db,
+  actor: Actor,
+  bodyId: string,
+  lang: Language,
+): Promise<AddressedItems | null> {
+  if (!isUser(actor) && actor.kind !== 'system') return null
+  const staff = isStaff(actor)
+  const [actions, actionCount, advice, adviceCount, reports, reportCount] = await Promise.all([
+    db
+      .selectFrom('follow_up_action')
+      .select(['id', 'what', 'owner_body', 'status', 'due_date'])
+      .where('owner_body_id', '=', bodyId)
+      .orderBy('due_date', 'desc')
+      .orderBy('id')
+      .limit(10)
+      .execute(),
+    db
+      .selectFrom('follow_up_action')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('owner_body_id', '=', bodyId)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('advisory_panel_advice as a')
+      .innerJoin('advisory_panel as p', 'p.id', 'a.panel_id')
+      .select(['a.id', 'a.panel_id', 'p.code', 'a.number', 'a.given_on', 'a.status'])
+      .where('a.addressed_to_body_id', '=', bodyId)
+      .orderBy('a.given_on', 'desc')
+      .orderBy('a.number', 'desc')
+      .limit(10)
+      .execute(),
+    db
+      .selectFrom('advisory_panel_advice')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('addressed_to_body_id', '=', bodyId)
+      .executeTakeFirstOrThrow(),
+    staff
+      ? db
+          .selectFrom('report_issue')
+          .select(['id', 'title', 'document_number', 'issued_at'])
+          .where('addressed_to_body_id', '=', bodyId)
+          .orderBy('issued_at', 'desc')
+          .limit(10)
+          .execute()
+      : Promise.resolve(null),
+    staff
+      ? db
+          .selectFrom('report_issue')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('addressed_to_body_id', '=', bodyId)
+          .executeTakeFirstOrThrow()
+      : Promise.resolve({ n: 0 }),
+  ])
+  return {
+    actions: actions.map((a) => ({
+      id: a.id,
+      what: pick(a.what as Localized, lang),
+      code: a.owner_body,
+      status: a.status,
+      dueDate: a.due_date,
+    })),
+    actionCount: Number(actionCount.n),
+    advice: advice.map((a) => ({
+      id: a.id,
+      panelId: a.panel_id,
+      panelCode: a.code,
+      number: a.number,
+      givenOn: a.given_on,
+      status: a.status,
+    })),
+    adviceCount: Number(adviceCount.n),
+    reports: reports
+      ? reports.map((r) => ({
+          id: r.id,
+          title: r.title,
+          documentNumber: r.document_number,
+          issuedAt: r.issued_at,
+        }))
+      : null,
+    reportCount: Number(reportCount.n),
+  }
 }

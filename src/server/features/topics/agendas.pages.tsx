@@ -18,6 +18,7 @@ import {
 } from '../../http/layout.tsx'
 import { formatDateTime, type Localized, pick } from '../../i18n/i18n.ts'
 import { deny, isStaff } from '../auth/auth.policy.ts'
+import { assertRecordInScope, inScope } from '../structure/scope.ts'
 import { AgendaEditSchema, WeightsSchema } from './agendas.routes.ts'
 import * as agendas from './agendas.service.ts'
 import { SCORE_COMPONENTS, type Score } from './score.ts'
@@ -48,14 +49,23 @@ export const Reasons: FC<{ ctx: PageCtx; score: Score }> = ({ ctx, score }) => {
 }
 
 async function meetingTitle(c: Context<AppEnv>, meetingId: string) {
+  return (await meetingHead(c, meetingId)).title
+}
+
+/** The meeting's title, and whether the actor may change its agenda (a limited secretariat: its Sector's). */
+async function meetingHead(c: Context<AppEnv>, meetingId: string) {
   const row = await c
     .get('deps')
     .database.db.selectFrom('meeting')
-    .select(['titles', 'status'])
+    .select(['titles', 'status', 'sector_id'])
     .where('id', '=', meetingId)
     .executeTakeFirst()
   if (!row) throw new AppError('MEETING_NOT_FOUND')
-  return pick(row.titles as Localized, pageCtx(c).lang)
+  const ctx = pageCtx(c)
+  return {
+    title: pick(row.titles as Localized, ctx.lang),
+    editable: isStaff(ctx.actor) && inScope(ctx.actor, row.sector_id),
+  }
 }
 
 const AgendaList: FC<{ ctx: PageCtx; agenda: agendas.Agenda; reasons?: boolean }> = ({
@@ -96,7 +106,7 @@ agendaPages.get('/meetings/:id/agenda', async (c) => {
   const id = uuidParam(c, 'id')
   const db = c.get('deps').database.db
   const { published, draft } = await agendas.meetingAgendas(db, ctx.actor, id, ctx.lang)
-  const title = await meetingTitle(c, id)
+  const { title, editable } = await meetingHead(c, id)
   const wanted = Number(c.req.query('version'))
   const shown = published.find((a) => a.version === wanted) ?? published[0]
   const previous = shown ? published.find((a) => a.version === shown.version - 1) : undefined
@@ -108,7 +118,7 @@ agendaPages.get('/meetings/:id/agenda', async (c) => {
       </p>
       <div class="page-head">
         <h1>{t('agenda.title', { meeting: title })}</h1>
-        {isStaff(ctx.actor) ? (
+        {editable ? (
           <a class="button" href={`/meetings/${id}/agenda/builder`}>
             {draft ? t('agenda.continue_draft', { version: draft.version }) : t('agenda.build')}
           </a>
@@ -180,6 +190,8 @@ async function builderPage(c: Context<AppEnv>, errors?: FormErrors, code?: strin
   if (!isStaff(ctx.actor)) deny(ctx.actor)
   const id = uuidParam(c, 'id')
   const db = c.get('deps').database.db
+  // A secretariat limited to another Sector is refused before it builds anything.
+  await assertRecordInScope(db, ctx.actor, 'meeting', id)
   const [title, { draft, published }, list, sessions] = await Promise.all([
     meetingTitle(c, id),
     agendas.meetingAgendas(db, ctx.actor, id, ctx.lang),

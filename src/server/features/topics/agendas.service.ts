@@ -5,6 +5,7 @@ import { AppError } from '../../http/errors.ts'
 import { type Language, type Localized, pick } from '../../i18n/i18n.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { type Actor, actorLabel, actorUserId, canWrite, deny, isStaff, isUser } from '../auth/auth.policy.ts'
+import { assertRecordInScope } from '../structure/scope.ts'
 import { SCORE_COMPONENTS, type Score, type ScoreComponent, score, staleness, type Weights } from './score.ts'
 import { transitionRules } from './topics.service.ts'
 
@@ -349,6 +350,7 @@ export async function editAgenda(
       ? (await candidates(db, actor, meetingId, lang, edit.topicId))[0]?.score
       : undefined
   await inTransaction(db, async (trx) => {
+    await assertRecordInScope(trx, actor, 'meeting', meetingId)
     const draft = await lockDraft(trx, meetingId, lockVersion)
     const items = await itemsOf(trx, draft.id)
     const sessionOk = async (sessionId: string | null | undefined) => {
@@ -433,7 +435,8 @@ export async function editAgenda(
 /**
  * Publishes the working draft as the next version. Published versions never change: the next edit starts
  * a new draft. Topics on the agenda move to "on an agenda" where the lifecycle allows it, with the meeting
- * named in their story.
+ * named in their story — whatever their Sector: the move follows from the meeting's own agenda, which is
+ * what the Sector scope checks.
  */
 export async function publishAgenda(
   db: Db,
@@ -444,6 +447,7 @@ export async function publishAgenda(
 ): Promise<Agenda> {
   assertStaffWrite(actor)
   await inTransaction(db, async (trx) => {
+    await assertRecordInScope(trx, actor, 'meeting', meetingId)
     const draft = await lockDraft(trx, meetingId, lockVersion)
     const items = await itemsOf(trx, draft.id)
     if (!items.length) throw new AppError('VALIDATION_FAILED', {}, { items: ['agenda_empty'] })

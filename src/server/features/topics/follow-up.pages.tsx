@@ -9,6 +9,7 @@ import {
   Csrf,
   ErrorSummary,
   enumOptions,
+  FieldErrors,
   type FormErrors,
   Layout,
   Notice,
@@ -18,9 +19,19 @@ import {
   TextField,
 } from '../../http/layout.tsx'
 import { LocalizedInputs } from '../../http/localized-inputs.tsx'
-import { formatDate, formatDateTime } from '../../i18n/i18n.ts'
+import { formatDate, formatDateTime, LANGUAGES } from '../../i18n/i18n.ts'
 import { deny, isStaff, isUser } from '../auth/auth.policy.ts'
-import { ActionInputSchema, ActionUpdateSchema, BodyName, ConclusionInputSchema } from './follow-up.routes.ts'
+import { inScope, UNION } from '../structure/scope.ts'
+import { SectorField, SectorFilter, sectorOptions } from '../structure/sector-inputs.tsx'
+import type { Body, Sector } from '../structure/structure.schema.ts'
+import { getBody, listSectors } from '../structure/structure.service.ts'
+import {
+  ActionInputSchema,
+  ActionQuerySchema,
+  ActionUpdateSchema,
+  BodyName,
+  ConclusionInputSchema,
+} from './follow-up.routes.ts'
 import * as followUp from './follow-up.service.ts'
 import { TOPIC_STATES } from './topics.schema.ts'
 
@@ -33,20 +44,24 @@ export const ActionStatus: FC<{ ctx: PageCtx; a: followUp.ActionView }> = ({ ctx
   </>
 )
 
-export const ActionsTable: FC<{ ctx: PageCtx; items: followUp.ActionView[]; showBody?: boolean }> = ({
-  ctx,
-  items,
-  showBody,
-}) => {
+export const ActionsTable: FC<{
+  ctx: PageCtx
+  items: followUp.ActionView[]
+  showBody?: boolean
+  showSector?: boolean
+  /** What to say when there is none (by default: no action yet). */
+  empty?: string
+}> = ({ ctx, items, showBody, showSector, empty }) => {
   const { t } = ctx
   return items.length === 0 ? (
-    <p class="empty">{t('follow_up.no_actions')}</p>
+    <p class="empty">{empty ?? t('follow_up.no_actions')}</p>
   ) : (
     <table class="data">
       <thead>
         <tr>
           <th scope="col">{t('follow_up.what')}</th>
           {showBody ? <th scope="col">{t('follow_up.body')}</th> : null}
+          {showSector ? <th scope="col">{t('structure.sector')}</th> : null}
           <th scope="col">{t('follow_up.responsible')}</th>
           <th scope="col">{t('follow_up.due')}</th>
           <th scope="col">{t('field.status')}</th>
@@ -64,6 +79,7 @@ export const ActionsTable: FC<{ ctx: PageCtx; items: followUp.ActionView[]; show
                 <a href={`/bodies/${encodeURIComponent(a.ownerBody)}`}>{a.ownerBody}</a>
               </td>
             ) : null}
+            {showSector ? <td>{a.sector ?? t('structure.union_wide')}</td> : null}
             <td>{a.responsible}</td>
             <td>{formatDate(a.dueDate, ctx.lang)}</td>
             <td>
@@ -76,6 +92,139 @@ export const ActionsTable: FC<{ ctx: PageCtx; items: followUp.ActionView[]; show
   )
 }
 
+/**
+ * The addressees the action form offers: the bodies of the structure that exist on the day the action is
+ * made, by Sector (`ITU-T SG13 — Future networks`; the Union's own bodies by their code). A secretariat
+ * limited to a Sector is offered its Sector's bodies and the Union's. Another addressee may still be typed.
+ */
+export function addresseeChoices(ctx: PageCtx, bodies: Body[]): { value: string; label: string }[] {
+  return bodies
+    .filter((b) => b.sectorId === null || inScope(ctx.actor, b.sectorId))
+    .map((b) => {
+      const value = b.sectorCode ? `${b.sectorCode} ${b.code}` : b.code
+      const name = b.name && b.name !== b.code ? ` — ${b.name}` : ''
+      const union = b.sectorId === null ? ` (${ctx.t('structure.union_wide')})` : ''
+      return { value, label: `${value}${name}${union}` }
+    })
+}
+
+/** One list of addressees for every action form of a page. */
+export const AddresseeList: FC<{ ctx: PageCtx; id: string; bodies: Body[] }> = ({ ctx, id, bodies }) => (
+  <datalist id={id}>
+    {addresseeChoices(ctx, bodies).map((o) => (
+      <option value={o.value}>{o.label}</option>
+    ))}
+  </datalist>
+)
+
+type ActionValues = Record<string, string>
+
+/**
+ * The form that asks a body for follow-up. With the Sectors, it offers the action's Sector (preselected:
+ * `sector`); with a list of addressees (a datalist's id), the addressee field proposes the structure's bodies
+ * and still takes any other text.
+ */
+const ActionForm: FC<{
+  ctx: PageCtx
+  conclusionId: string
+  meetingId: string
+  users: { id: string; name: string }[]
+  sectors?: Sector[] | undefined
+  sector?: string | undefined
+  addresseeList?: string | undefined
+  values?: ActionValues | undefined
+  errors?: FormErrors | undefined
+  /** Field ids of a form repeated on one page; none on the form's own page (errors link to the fields). */
+  idSuffix?: string | undefined
+}> = ({ ctx, conclusionId, meetingId, users, sectors, sector, addresseeList, values, errors, idSuffix }) => {
+  const { t } = ctx
+  const v = values ?? {}
+  const id = (name: string) => `f-${name}${idSuffix ? `-${idSuffix}` : ''}`
+  const err = errors?.ownerBody
+  const hint = addresseeList ? t('follow_up.addressee_hint') : t('follow_up.body_hint')
+  return (
+    <form method="post" action={`/conclusions/${conclusionId}/actions`} novalidate>
+      <Csrf ctx={ctx} />
+      <input type="hidden" name="meetingId" value={meetingId} />
+      <div class="grid-2">
+        <LocalizedInputs
+          ctx={ctx}
+          name="what"
+          {...(idSuffix ? { idPrefix: `f-what-${idSuffix}` } : {})}
+          label={t('follow_up.what')}
+          value={Object.fromEntries(LANGUAGES.map((l) => [l, v[`what.${l}`]]))}
+          errors={errors}
+          required
+          maxlength={300}
+        />
+        <div class={`field${err ? ' has-error' : ''}`}>
+          <label for={id('ownerBody')} class="required">
+            {t('follow_up.body')}
+          </label>
+          <p class="hint" id={`${id('ownerBody')}-hint`}>
+            {hint}
+          </p>
+          <input
+            id={id('ownerBody')}
+            name="ownerBody"
+            type="text"
+            value={v.ownerBody ?? ''}
+            list={addresseeList}
+            autocomplete="off"
+            maxlength={60}
+            required
+            aria-invalid={err ? 'true' : undefined}
+            aria-describedby={`${id('ownerBody')}-hint${err ? ` ${id('ownerBody')}-error` : ''}`}
+          />
+          <FieldErrors ctx={ctx} id={id('ownerBody')} errors={err} />
+        </div>
+        {sectors ? (
+          <SectorField
+            ctx={ctx}
+            sectors={sectors}
+            value={v.sector || sector}
+            errors={errors}
+            id={id('sector')}
+          />
+        ) : null}
+        <SelectField
+          ctx={ctx}
+          name="responsibleUserId"
+          id={id('responsibleUserId')}
+          label={t('follow_up.responsible')}
+          value={v.responsibleUserId}
+          options={users.map((u) => ({ value: u.id, label: u.name }))}
+          required
+          empty=""
+          errors={errors}
+        />
+        <TextField
+          ctx={ctx}
+          name="dueDate"
+          id={id('dueDate')}
+          label={t('follow_up.due')}
+          type="date"
+          value={v.dueDate}
+          required
+          errors={errors}
+        />
+      </div>
+      <button type="submit" class={idSuffix ? 'secondary' : undefined}>
+        {t('follow_up.add_action')}
+      </button>
+    </form>
+  )
+}
+
+/**
+ * The Sector an action form starts with: its meeting's when the user may write it, else the form's default
+ * (the user's own Sector, or the first); a Union-wide meeting's actions start with the default too.
+ */
+function actionSectorDefault(ctx: PageCtx, sectors: Sector[], meetingSector: string | null | undefined) {
+  if (!meetingSector) return undefined
+  return sectorOptions(ctx, sectors).some((o) => o.value === meetingSector) ? meetingSector : undefined
+}
+
 /** The meeting page's section: what was concluded, and what each conclusion asks of whom. */
 export const MeetingConclusions: FC<{
   ctx: PageCtx
@@ -86,13 +235,34 @@ export const MeetingConclusions: FC<{
   /** Whether the topics are the first CHOICE_LIMIT of more. */
   moreTopics?: boolean | undefined
   users: { id: string; name: string }[]
+  /** The Sectors (the action form then offers the action's own) and the meeting's Sector code (null: Union-wide). */
+  sectors?: Sector[] | undefined
+  meetingSector?: string | null | undefined
+  /** The bodies of the structure today, offered as the actions' addressees. */
+  bodies?: Body[] | undefined
   canConclude: boolean
   errors?: FormErrors | undefined
   code?: string | undefined
   section?: string | undefined
-}> = ({ ctx, meetingId, items, actions, topics, moreTopics, users, canConclude, errors, code, section }) => {
+}> = ({
+  ctx,
+  meetingId,
+  items,
+  actions,
+  topics,
+  moreTopics,
+  users,
+  sectors,
+  meetingSector,
+  bodies,
+  canConclude,
+  errors,
+  code,
+  section,
+}) => {
   const { t } = ctx
   const staff = isStaff(ctx.actor)
+  const list = staff && bodies && items.length ? 'addressees' : undefined
   return (
     <section aria-labelledby="conclusions-h">
       <h2 id="conclusions-h">{t('follow_up.conclusions')}</h2>
@@ -106,47 +276,28 @@ export const MeetingConclusions: FC<{
           <p>{c.text}</p>
           <ActionsTable ctx={ctx} items={actions.filter((a) => a.conclusionId === c.id)} showBody />
           {staff ? (
-            <details open={section === `action-${c.id}` ? true : undefined}>
+            <details>
               <summary>{t('follow_up.add_action')}</summary>
-              {section === `action-${c.id}` ? <ErrorSummary ctx={ctx} errors={errors} code={code} /> : null}
-              <form method="post" action={`/conclusions/${c.id}/actions`} novalidate>
-                <Csrf ctx={ctx} />
-                <input type="hidden" name="meetingId" value={meetingId} />
-                <div class="grid-2">
-                  <LocalizedInputs
-                    ctx={ctx}
-                    name="what"
-                    idPrefix={`f-what-${c.id}`}
-                    label={t('follow_up.what')}
-                    value={{}}
-                    required
-                    maxlength={300}
-                  />
-                  <TextField
-                    ctx={ctx}
-                    name="ownerBody"
-                    label={t('follow_up.body')}
-                    hint={t('follow_up.body_hint')}
-                    required
-                  />
-                  <SelectField
-                    ctx={ctx}
-                    name="responsibleUserId"
-                    label={t('follow_up.responsible')}
-                    options={users.map((u) => ({ value: u.id, label: u.name }))}
-                    required
-                    empty=""
-                  />
-                  <TextField ctx={ctx} name="dueDate" label={t('follow_up.due')} type="date" required />
-                </div>
-                <button type="submit" class="secondary">
-                  {t('follow_up.add_action')}
-                </button>
-              </form>
+              <ActionForm
+                ctx={ctx}
+                conclusionId={c.id}
+                meetingId={meetingId}
+                users={users}
+                sectors={sectors}
+                sector={sectors ? actionSectorDefault(ctx, sectors, meetingSector) : undefined}
+                addresseeList={list}
+                idSuffix={c.id}
+              />
+              {list ? null : (
+                <p class="hint">
+                  <a href={`/conclusions/${c.id}/actions/new`}>{t('follow_up.full_form')}</a>
+                </p>
+              )}
             </details>
           ) : null}
         </article>
       ))}
+      {list && bodies ? <AddresseeList ctx={ctx} id={list} bodies={bodies} /> : null}
       {staff && canConclude ? (
         <details open={section === 'conclusion' || ctx.url.searchParams.has('topic') ? true : undefined}>
           <summary>{t('follow_up.record')}</summary>
@@ -251,23 +402,80 @@ export function registerMeetingFollowUp(
     const f = await formFields(c)
     const meetingId = f.meetingId ?? ''
     if (!/^[0-9a-f-]{36}$/.test(meetingId)) throw new AppError('NOT_FOUND')
+    // Refused input comes back on the form's own page, with what was typed.
     const v = validate(ActionInputSchema, nest(f))
-    if (!v.ok)
-      return c.html(
-        (await render(c, meetingId, v.errors, undefined, `action-${conclusionId}`)) as string,
-        422,
-      )
-    return meetingRedirectOrPage(
-      c,
-      meetingId,
-      async () => {
-        await followUp.createAction(c.get('deps').database.db, ctx.actor, conclusionId, v.data)
-      },
-      `action-${conclusionId}`,
-      (e, code, s) => render(c, meetingId, e, code, s),
-    )
+    if (!v.ok) return c.html(await newActionPage(c, conclusionId, f, v.errors), 422)
+    try {
+      await followUp.createAction(c.get('deps').database.db, ctx.actor, conclusionId, v.data)
+    } catch (error) {
+      if (error instanceof AppError && (error.fieldErrors || error.status === 409 || error.status === 403))
+        return c.html(
+          await newActionPage(c, conclusionId, f, error.fieldErrors, error.code),
+          error.status as 403,
+        )
+      throw error
+    }
+    return c.redirect(`/meetings/${meetingId}?notice=saved#conclusions-h`, 303)
   })
 }
+
+// ---------------------------------------------------------------- a new action, on its own page
+
+async function newActionPage(
+  c: Context<AppEnv>,
+  conclusionId: string,
+  values?: ActionValues,
+  errors?: FormErrors,
+  code?: string,
+) {
+  const ctx = pageCtx(c)
+  const { t } = ctx
+  const db = c.get('deps').database.db
+  const { conclusion, users, sectors, bodies } = await followUp.actionFormChoices(
+    db,
+    ctx.actor,
+    conclusionId,
+    ctx.lang,
+  )
+  const meetingSector =
+    conclusion.meetingSectorId === null
+      ? null
+      : (sectors.find((s) => s.id === conclusion.meetingSectorId)?.code ?? null)
+  return (
+    <Layout ctx={ctx} title={t('follow_up.add_action')}>
+      <p class="breadcrumb">
+        <a href={`/meetings/${conclusion.meetingId}#conclusions-h`}>{conclusion.meetingTitle}</a>
+      </p>
+      <h1>{t('follow_up.add_action')}</h1>
+      <ErrorSummary ctx={ctx} errors={errors} code={code} />
+      <blockquote class="conclusion">
+        <p>
+          <span class="badge">{t(`follow_up.types.${conclusion.type}`)}</span>{' '}
+          {conclusion.topicId ? <a href={`/topics/${conclusion.topicId}`}>{conclusion.topicTitle}</a> : null}
+        </p>
+        <p>{conclusion.text}</p>
+      </blockquote>
+      <ActionForm
+        ctx={ctx}
+        conclusionId={conclusionId}
+        meetingId={conclusion.meetingId}
+        users={users}
+        sectors={sectors}
+        sector={actionSectorDefault(ctx, sectors, meetingSector)}
+        addresseeList="addressees"
+        values={values}
+        errors={errors}
+      />
+      <AddresseeList ctx={ctx} id="addressees" bodies={bodies} />
+    </Layout>
+  )
+}
+
+followUpPages.get('/conclusions/:id/actions/new', async (c) => {
+  const ctx = pageCtx(c)
+  if (!isStaff(ctx.actor)) deny(ctx.actor)
+  return c.html(await newActionPage(c, uuidParam(c, 'id')))
+})
 
 // ---------------------------------------------------------------- one action
 
@@ -275,12 +483,12 @@ async function actionPage(c: Context<AppEnv>, errors?: FormErrors, code?: string
   const ctx = pageCtx(c)
   const { t } = ctx
   const db = c.get('deps').database.db
-  const [a] = await followUp.actions(db, ctx.actor, { actionId: uuidParam(c, 'id') }, ctx.lang)
+  const id = uuidParam(c, 'id')
+  const [[a], may] = await Promise.all([
+    followUp.actions(db, ctx.actor, { actionId: id }, ctx.lang),
+    followUp.mayUpdateAction(db, ctx.actor, id),
+  ])
   if (!a) throw new AppError('ACTION_NOT_FOUND')
-  const may = await followUp.canUpdateAction(db, ctx.actor, {
-    owner_body: a.ownerBody,
-    responsible_user_id: a.responsibleUserId,
-  })
   return (
     <Layout ctx={ctx} title={a.what}>
       <p class="breadcrumb">
@@ -292,7 +500,11 @@ async function actionPage(c: Context<AppEnv>, errors?: FormErrors, code?: string
       <Notice ctx={ctx} />
       <dl class="facts">
         <dt>{t('follow_up.body')}</dt>
-        <dd>{a.ownerBody}</dd>
+        <dd>
+          {a.ownerBodyId ? <a href={`/structure/bodies/${a.ownerBodyId}`}>{a.ownerBody}</a> : a.ownerBody}
+        </dd>
+        <dt>{t('structure.sector')}</dt>
+        <dd>{a.sector ?? t('structure.union_wide')}</dd>
         <dt>{t('follow_up.responsible')}</dt>
         <dd>{a.responsible}</dd>
         <dt>{t('follow_up.due')}</dt>
@@ -385,18 +597,103 @@ followUpPages.post('/actions/:id', async (c) => {
   }
 })
 
+// ---------------------------------------------------------------- all actions
+
+followUpPages.get('/actions', async (c) => {
+  const ctx = pageCtx(c)
+  const { t } = ctx
+  if (!isUser(ctx.actor)) deny(ctx.actor)
+  const db = c.get('deps').database.db
+  const sectors = await listSectors(db, ctx.lang)
+  const parsed = ActionQuerySchema.safeParse(c.req.query())
+  const query = parsed.success ? parsed.data : {}
+  const { sector, known } = sectorParam(sectors, query.sector)
+  const q = { ...query, sector }
+  const items = await followUp.actions(db, ctx.actor, q, ctx.lang)
+  const filtered = !!(q.sector || q.body || q.status || q.topicId || q.meetingId)
+  return c.html(
+    <Layout ctx={ctx} title={t('follow_up.actions_title')}>
+      <div class="page-head">
+        <h1>{t('follow_up.actions_title')}</h1>
+        <div class="actions">
+          <a class="button secondary" href="/bodies">
+            {t('follow_up.bodies')}
+          </a>
+        </div>
+      </div>
+      <p class="lead">{t('follow_up.actions_intro')}</p>
+      {parsed.success && known ? null : <p class="field-error">{t('validation.filters_invalid')}</p>}
+      <form method="get" class="filters" aria-label={t('action.filter')}>
+        <SectorFilter ctx={ctx} sectors={sectors} value={sector} />
+        <TextField ctx={ctx} name="body" label={t('follow_up.body')} value={q.body} maxlength={60} />
+        <SelectField
+          ctx={ctx}
+          name="status"
+          label={t('field.status')}
+          value={q.status}
+          options={enumOptions(ctx, 'follow_up.statuses', followUp.ACTION_STATUSES)}
+          empty={t('filter.all')}
+        />
+        <div class="filter-actions">
+          <button type="submit">{t('action.filter')}</button>
+          {filtered ? <a href="/actions">{t('action.clear')}</a> : null}
+        </div>
+      </form>
+      <ActionsTable
+        ctx={ctx}
+        items={items}
+        showBody
+        showSector
+        {...(filtered ? { empty: t('follow_up.none_match') } : {})}
+      />
+    </Layout>,
+  )
+})
+
 // ---------------------------------------------------------------- bodies
+
+/**
+ * A list page's Sector filter from the address: a known code (any case, shown as the Sector's own) or
+ * `union`; an unknown one is dropped, and the page says its filters were not understood.
+ */
+function sectorParam(sectors: Sector[], code: string | undefined): { sector?: string; known: boolean } {
+  if (!code) return { known: true }
+  if (code.toLowerCase() === UNION) return { sector: UNION, known: true }
+  const s = sectors.find((x) => x.code.toLowerCase() === code.toLowerCase())
+  return s ? { sector: s.code, known: true } : { known: false }
+}
 
 followUpPages.get('/bodies', async (c) => {
   const ctx = pageCtx(c)
   const { t } = ctx
   if (!isUser(ctx.actor)) deny(ctx.actor)
-  const list = await followUp.bodies(c.get('deps').database.db, ctx.actor)
+  const db = c.get('deps').database.db
+  const sectors = await listSectors(db, ctx.lang)
+  const { sector, known } = sectorParam(sectors, c.req.query('sector'))
+  const list = await followUp.bodies(db, ctx.actor, { sector })
   const nf = new Intl.NumberFormat(ctx.lang)
   return c.html(
     <Layout ctx={ctx} title={t('follow_up.bodies')}>
-      <h1>{t('follow_up.bodies')}</h1>
+      <div class="page-head">
+        <h1>{t('follow_up.bodies')}</h1>
+        <div class="actions">
+          <a
+            class="button secondary"
+            href={sector ? `/actions?sector=${encodeURIComponent(sector)}` : '/actions'}
+          >
+            {t('follow_up.all_actions')}
+          </a>
+        </div>
+      </div>
       <p class="lead">{t('follow_up.bodies_intro')}</p>
+      {known ? null : <p class="field-error">{t('validation.filters_invalid')}</p>}
+      <form method="get" class="filters" aria-label={t('action.filter')}>
+        <SectorFilter ctx={ctx} sectors={sectors} value={sector} />
+        <div class="filter-actions">
+          <button type="submit">{t('action.filter')}</button>
+          {sector ? <a href="/bodies">{t('action.clear')}</a> : null}
+        </div>
+      </form>
       {list.length === 0 ? (
         <p class="empty">{t('follow_up.no_actions')}</p>
       ) : (
@@ -414,7 +711,11 @@ followUpPages.get('/bodies', async (c) => {
             {list.map((b) => (
               <tr>
                 <td>
-                  <a href={`/bodies/${encodeURIComponent(b.body)}`}>{b.body}</a>
+                  <a
+                    href={`/bodies/${encodeURIComponent(b.body)}${sector ? `?sector=${encodeURIComponent(sector)}` : ''}`}
+                  >
+                    {b.body}
+                  </a>
                 </td>
                 <td>{nf.format(b.open)}</td>
                 <td class={b.overdue ? 'overdue' : undefined}>{nf.format(b.overdue)}</td>
@@ -437,18 +738,46 @@ async function bodyPage(c: Context<AppEnv>, errors?: FormErrors) {
   if (!parsed.success) throw new AppError('NOT_FOUND')
   const body = parsed.data
   const db = c.get('deps').database.db
-  const [items, leads] = await Promise.all([
-    followUp.actions(db, ctx.actor, { body }, ctx.lang),
+  const sectors = await listSectors(db, ctx.lang)
+  const { sector, known } = sectorParam(sectors, c.req.query('sector'))
+  const [items, leads, bodyId] = await Promise.all([
+    followUp.actions(db, ctx.actor, { body, sector }, ctx.lang),
     followUp.bodyLeads(db, ctx.actor, body),
+    followUp.bodyNamed(db, body),
   ])
+  // A body of the structure: its name and Sector today, and a link to its history.
+  const structureBody = bodyId ? await getBody(db, bodyId, ctx.lang) : undefined
   return (
     <Layout ctx={ctx} title={body}>
       <p class="breadcrumb">
         <a href="/bodies">{t('follow_up.bodies')}</a>
       </p>
       <h1>{body}</h1>
+      {structureBody ? (
+        <p class="lead">
+          <a href={`/structure/bodies/${structureBody.id}`}>
+            {structureBody.code !== structureBody.name
+              ? `${structureBody.code} — ${structureBody.name}`
+              : structureBody.code}
+          </a>{' '}
+          · {structureBody.sectorCode ?? t('structure.union_wide')}
+        </p>
+      ) : null}
       <Notice ctx={ctx} />
-      <ActionsTable ctx={ctx} items={items} />
+      {known ? null : <p class="field-error">{t('validation.filters_invalid')}</p>}
+      <form method="get" class="filters" aria-label={t('action.filter')}>
+        <SectorFilter ctx={ctx} sectors={sectors} value={sector} />
+        <div class="filter-actions">
+          <button type="submit">{t('action.filter')}</button>
+          {sector ? <a href={`/bodies/${encodeURIComponent(body)}`}>{t('action.clear')}</a> : null}
+        </div>
+      </form>
+      <ActionsTable
+        ctx={ctx}
+        items={items}
+        showSector
+        {...(sector ? { empty: t('follow_up.none_match') } : {})}
+      />
       <section aria-labelledby="leads-h">
         <h2 id="leads-h">{t('follow_up.leads')}</h2>
         <p class="hint">{t('follow_up.leads_hint')}</p>
@@ -457,10 +786,13 @@ async function bodyPage(c: Context<AppEnv>, errors?: FormErrors) {
             {leads.map((l) => (
               <li>
                 {l.name}
+                {l.key !== body ? (
+                  <span class="muted"> {t('follow_up.lead_as', { code: l.key })}</span>
+                ) : null}
                 {isStaff(ctx.actor) ? (
                   <form
                     method="post"
-                    action={`/bodies/${encodeURIComponent(body)}/leads`}
+                    action={`/bodies/${encodeURIComponent(l.key)}/leads`}
                     class="inline-form"
                     data-confirm={t('follow_up.remove_lead_confirm')}
                   >

@@ -3,6 +3,7 @@ import { scope } from '../../http/context.ts'
 import { AppError } from '../../http/errors.ts'
 import { createApi, errorResponses, IdParam, jsonBody, jsonContent, security } from '../../http/openapi.ts'
 import { LocalizedSchema } from '../directory/directory.schema.ts'
+import { SectorCode } from '../structure/scope.ts'
 import * as followUp from './follow-up.service.ts'
 import { LongLocalizedSchema, TOPIC_STATES } from './topics.schema.ts'
 
@@ -33,6 +34,9 @@ export const ActionInputSchema = z
     ownerBody: z.preprocess((v) => (v === undefined ? '' : v), BodyName),
     responsibleUserId: z.uuid({ error: 'responsible_required' }),
     dueDate: z.iso.date({ error: 'date_invalid' }),
+    sector: z.preprocess(blank, SectorCode.optional()).openapi({
+      description: "A Sector's code or `union`; omitted: the Sector of the conclusion's meeting",
+    }),
   })
   .openapi('ActionInput')
 
@@ -45,6 +49,19 @@ export const ActionUpdateSchema = z
   })
   .openapi('ActionUpdate')
 
+export const ActionQuerySchema = z.object({
+  body: z.preprocess(
+    blank,
+    z.string().max(60).optional().openapi({
+      description: 'The addressee’s code; a body of the structure is found under any of its names',
+    }),
+  ),
+  sector: z.preprocess(blank, SectorCode.optional()),
+  status: z.preprocess(blank, z.enum(followUp.ACTION_STATUSES).optional()),
+  topicId: z.preprocess(blank, z.uuid().optional()),
+  meetingId: z.preprocess(blank, z.uuid().optional()),
+})
+
 const ActionSchema = z
   .object({
     id: z.uuid(),
@@ -54,7 +71,14 @@ const ActionSchema = z
     meetingId: z.uuid(),
     meetingTitle: z.string(),
     what: z.string(),
-    ownerBody: z.string(),
+    ownerBody: z
+      .string()
+      .openapi({ description: 'The addressee’s code, as it was when the action was made' }),
+    ownerBodyId: z
+      .uuid()
+      .nullable()
+      .openapi({ description: 'The body of the structure addressed; null for an addressee outside it' }),
+    sector: z.string().nullable().openapi({ description: "The Sector's code; null: Union-wide" }),
     responsible: z.string(),
     responsibleUserId: z.uuid(),
     dueDate: z.string(),
@@ -143,33 +167,14 @@ followUpApi.openapi(
     method: 'get',
     path: '/actions',
     tags,
-    summary: 'Follow-up actions, by owning body, topic or meeting (overdue ones flagged)',
+    summary: 'Follow-up actions, by owning body, Sector, status, topic or meeting (overdue ones flagged)',
     security,
-    request: {
-      query: z.object({
-        body: z.preprocess(blank, z.string().max(60).optional()),
-        topicId: z.preprocess(blank, z.uuid().optional()),
-        meetingId: z.preprocess(blank, z.uuid().optional()),
-      }),
-    },
+    request: { query: ActionQuerySchema },
     responses: { 200: jsonContent(z.array(ActionSchema), 'Actions'), ...errorResponses },
   }),
   async (c) => {
     const { db, actor, lang } = scope(c)
-    const q = c.req.valid('query')
-    return c.json(
-      await followUp.actions(
-        db,
-        actor,
-        {
-          ...(q.body ? { body: q.body } : {}),
-          ...(q.topicId ? { topicId: q.topicId } : {}),
-          ...(q.meetingId ? { meetingId: q.meetingId } : {}),
-        },
-        lang,
-      ),
-      200,
-    )
+    return c.json(await followUp.actions(db, actor, c.req.valid('query'), lang), 200)
   },
 )
 
@@ -215,8 +220,9 @@ followUpApi.openapi(
     method: 'get',
     path: '/bodies',
     tags,
-    summary: 'Owning bodies with their open, overdue, done and dropped actions',
+    summary: 'Owning bodies with their open, overdue, done and dropped actions (a body under its code today)',
     security,
+    request: { query: z.object({ sector: z.preprocess(blank, SectorCode.optional()) }) },
     responses: {
       200: jsonContent(
         z.array(
@@ -235,7 +241,7 @@ followUpApi.openapi(
   }),
   async (c) => {
     const { db, actor } = scope(c)
-    return c.json(await followUp.bodies(db, actor), 200)
+    return c.json(await followUp.bodies(db, actor, c.req.valid('query')), 200)
   },
 )
 

@@ -7,7 +7,15 @@ import { type Language, type Localized, pick, translator } from '../../i18n/i18n
 import { recordAudit } from '../audit/audit.service.ts'
 import { type Actor, actorLabel, actorUserId, canWrite, deny, isStaff, isUser } from '../auth/auth.policy.ts'
 import { enqueueEmail } from '../mail/mail.service.ts'
-import { resolveAddressee } from '../structure/structure.service.ts'
+import {
+  assertInScope,
+  assertRecordInScope,
+  inScope,
+  resolveSector,
+  sectorFilter,
+} from '../structure/scope.ts'
+import type { Body, Sector } from '../structure/structure.schema.ts'
+import { listBodies, listSectors, resolveAddressee } from '../structure/structure.service.ts'
 import { pathTo } from './lifecycle.ts'
 import type { TopicState } from './topics.schema.ts'
 import { transitionRules } from './topics.service.ts'
@@ -100,9 +108,15 @@ export type ConclusionInput = {
   topicState: TopicState | null
 }
 
+/**
+ * Records what a meeting concluded. A secretariat limited to a Sector concludes its Sector's meetings, and
+ * moves only its Sector's topics with a conclusion.
+ */
 export async function recordConclusion(db: Db, actor: Actor, meetingId: string, input: ConclusionInput) {
   assertStaffWrite(actor)
   return inTransaction(db, async (trx) => {
+    await assertRecordInScope(trx, actor, 'meeting', meetingId)
+    if (input.topicId && input.topicState) await assertRecordInScope(trx, actor, 'topic', input.topicId)
     await concludableMeeting(trx, meetingId)
     const row = await trx
       .insertInto('conclusion')
@@ -140,17 +154,31 @@ export type ActionInput = {
   ownerBody: string
   responsibleUserId: string
   dueDate: string
+  /** A Sector's code or `union`; omitted: the Sector of the conclusion's meeting. */
+  sector?: string | undefined
 }
 
+/**
+ * Asks a body for follow-up. The action belongs to the Sector given, else to its meeting's (a Union-wide
+ * meeting's actions get the default Sector). A secretariat limited to a Sector creates actions of its
+ * Sector only, addressed to its Sector's bodies or the Union's (the Council), not another Sector's.
+ */
 export async function createAction(db: Db, actor: Actor, conclusionId: string, input: ActionInput) {
   assertStaffWrite(actor)
   return inTransaction(db, async (trx) => {
     const c = await trx
       .selectFrom('conclusion')
-      .select(['id', 'topic_id'])
-      .where('id', '=', conclusionId)
+      .innerJoin('meeting', 'meeting.id', 'conclusion.meeting_id')
+      .select(['conclusion.id', 'conclusion.topic_id', 'meeting.sector_id as meeting_sector_id'])
+      .where('conclusion.id', '=', conclusionId)
       .executeTakeFirst()
     if (!c) throw new AppError('CONCLUSION_NOT_FOUND')
+    // The conclusion is its meeting's: a Sector-limited secretariat follows up only its own Sector's meetings.
+    assertInScope(actor, c.meeting_sector_id)
+    const sectorId =
+      input.sector || c.meeting_sector_id === null
+        ? await resolveSector(trx, actor, input.sector)
+        : c.meeting_sector_id
     const user = await trx
       .selectFrom('app_user')
       .select(['id', 'status'])
@@ -161,6 +189,7 @@ export async function createAction(db: Db, actor: Actor, conclusionId: string, i
     // A body of the structure must exist today (a study group of a past study period is refused, with its
     // dates); the action keeps the code the body has today, whatever it is called later.
     const addressee = await resolveAddressee(trx, input.ownerBody, new Date().toISOString().slice(0, 10))
+    if (addressee && addressee.sectorId !== null) assertInScope(actor, addressee.sectorId)
     const row = await trx
       .insertInto('follow_up_action')
       .values({
@@ -169,6 +198,7 @@ export async function createAction(db: Db, actor: Actor, conclusionId: string, i
         what: JSON.stringify(input.what),
         owner_body: addressee?.code ?? input.ownerBody,
         owner_body_id: addressee?.id ?? null,
+        sector_id: sectorId,
         responsible_user_id: input.responsibleUserId,
         due_date: input.dueDate,
       })
@@ -199,16 +229,103 @@ export async function leadsBody(db: Db, actor: Actor, body: string): Promise<boo
     .executeTakeFirst())
 }
 
-/** Who may report on an action: the secretariat, its body's leads, and the person responsible for it. */
-export async function canUpdateAction(
-  db: Db,
-  actor: Actor,
-  action: { owner_body: string; responsible_user_id: string },
-): Promise<boolean> {
+/**
+ * The bodies of the structure some codes name: any name a body ever had, with or without its Sector's code
+ * in front (`SG21`, `ITU-T SG21`), without regard to case. A code several bodies have had (SG9 of two
+ * Sectors, say) names none of them: it keeps matching as text only, so that the lead of one body never
+ * becomes the lead of another.
+ */
+export async function bodiesNamed(db: Db, codes: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(codes.map((c) => c.trim().toLowerCase()).filter(Boolean))]
+  const out = new Map<string, string>()
+  if (!wanted.length) return out
+  const rows = await db
+    .selectFrom('org_body_name as n')
+    .innerJoin('org_body as b', 'b.id', 'n.body_id')
+    .leftJoin('sector as s', 's.id', 'b.sector_id')
+    .select(['b.id', 'n.code', 's.code as sector_code'])
+    .where((eb) =>
+      eb.or([
+        eb(sql<string>`lower(n.code)`, 'in', wanted),
+        eb(sql<string>`lower(s.code || ' ' || n.code)`, 'in', wanted),
+      ]),
+    )
+    .execute()
+  for (const code of codes) {
+    const lc = code.trim().toLowerCase()
+    const ids = new Set(
+      rows
+        .filter(
+          (r) =>
+            r.code.toLowerCase() === lc ||
+            (r.sector_code && `${r.sector_code} ${r.code}`.toLowerCase() === lc),
+        )
+        .map((r) => r.id),
+    )
+    if (ids.size === 1) out.set(code, [...ids][0]!)
+  }
+  return out
+}
+
+/** The body of the structure one code names (see bodiesNamed). */
+export async function bodyNamed(db: Db, code: string): Promise<string | undefined> {
+  return (await bodiesNamed(db, [code])).get(code)
+}
+
+type ActionRights = {
+  owner_body: string
+  owner_body_id: string | null
+  responsible_user_id: string
+  sector_id: string | null
+}
+
+/**
+ * Does the actor lead the body an action is addressed to: by the code the action was given, or, for a body
+ * of the structure, by any code that names that body — its old name, or the one it took later.
+ */
+async function leadsActionBody(db: Db, actor: Actor, action: ActionRights): Promise<boolean> {
+  if (!isUser(actor)) return false
+  const bodyId = action.owner_body_id
+  return !!(await db
+    .selectFrom('body_lead')
+    .select('body')
+    .where('user_id', '=', actor.userId)
+    .where((eb) =>
+      bodyId
+        ? eb.or([eb('body_lead.body', '=', action.owner_body), namesOnly(bodyId)])
+        : eb('body_lead.body', '=', action.owner_body),
+    )
+    .executeTakeFirst())
+}
+
+/** SQL: the lead's code names this body of the structure and no other (as bodiesNamed decides). */
+function namesOnly(bodyId: string) {
+  return sql<boolean>`(
+    SELECT array_agg(DISTINCT n.body_id) FROM org_body_name n
+    JOIN org_body b ON b.id = n.body_id LEFT JOIN sector s ON s.id = b.sector_id
+    WHERE lower(n.code) = lower(body_lead.body) OR lower(s.code || ' ' || n.code) = lower(body_lead.body)
+  ) = ARRAY[${bodyId}]::uuid[]`
+}
+
+/**
+ * Who may report on an action: the person responsible for it, its body's leads, and the secretariat — a
+ * secretariat limited to a Sector for that Sector's actions only.
+ */
+export async function canUpdateAction(db: Db, actor: Actor, action: ActionRights): Promise<boolean> {
   if (!canWrite(actor)) return false
-  if (isStaff(actor)) return true
+  if (isStaff(actor) && inScope(actor, action.sector_id)) return true
   if (isUser(actor) && actor.userId === action.responsible_user_id) return true
-  return leadsBody(db, actor, action.owner_body)
+  return leadsActionBody(db, actor, action)
+}
+
+/** Whether the actor may report on this action (the action page shows its form then). */
+export async function mayUpdateAction(db: Db, actor: Actor, actionId: string): Promise<boolean> {
+  const a = await db
+    .selectFrom('follow_up_action')
+    .select(['owner_body', 'owner_body_id', 'responsible_user_id', 'sector_id'])
+    .where('id', '=', actionId)
+    .executeTakeFirst()
+  return !!a && canUpdateAction(db, actor, a)
 }
 
 export async function updateAction(
@@ -226,7 +343,12 @@ export async function updateAction(
       .forUpdate()
       .executeTakeFirst()
     if (!a) throw new AppError('ACTION_NOT_FOUND')
-    if (!(await canUpdateAction(trx, actor, a))) deny(actor)
+    if (!(await canUpdateAction(trx, actor, a))) {
+      // A secretariat limited to another Sector is told why.
+      if (isStaff(actor) && canWrite(actor))
+        await assertRecordInScope(trx, actor, 'follow_up_action', actionId)
+      deny(actor)
+    }
     if (a.version !== input.version) throw new AppError('ACTION_CONFLICT', { version: a.version })
     if (input.status === a.status && !input.note && !input.evidence)
       throw new AppError('VALIDATION_FAILED', {}, { note: ['update_empty'] })
@@ -267,6 +389,10 @@ export type ActionView = {
   meetingTitle: string
   what: string
   ownerBody: string
+  /** The body of the structure the action is addressed to; null for an addressee outside it. */
+  ownerBodyId: string | null
+  /** The Sector's code; null: Union-wide. */
+  sector: string | null
   responsible: string
   responsibleUserId: string
   dueDate: string
@@ -285,20 +411,38 @@ export type ActionView = {
 
 const today = () => new Date().toISOString().slice(0, 10)
 
+export type ActionFilter = {
+  /** The addressee's code: the actions given that code, and those of the body of the structure it names. */
+  body?: string | undefined
+  topicId?: string | undefined
+  meetingId?: string | undefined
+  actionId?: string | undefined
+  /** A Sector's code, or `union` for the Union-wide actions only. */
+  sector?: string | undefined
+  status?: ActionStatus | undefined
+}
+
 export async function actions(
   db: Db,
   actor: Actor,
-  filter: { body?: string; topicId?: string; meetingId?: string; actionId?: string },
+  filter: ActionFilter,
   lang: Language,
 ): Promise<ActionView[]> {
   assertReader(actor)
+  const [sectorId, bodyId] = await Promise.all([
+    sectorFilter(db, filter.sector),
+    filter.body ? bodyNamed(db, filter.body) : undefined,
+  ])
   let q = db
     .selectFrom('follow_up_action as a')
     .innerJoin('conclusion as c', 'c.id', 'a.conclusion_id')
     .innerJoin('meeting as m', 'm.id', 'c.meeting_id')
     .innerJoin('app_user as u', 'u.id', 'a.responsible_user_id')
     .leftJoin('topic as t', 't.id', 'a.topic_id')
+    .leftJoin('sector as s', 's.id', 'a.sector_id')
     .select([
+      'a.owner_body_id',
+      's.code as sector_code',
       'a.id',
       'a.conclusion_id',
       'a.topic_id',
@@ -313,7 +457,16 @@ export async function actions(
       'a.status',
       'a.version',
     ])
-  if (filter.body) q = q.where('a.owner_body', '=', filter.body)
+  const body = filter.body
+  if (body)
+    q = q.where((eb) =>
+      bodyId
+        ? eb.or([eb('a.owner_body', '=', body), eb('a.owner_body_id', '=', bodyId)])
+        : eb('a.owner_body', '=', body),
+    )
+  if (sectorId !== undefined)
+    q = sectorId === null ? q.where('a.sector_id', 'is', null) : q.where('a.sector_id', '=', sectorId)
+  if (filter.status) q = q.where('a.status', '=', filter.status)
   if (filter.topicId) q = q.where('a.topic_id', '=', filter.topicId)
   if (filter.meetingId) q = q.where('c.meeting_id', '=', filter.meetingId)
   if (filter.actionId) q = q.where('a.id', '=', filter.actionId)
@@ -340,6 +493,8 @@ export async function actions(
     meetingTitle: pick(r.meeting_titles as Localized, lang),
     what: pick(r.what as Localized, lang),
     ownerBody: r.owner_body,
+    ownerBodyId: r.owner_body_id,
+    sector: r.sector_code,
     responsible: r.responsible,
     responsibleUserId: r.responsible_user_id,
     dueDate: r.due_date,
@@ -408,15 +563,34 @@ export async function conclusions(
 
 export type BodySummary = { body: string; open: number; overdue: number; done: number; dropped: number }
 
-export async function bodies(db: Db, actor: Actor): Promise<BodySummary[]> {
+/**
+ * The addressees with their actions counted. A body of the structure is one line under the code it has
+ * today, whatever codes its actions were given (a body renamed keeps its history on one line).
+ */
+export async function bodies(
+  db: Db,
+  actor: Actor,
+  filter: { sector?: string | undefined } = {},
+): Promise<BodySummary[]> {
   assertReader(actor)
+  const sectorId = await sectorFilter(db, filter.sector)
+  const now = today()
   const { rows } = await sql<BodySummary>`
-    SELECT owner_body AS body,
+    WITH a AS (
+      SELECT coalesce(
+          (SELECT n.code FROM org_body_name n WHERE n.body_id = f.owner_body_id AND n.valid_from <= ${now}::date
+            ORDER BY n.valid_from DESC LIMIT 1),
+          f.owner_body) AS body,
+        f.status, f.due_date
+      FROM follow_up_action f
+      WHERE ${sectorId === undefined ? sql`true` : sectorId === null ? sql`f.sector_id IS NULL` : sql`f.sector_id = ${sectorId}`}
+    )
+    SELECT body,
       count(*) FILTER (WHERE status IN ('open','in_progress'))::int AS open,
-      count(*) FILTER (WHERE status IN ('open','in_progress') AND due_date < ${today()}::date)::int AS overdue,
+      count(*) FILTER (WHERE status IN ('open','in_progress') AND due_date < ${now}::date)::int AS overdue,
       count(*) FILTER (WHERE status = 'done')::int AS done,
       count(*) FILTER (WHERE status = 'dropped')::int AS dropped
-    FROM follow_up_action GROUP BY owner_body ORDER BY owner_body`.execute(db)
+    FROM a GROUP BY body ORDER BY body`.execute(db)
   return rows.map((r) => ({
     ...r,
     open: Number(r.open),
@@ -426,20 +600,38 @@ export async function bodies(db: Db, actor: Actor): Promise<BodySummary[]> {
   }))
 }
 
+/**
+ * A body's leads: those named under this code and, for a body of the structure, under any other code that
+ * names it (its old or later name). Each comes with the code it was named under.
+ */
 export async function bodyLeads(db: Db, actor: Actor, body: string) {
   assertReader(actor)
+  const bodyId = await bodyNamed(db, body)
   return db
     .selectFrom('body_lead')
     .innerJoin('app_user', 'app_user.id', 'body_lead.user_id')
-    .select(['app_user.id', 'app_user.name', 'app_user.email'])
-    .where('body_lead.body', '=', body)
+    .select(['app_user.id', 'app_user.name', 'app_user.email', 'body_lead.body as key'])
+    .where((eb) =>
+      bodyId ? eb.or([eb('body_lead.body', '=', body), namesOnly(bodyId)]) : eb('body_lead.body', '=', body),
+    )
     .orderBy('app_user.name')
+    .orderBy('body_lead.body')
     .execute()
 }
 
+/** Names or removes a lead; a secretariat limited to a Sector does so for its Sector's bodies and the Union's. */
 export async function setBodyLead(db: Db, actor: Actor, body: string, email: string, lead: boolean) {
   assertStaffWrite(actor)
   await inTransaction(db, async (trx) => {
+    const bodyId = await bodyNamed(trx, body)
+    if (bodyId) {
+      const b = await trx
+        .selectFrom('org_body')
+        .select('sector_id')
+        .where('id', '=', bodyId)
+        .executeTakeFirstOrThrow()
+      if (b.sector_id !== null) assertInScope(actor, b.sector_id)
+    }
     const user = await trx
       .selectFrom('app_user')
       .select('id')
@@ -503,7 +695,10 @@ export async function sendActionReminders(db: Db, publicUrl: string, now = new D
   })
 }
 
-/** What the conclusion and action forms offer: the topics (agenda topics first) and the active accounts. */
+/**
+ * What the conclusion and action forms offer: the topics (agenda topics first), the active accounts, the
+ * Sectors and the bodies of the structure that exist today (an action's addressee, by code).
+ */
 export async function followUpChoices(
   db: Db,
   meetingId: string,
@@ -522,7 +717,7 @@ export async function followUpChoices(
     .orderBy('topic.created_at', 'desc')
     .orderBy('topic.id')
     .limit(limit + 1)
-  const [onAgenda, recent, users] = await Promise.all([
+  const [onAgenda, recent, users, sectors, bodies] = await Promise.all([
     open
       .where('topic.id', 'in', (eb) =>
         eb
@@ -541,6 +736,8 @@ export async function followUpChoices(
       .orderBy('name')
       .limit(2000)
       .execute(),
+    listSectors(db, lang),
+    listBodies(db, { at: today() }, lang),
   ])
   const first = new Set(onAgenda.map((t) => t.id))
   const topics = [...onAgenda, ...recent.filter((t) => !first.has(t.id))]
@@ -551,5 +748,44 @@ export async function followUpChoices(
       .map((t) => ({ id: t.id, title: pick(t.titles as Localized, lang), first: first.has(t.id) }))
       .sort((a, b) => Number(b.first) - Number(a.first) || a.title.localeCompare(b.title, lang)),
     users,
+    sectors,
+    bodies,
   }
+}
+
+/** What the action form needs on its own page: its conclusion and meeting, and the form's choices. */
+export async function actionFormChoices(
+  db: Db,
+  actor: Actor,
+  conclusionId: string,
+  lang: Language,
+): Promise<{
+  conclusion: ConclusionView & { meetingSectorId: string | null }
+  users: { id: string; name: string }[]
+  sectors: Sector[]
+  bodies: Body[]
+}> {
+  if (!isStaff(actor)) deny(actor)
+  const row = await db
+    .selectFrom('conclusion')
+    .innerJoin('meeting', 'meeting.id', 'conclusion.meeting_id')
+    .select(['conclusion.meeting_id', 'meeting.sector_id'])
+    .where('conclusion.id', '=', conclusionId)
+    .executeTakeFirst()
+  if (!row) throw new AppError('CONCLUSION_NOT_FOUND')
+  const [list, users, sectors, bodies] = await Promise.all([
+    conclusions(db, actor, { meetingId: row.meeting_id }, lang),
+    db
+      .selectFrom('app_user')
+      .select(['id', 'name'])
+      .where('status', '=', 'active')
+      .orderBy('name')
+      .limit(2000)
+      .execute(),
+    listSectors(db, lang),
+    listBodies(db, { at: today() }, lang),
+  ])
+  const conclusion = list.find((c) => c.id === conclusionId)
+  if (!conclusion) throw new AppError('CONCLUSION_NOT_FOUND')
+  return { conclusion: { ...conclusion, meetingSectorId: row.sector_id }, users, sectors, bodies }
 }

@@ -28,6 +28,10 @@ import { direction, formatDate, formatDateTime, LANGUAGES, type Localized, pick 
 import { deny, isAdmin, isStaff, isUser } from '../auth/auth.policy.ts'
 import { listGroups } from '../directory/directory.service.ts'
 import { searchMeetings } from '../meetings/meetings.service.ts'
+import { assertRecordInScope, inScope, sectorScope, UNION } from '../structure/scope.ts'
+import { SectorField, SectorFilter } from '../structure/sector-inputs.tsx'
+import type { Sector } from '../structure/structure.schema.ts'
+import { listSectors } from '../structure/structure.service.ts'
 import { ActionStatus } from './follow-up.pages.tsx'
 import * as followUp from './follow-up.service.ts'
 import { reasonText } from './lifecycle.ts'
@@ -62,15 +66,29 @@ topicPages.get('/topics', async (c) => {
   const { t } = ctx
   if (!isUser(ctx.actor)) deny(ctx.actor)
   const parsed = TopicQuerySchema.safeParse(c.req.query())
-  const q = parsed.success ? parsed.data : TopicQuerySchema.parse({})
   const db = c.get('deps').database.db
+  const sectors = await listSectors(db, ctx.lang)
+  const parsedQ = parsed.success ? parsed.data : TopicQuerySchema.parse({})
+  // An unknown Sector in the address is dropped with the filters message, not answered with an error page.
+  const sector = sectorValue(sectors, parsedQ.sector)
+  const sectorKnown = !parsedQ.sector || sector !== undefined
+  const q = { ...parsedQ, sector }
   const [result, priorities, speakable, groups] = await Promise.all([
     topics.listTopics(db, ctx.actor, q, ctx.lang),
     topics.listPriorities(db, ctx.actor, ctx.lang),
     topics.speakableOrganizations(db, ctx.actor),
     listGroups(db, ctx.actor, ctx.lang),
   ])
-  const filtered = !!(q.q || q.state || q.source || q.priorityId || q.studyGroup || q.year || q.groupId)
+  const filtered = !!(
+    q.q ||
+    q.state ||
+    q.source ||
+    q.priorityId ||
+    q.studyGroup ||
+    q.year ||
+    q.groupId ||
+    q.sector
+  )
   const canPropose = isStaff(ctx.actor) || speakable.size > 0
   const nf = new Intl.NumberFormat(ctx.lang)
   const thisYear = new Date().getUTCFullYear()
@@ -96,9 +114,10 @@ topicPages.get('/topics', async (c) => {
       </div>
       <Notice ctx={ctx} />
       <p class="lead">{t('topics.intro')}</p>
-      {!parsed.success ? <p class="field-error">{t('validation.filters_invalid')}</p> : null}
+      {!parsed.success || !sectorKnown ? <p class="field-error">{t('validation.filters_invalid')}</p> : null}
       <form method="get" class="filters" aria-label={t('action.filter')}>
         <TextField ctx={ctx} name="q" label={t('action.search')} value={q.q} type="search" />
+        <SectorFilter ctx={ctx} sectors={sectors} value={q.sector} />
         <SelectField
           ctx={ctx}
           name="source"
@@ -173,6 +192,7 @@ topicPages.get('/topics', async (c) => {
             <tr>
               <SortHeader ctx={ctx} column="title" label={t('topics.title')} sort={q.sort} dir={q.dir} />
               <SortHeader ctx={ctx} column="state" label={t('topics.state')} sort={q.sort} dir={q.dir} />
+              <th scope="col">{t('structure.sector')}</th>
               <th scope="col">{t('topics.source')}</th>
               <th scope="col">{t('topics.proposed_by')}</th>
               <SortHeader
@@ -195,6 +215,7 @@ topicPages.get('/topics', async (c) => {
                 <td>
                   <StateBadge ctx={ctx} state={x.state} />
                 </td>
+                <td>{x.sector ?? t('structure.union_wide')}</td>
                 <td>{t(`topics.sources.${x.source}`)}</td>
                 <td>{x.proposedBy ?? '—'}</td>
                 <td>{nf.format(x.supports)}</td>
@@ -209,6 +230,20 @@ topicPages.get('/topics', async (c) => {
   )
 })
 
+/** The Sector filter's value for a code typed in any case (the options carry the Sectors' own codes). */
+function sectorValue(sectors: Sector[], code: string | undefined): string | undefined {
+  if (!code) return undefined
+  if (code.toLowerCase() === UNION) return UNION
+  return sectors.find((s) => s.code.toLowerCase() === code.toLowerCase())?.code
+}
+
+/** "ITU-R — Radiocommunication Sector", or "Union-wide". */
+function sectorText(ctx: PageCtx, sectors: Sector[], code: string | null): string {
+  if (code === null) return ctx.t('structure.union_wide')
+  const s = sectors.find((x) => x.code === code)
+  return s && s.name !== s.code ? `${s.code} — ${s.name}` : code
+}
+
 // ---------------------------------------------------------------- propose and edit
 
 type TopicForm = {
@@ -219,6 +254,8 @@ type TopicForm = {
   source?: string
   proposedByOrganizationId?: string
   priorityIds: string[]
+  /** A Sector's code or `union`; empty for the form's default. */
+  sector?: string
   version?: string
 }
 
@@ -232,9 +269,10 @@ async function topicFormPage(
   const ctx = pageCtx(c)
   const { t } = ctx
   const db = c.get('deps').database.db
-  const [priorities, orgs] = await Promise.all([
+  const [priorities, orgs, sectors] = await Promise.all([
     topics.listPriorities(db, ctx.actor, ctx.lang),
     topics.speakableOrganizationChoices(db, ctx.actor),
+    listSectors(db, ctx.lang),
   ])
   const staff = isStaff(ctx.actor)
   const title = existing ? t('topics.edit_title', { title: existing.title }) : t('topics.new')
@@ -281,6 +319,7 @@ async function topicFormPage(
             value={v.studyGroups}
             errors={errors}
           />
+          {staff ? <SectorField ctx={ctx} sectors={sectors} value={v.sector} errors={errors} /> : null}
           {!existing && staff ? (
             <SelectField
               ctx={ctx}
@@ -343,13 +382,21 @@ async function readTopicForm(c: Context<AppEnv>): Promise<{ raw: Record<string, 
     source: single.source,
     proposedByOrganizationId: single.proposedByOrganizationId,
     priorityIds: all.priorityIds ?? [],
+    sector: single.sector,
     version: single.version,
   }
   return { raw, form }
 }
 
+/** A refusal shown on the form, nothing typed lost: invalid input, a stale version, a Sector out of scope. */
 function fieldErrorsOf(error: unknown): { errors?: FormErrors; code: string; status: number } | undefined {
-  if (error instanceof AppError && (error.fieldErrors || error.status === 409 || error.status === 422))
+  if (
+    error instanceof AppError &&
+    (error.fieldErrors ||
+      error.status === 409 ||
+      error.status === 422 ||
+      error.code === 'SECTOR_OUT_OF_SCOPE')
+  )
     return {
       ...(error.fieldErrors ? { errors: error.fieldErrors } : {}),
       code: error.code,
@@ -389,7 +436,10 @@ topicPages.post('/topics/new', async (c) => {
 
 topicPages.get('/topics/:id/edit', async (c) => {
   const ctx = pageCtx(c)
-  const topic = await topics.getTopic(c.get('deps').database.db, ctx.actor, uuidParam(c, 'id'), ctx.lang)
+  const db = c.get('deps').database.db
+  const topic = await topics.getTopic(db, ctx.actor, uuidParam(c, 'id'), ctx.lang)
+  // A secretariat limited to another Sector is refused before it fills the form in, not on saving it.
+  if (isStaff(ctx.actor)) await assertRecordInScope(db, ctx.actor, 'topic', topic.id)
   return c.html(
     await topicFormPage(c, topic, {
       titles: topic.titles,
@@ -397,6 +447,7 @@ topicPages.get('/topics/:id/edit', async (c) => {
       keywords: topic.keywords.join(', '),
       studyGroups: topic.studyGroups.join(', '),
       priorityIds: topic.priorities.map((p) => p.id),
+      sector: topic.sector ?? UNION,
       version: String(topic.version),
     }),
   )
@@ -478,7 +529,11 @@ async function topicPage(
   const db = c.get('deps').database.db
   const id = uuidParam(c, 'id')
   const topic = await topics.getTopic(db, ctx.actor, id, ctx.lang)
-  const staff = isStaff(ctx.actor)
+  const sectors = await listSectors(db, ctx.lang)
+  const sectorId = topic.sector === null ? null : (sectors.find((s) => s.code === topic.sector)?.id ?? null)
+  // The secretariat changes the topic; a secretariat limited to another Sector reads it only.
+  const staff = isStaff(ctx.actor) && inScope(ctx.actor, sectorId)
+  const readOnly = isStaff(ctx.actor) && !staff
   const [timeline, orgs, meetingList, others, conclusions, actions, agendaRows] = await Promise.all([
     topics.topicTimeline(db, ctx.actor, id, ctx.lang),
     topics.speakableOrganizationChoices(db, ctx.actor),
@@ -529,6 +584,16 @@ async function topicPage(
         ) : null}
       </div>
       <Notice ctx={ctx} />
+      {readOnly ? (
+        <p class="notice">
+          {t('topics.sector_read_only', {
+            sectors: (sectorScope(ctx.actor) ?? [])
+              .map((sid) => sectors.find((s) => s.id === sid)?.code ?? '')
+              .filter(Boolean)
+              .join(', '),
+          })}
+        </p>
+      ) : null}
       {topic.mergedInto ? (
         <p class="notice">
           {t('topics.merged_notice')} <a href={`/topics/${topic.mergedInto}`}>{t('topics.see_kept')}</a>
@@ -536,6 +601,8 @@ async function topicPage(
       ) : null}
       {topic.description ? <p class="lead">{topic.description}</p> : null}
       <dl class="facts">
+        <dt>{t('structure.sector')}</dt>
+        <dd>{sectorText(ctx, sectors, topic.sector)}</dd>
         <dt>{t('topics.source')}</dt>
         <dd>
           {t(`topics.sources.${topic.source}`)}
@@ -803,8 +870,9 @@ function topicAction<S extends ZodType>(
       const to = await act(c, id, v.data)
       return c.redirect(to, 303)
     } catch (error) {
+      // A Sector out of scope is answered by the error page: the page hides these forms from that user.
       const f = fieldErrorsOf(error)
-      if (f)
+      if (f && f.code !== 'SECTOR_OUT_OF_SCOPE')
         return c.html(
           await topicPage(c, { errors: f.errors, code: f.code, section, values }),
           f.status as 409,

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi'
 import { PageQuery } from '../../http/openapi.ts'
 import { LANGUAGES } from '../../i18n/i18n.ts'
 import { LocalizedSchema } from '../directory/directory.schema.ts'
+import { SectorCode } from '../structure/scope.ts'
 
 export const TOPIC_STATES = [
   'proposed',
@@ -71,6 +72,8 @@ export const TopicInputSchema = z
       (v) => (typeof v === 'string' ? (v ? [v] : []) : v),
       z.array(z.uuid()).max(50).default([]),
     ),
+    /** Omitted: a new topic gets the default Sector, an edited one keeps its own. */
+    sector: z.preprocess(blank, SectorCode.optional()),
   })
   .openapi('TopicInput')
 export type TopicInput = z.infer<typeof TopicInputSchema>
@@ -132,6 +135,7 @@ export const TopicSchema = z
     proposedBy: z
       .object({ organizationId: z.uuid().nullable(), countryCode: z.string().nullable(), name: z.string() })
       .nullable(),
+    sector: z.string().nullable().openapi({ description: "The Sector's code; null: Union-wide" }),
     consultationId: z.uuid().nullable(),
     mergedInto: z.uuid().nullable(),
     splitFrom: z.uuid().nullable(),
@@ -171,6 +175,8 @@ export const TopicQuerySchema = z.object({
   source: z.preprocess(blank, z.enum(TOPIC_SOURCES).optional()),
   priorityId: z.preprocess(blank, z.uuid().optional()),
   studyGroup: z.preprocess(blank, z.string().trim().max(40).optional()),
+  /** A Sector's code, or `union` for the Union-wide topics only. */
+  sector: z.preprocess(blank, SectorCode.optional()),
   /** Topics that were on a published agenda of a meeting of this group. */
   groupId: z.preprocess(blank, z.uuid().optional()),
   /** Topics created in this year (the board's period filter). */

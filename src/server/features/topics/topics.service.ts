@@ -18,6 +18,7 @@ import {
   isUser,
   representedOrganizationIds,
 } from '../auth/auth.policy.ts'
+import { assertRecordInScope, resolveSector, sectorFilter } from '../structure/scope.ts'
 import { canMove, type TransitionRules } from './lifecycle.ts'
 import {
   type Priority,
@@ -128,8 +129,10 @@ function topicQuery(db: Db) {
     .selectFrom('topic')
     .leftJoin('organization', 'organization.id', 'topic.proposed_by_organization_id')
     .leftJoin('country', 'country.code', 'topic.proposed_by_country_code')
+    .leftJoin('sector', 'sector.id', 'topic.sector_id')
     .selectAll('topic')
     .select([
+      'sector.code as sector_code',
       'organization.name as organization_name',
       'country.names as country_names',
       (eb) =>
@@ -190,6 +193,7 @@ export async function getTopic(db: Db, actor: Actor, id: string, lang: Language)
     source: row.source as Topic['source'],
     state: row.state as TopicState,
     proposedBy: proposedBy(row, lang),
+    sector: row.sector_code,
     consultationId: row.consultation_id,
     mergedInto: row.merged_into,
     splitFrom: row.split_from,
@@ -215,6 +219,8 @@ export type TopicSummary = {
   studyGroups: string[]
   supports: number
   proposedBy: string | null
+  /** The Sector's code; null: Union-wide. */
+  sector: string | null
   mergedInto: string | null
   updatedAt: string
 }
@@ -226,7 +232,13 @@ export async function listTopics(
   lang: Language,
 ): Promise<{ items: TopicSummary[]; total: number; byState: Record<TopicState, number> }> {
   assertReader(actor)
+  const sectorId = await sectorFilter(db, q.sector)
   let query = db.selectFrom('topic')
+  if (sectorId !== undefined)
+    query =
+      sectorId === null
+        ? query.where('topic.sector_id', 'is', null)
+        : query.where('topic.sector_id', '=', sectorId)
   if (!q.includeMerged) query = query.where('topic.merged_into', 'is', null)
   if (q.source) query = query.where('topic.source', '=', q.source)
   if (q.groupId) {
@@ -284,8 +296,10 @@ export async function listTopics(
   let rows = query
     .leftJoin('organization', 'organization.id', 'topic.proposed_by_organization_id')
     .leftJoin('country', 'country.code', 'topic.proposed_by_country_code')
+    .leftJoin('sector', 'sector.id', 'topic.sector_id')
     .select([
       'topic.id',
+      'sector.code as sector_code',
       'topic.titles',
       'topic.state',
       'topic.source',
@@ -324,6 +338,7 @@ export async function listTopics(
       proposedBy:
         r.organization_name ??
         (r.country_names ? pick(r.country_names as Localized, lang) : r.proposed_by_country_code),
+      sector: r.sector_code,
       mergedInto: r.merged_into,
       updatedAt: r.updated_at.toISOString(),
     })),
@@ -424,7 +439,9 @@ async function setPriorities(trx: Db, topicId: string, ids: string[]): Promise<v
 
 /**
  * Proposes a topic. The secretariat records any source; a member proposes for an organization it speaks
- * for (its own, or its country's government), and the topic starts as "proposed".
+ * for (its own, or its country's government), and the topic starts as "proposed". The topic belongs to the
+ * Sector given (or is Union-wide), else to the default one; a secretariat limited to a Sector proposes in
+ * its own only.
  */
 export async function createTopic(db: Db, actor: Actor, input: TopicInput, lang: Language): Promise<Topic> {
   assertSignedIn(actor)
@@ -440,6 +457,7 @@ export async function createTopic(db: Db, actor: Actor, input: TopicInput, lang:
       throw new AppError('VALIDATION_FAILED', {}, { proposedByOrganizationId: ['organization_not_yours'] })
   }
   const id = await inTransaction(db, async (trx) => {
+    const sectorId = await resolveSector(trx, actor, input.sector)
     await assertPriorities(trx, input.priorityIds)
     if (
       organizationId &&
@@ -455,6 +473,7 @@ export async function createTopic(db: Db, actor: Actor, input: TopicInput, lang:
         study_groups: input.studyGroups,
         source,
         proposed_by_organization_id: organizationId,
+        sector_id: sectorId,
         created_by: actor.userId,
       })
       .returningAll()
@@ -475,7 +494,10 @@ async function lockTopic(trx: Db, id: string, version?: number) {
   return row
 }
 
-/** The secretariat edits any topic; a proposer edits its own while it is only proposed. */
+/**
+ * The secretariat edits any topic (of its Sector, when its role is limited to one); a proposer edits its
+ * own while it is only proposed. Without a Sector in the input, the topic keeps its own.
+ */
 export async function updateTopic(
   db: Db,
   actor: Actor,
@@ -487,6 +509,7 @@ export async function updateTopic(
   if (!canWrite(actor)) deny(actor)
   const mine = isStaff(actor) ? new Set<string>() : await speakableOrganizations(db, actor)
   await inTransaction(db, async (trx) => {
+    if (isStaff(actor)) await assertRecordInScope(trx, actor, 'topic', id)
     const before = await lockTopic(trx, id)
     const ownProposal =
       before.state === 'proposed' &&
@@ -494,10 +517,13 @@ export async function updateTopic(
       mine.has(before.proposed_by_organization_id)
     if (!isStaff(actor) && !ownProposal) deny(actor)
     if (before.version !== input.version) throw new AppError('TOPIC_CONFLICT', { version: before.version })
+    const sectorId =
+      input.sector === undefined ? before.sector_id : await resolveSector(trx, actor, input.sector)
     await assertPriorities(trx, input.priorityIds)
     const after = await trx
       .updateTable('topic')
       .set({
+        sector_id: sectorId,
         titles: JSON.stringify(input.titles),
         descriptions: JSON.stringify(input.descriptions),
         keywords: input.keywords,
@@ -525,6 +551,7 @@ export async function transitionTopic(
 ): Promise<Topic> {
   assertStaffWrite(actor)
   await inTransaction(db, async (trx) => {
+    await assertRecordInScope(trx, actor, 'topic', id)
     const before = await lockTopic(trx, id, input.version)
     const rules = await transitionRules(trx)
     const allowed = before.merged_into ? [] : (rules.get(before.state as TopicState) ?? [])
@@ -573,6 +600,9 @@ export async function mergeTopic(
   assertStaffWrite(actor)
   if (id === input.intoId) throw new AppError('VALIDATION_FAILED', {}, { intoId: ['merge_into_itself'] })
   await inTransaction(db, async (trx) => {
+    // Both change: the duplicate is closed, the one kept gains its supports and links.
+    await assertRecordInScope(trx, actor, 'topic', id)
+    await assertRecordInScope(trx, actor, 'topic', input.intoId)
     // Lock both in a fixed order, so two opposite merges cannot deadlock.
     const [a, b] = [id, input.intoId].sort()
     await lockTopic(trx, a!)
@@ -623,7 +653,10 @@ export async function mergeTopic(
   return getTopic(db, actor, input.intoId, lang)
 }
 
-/** Splits a new topic off an existing one; it starts as proposed, with the same strategic links. */
+/**
+ * Splits a new topic off an existing one; it starts as proposed, in the same Sector and with the same
+ * strategic links.
+ */
 export async function splitTopic(
   db: Db,
   actor: Actor,
@@ -633,6 +666,7 @@ export async function splitTopic(
 ): Promise<Topic> {
   assertStaffWrite(actor)
   const newId = await inTransaction(db, async (trx) => {
+    await assertRecordInScope(trx, actor, 'topic', id)
     const source = await lockTopic(trx, id)
     if (source.merged_into) throw new AppError('TOPIC_MERGED', { into: source.merged_into })
     const row = await trx
@@ -646,6 +680,7 @@ export async function splitTopic(
         proposed_by_organization_id: source.proposed_by_organization_id,
         proposed_by_country_code: source.proposed_by_country_code,
         consultation_id: source.consultation_id,
+        sector_id: source.sector_id,
         split_from: id,
         created_by: actorUserId(actor),
       })
@@ -722,7 +757,8 @@ export async function supportTopic(
 
 /**
  * A closed consultation's "propose a topic" answers enter the registry as proposals linked to it, once
- * per response and position (re-running changes nothing), in the caller's transaction.
+ * per response and position (re-running changes nothing), in the caller's transaction. They belong to
+ * the consultation's Sector (or are Union-wide with it).
  */
 export async function importConsultationTopics(
   trx: Db,
@@ -735,9 +771,11 @@ export async function importConsultationTopics(
     definition: { sections: { questions: { id: string; type: string }[] }[] }
     country_code: string | null
     organization_id: string | null
+    sector_id: string | null
   }>`
-    SELECT r.id AS response_id, r.answers, v.definition, t.country_code, t.organization_id
+    SELECT r.id AS response_id, r.answers, v.definition, t.country_code, t.organization_id, c.sector_id
     FROM consultation_response r
+    JOIN consultation c ON c.id = r.consultation_id
     JOIN consultation_target t ON t.id = r.target_id
     JOIN questionnaire_version v ON v.consultation_id = r.consultation_id AND v.version = r.questionnaire_version
     WHERE r.consultation_id = ${consultationId} AND r.state = 'submitted'
@@ -761,6 +799,7 @@ export async function importConsultationTopics(
           consultation_proposal_index: index,
           proposed_by_country_code: r.country_code,
           proposed_by_organization_id: r.organization_id,
+          sector_id: r.sector_id,
           created_by: actorUserId(actor),
         })
         .onConflict((oc) =>

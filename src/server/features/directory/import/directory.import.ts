@@ -54,7 +54,7 @@ export const IMPORT_COLUMNS: Record<ImportKind, { required: string[]; optional: 
   // Historical import (docs/import.md): past meetings, then their attendance.
   meetings: {
     required: ['ref', 'kind', 'title', 'start_date'],
-    optional: ['end_date', 'city', 'country', 'host', 'group'],
+    optional: ['end_date', 'city', 'country', 'host', 'group', 'sector'],
   },
   attendance: {
     required: ['meeting_ref', 'organization', 'organization_country', 'role'],

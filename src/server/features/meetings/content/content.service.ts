@@ -7,6 +7,7 @@ import { type Language, type Localized, pick } from '../../../i18n/i18n.ts'
 import { utcToZoned, zonedToUtc } from '../../../i18n/time-zones.ts'
 import { recordAudit } from '../../audit/audit.service.ts'
 import { type Actor, deny, isStaff, isUser } from '../../auth/auth.policy.ts'
+import { assertRecordInScope } from '../../structure/scope.ts'
 import { canManageMeetings, canSeeMeeting } from '../meetings.policy.ts'
 import * as repo from '../meetings.repository.ts'
 import type { MeetingStatus } from '../meetings.schema.ts'
@@ -30,8 +31,10 @@ async function visibleMeeting(db: Db, actor: Actor, meetingId: string) {
   return m
 }
 
+/** The meeting a staff change is made to, locked; a Sector-limited secretariat only changes its Sector's. */
 async function managedMeeting(trx: Db, actor: Actor, meetingId: string) {
   if (!canManageMeetings(actor)) deny(actor)
+  await assertRecordInScope(trx, actor, 'meeting', meetingId)
   const m = await repo.lockMeeting(trx, meetingId)
   if (!m) throw new AppError('MEETING_NOT_FOUND')
   return m
