@@ -31,16 +31,10 @@ export const SectorInputSchema = z
       .trim()
       .regex(/^[A-Za-z0-9-]{1,20}$/, { error: 'sector_code_invalid' }),
     names: Names,
-    position: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(1000)
-      .optional()
-      .openapi({
-        description:
-          'Order among the Sectors; a new Sector goes last by default, an edited one keeps its place',
-      }),
+    position: z.coerce.number().int().min(0).max(1000).optional().openapi({
+      description:
+        'Order among the Sectors; a new Sector goes last by default, an edited one keeps its place',
+    }),
   })
   .openapi('SectorInput')
 export type SectorInput = z.infer<typeof SectorInputSchema>
