@@ -42,7 +42,7 @@ const docxText = (bytes: Uint8Array) => strFromU8(unzipSync(bytes)['word/documen
 
 describe('the report to TSAG on a meeting', () => {
   test('the secretariat previews it from the meeting page and downloads it in French as DOCX', async () => {
-    await page.goto(`${app.url}/meetings?when=past`)
+    await page.goto(`${app.url}/meetings?when=past&kind=cto_meeting`)
     await page.locator('table tbody tr td a').first().click()
     meetingId = /\/meetings\/([0-9a-f-]{36})/.exec(page.url())![1]!
     await page.getByRole('link', { name: 'Meeting report', exact: true }).click()
@@ -70,7 +70,8 @@ describe('the report to TSAG on a meeting', () => {
     const file = await download.path()
     const xml = docxText(new Uint8Array(readFileSync(file)))
     assert.match(xml, /w:val="Heading1"/)
-    assert.match(xml, /Rapport au GCNT/, 'the report is in French, TSAG named as in French documents')
+    assert.match(xml, /TSAG : rapport sur la réunion/, 'the report is in French, addressed to TSAG')
+    assert.match(xml, /Groupe consultatif de la normalisation des télécommunications/, 'the body named in French')
   })
 
   test('the report to WTSA: generated in the background, findings edited, downloaded and issued', async () => {

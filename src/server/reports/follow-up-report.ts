@@ -122,8 +122,10 @@ export async function followUpReport(
   const dates = { from: k.day(period.from), to: k.day(period.to) }
   const title = scopedTitle(
     k,
-    // The plain title says "to TSAG": addressed to another body, it leaves the body to the header.
-    scope.addressee ? t('reports.scope.follow_up_title', dates) : t('reports.follow_up.title', dates),
+    // Addressed to a body (by default the advisory group of the report's Sector), the title names it.
+    scope.addressee
+      ? t('reports.scope.follow_up_title', { ...dates, body: scope.addressee.code })
+      : t('reports.follow_up.title', dates),
     scope,
   )
   const blocks: Block[] = [{ kind: 'heading', level: 1, text: title }]

@@ -42,7 +42,7 @@ export function reportKit(lang: Language) {
     asOf: Date,
     blocks: Block[],
     /** What the report covers and to whom it goes, shown in the header table (from scope.ts). */
-    head: { sector?: string | undefined; addressedTo?: string | undefined } = {},
+    head: { sector?: string | undefined; source?: string | undefined; addressedTo?: string | undefined } = {},
   ): Report {
     if (fallbacks.size > 0) {
       // Right under the title: the reader learns first that some texts are not in their language.
@@ -64,9 +64,9 @@ export function reportKit(lang: Language) {
       asOf: at,
       header: {
         documentNumber: t('reports.draft_number'),
-        source: t('reports.source'),
+        source: head.source ?? t('reports.source'),
         title,
-        contact: t('reports.contact'),
+        contact: head.source ?? t('reports.contact'),
         date: day(at.slice(0, 10)),
         ...(head.sector ? { sector: head.sector } : {}),
         ...(head.addressedTo ? { addressedTo: head.addressedTo } : {}),

@@ -112,8 +112,27 @@ describe('meeting report to TSAG', () => {
       Object.keys(files).some((f) => f.startsWith('word/media/') && f.endsWith('.png')),
       'the chart as PNG',
     )
+    // A Union-wide meeting's report goes to no body by default; an ITU-T meeting's to TSAG, a RAG one's to RAG.
     const html = await (await h.request(`/meetings/${meeting.id}/report?format=html`, { as: sec })).text()
-    assert.match(html, /<h2>Report to TSAG on/)
+    assert.match(html, /<h2>Report on /)
+    assert.match(html, /<th scope="row">Source<\/th><td>ITU General Secretariat<\/td>/)
+    for (const [code, body, bureau] of [
+      ['ITU-T', 'TSAG', 'TSB'],
+      ['ITU-R', 'RAG', 'BR'],
+    ] as const) {
+      const sector = await h.db
+        .selectFrom('sector')
+        .select('id')
+        .where('code', '=', code)
+        .executeTakeFirstOrThrow()
+      await h.db.updateTable('meeting').set({ sector_id: sector.id }).where('id', '=', meeting.id).execute()
+      const addressed = await (
+        await h.request(`/meetings/${meeting.id}/report?format=html`, { as: sec })
+      ).text()
+      assert.match(addressed, new RegExp(`<h2>Report to ${body} on `))
+      assert.match(addressed, new RegExp(`<th scope="row">Addressed to</th><td>[^<]*\\(${body}\\)</td>`))
+      assert.match(addressed, new RegExp(`<th scope="row">Source</th><td>${bureau} secretariat</td>`))
+    }
     const json = JSON.parse(
       await (await h.request(`/meetings/${meeting.id}/report?format=json`, { as: sec })).text(),
     )

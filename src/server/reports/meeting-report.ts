@@ -31,9 +31,9 @@ export async function meetingReport(
   const m = await getMeeting(db, actor, meetingId, lang)
   k.text(m.titles) // counts the title if it is not in the report's language
   const scope = await meetingScope(db, k, meetingId, addressedTo, asOf.toISOString().slice(0, 10))
-  // The plain title says "to TSAG": addressed to a body (RAG, the Council…), the header names it instead.
+  // Addressed to a body (by default the advisory group of the meeting's Sector), the title names it.
   const title = scope.addressee
-    ? t('reports.scope.meeting_title', { meeting: m.title })
+    ? t('reports.scope.meeting_title', { meeting: m.title, body: scope.addressee.code })
     : t('reports.meeting.title', { meeting: m.title })
   const at = asOf.toISOString()
   const [fig, consultations, agendas, allConclusions, allActions] = await Promise.all([

@@ -48,6 +48,7 @@ import {
   asOfDate,
   buildReport,
   compareReports,
+  defaultAddressee,
   editFindings,
   getIssue,
   getJob,
@@ -905,11 +906,19 @@ reportPages.get('/meetings/:id/report', async (c) => {
   // The report's language is chosen apart from the page's (a French report from an English screen).
   const lang: Language = isLanguage(q.in) ? q.in : ctx.lang
   const asOf = q.asOf && /^\d{4}-\d{2}-\d{2}$/.test(q.asOf) ? q.asOf : undefined
+  const db = c.get('deps').database.db
+  // The preview goes where the report would go by default: the advisory group of the meeting's Sector.
+  const sectorId = (
+    await db.selectFrom('meeting').select('sector_id').where('id', '=', id).executeTakeFirst()
+  )?.sector_id
+  const addressedTo = sectorId
+    ? await defaultAddressee(db, kind, sectorId, asOf ?? new Date().toISOString().slice(0, 10))
+    : null
   const report = await buildReport(
-    c.get('deps').database.db,
+    db,
     ctx.actor,
     kind,
-    { meetingId: id },
+    { meetingId: id, ...(addressedTo ? { addressedTo } : {}) },
     lang,
     asOfDate(asOf),
   )

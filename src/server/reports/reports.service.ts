@@ -226,6 +226,7 @@ export async function resolveRequest(
       ).code
     params = { from: input.from!, to: input.to!, ...(code ? { sector: code } : {}) }
   }
+  if (!defaultBody && sectorId) defaultBody = await defaultAddressee(db, input.kind, sectorId, day)
   let addressedTo: string | null = null
   if (input.addressedTo) {
     const body = await resolveBody(db, input.addressedTo, day)
@@ -236,6 +237,31 @@ export async function resolveRequest(
     addressedTo = (await resolveBody(db, defaultBody, day)).id
   }
   return { params: addressedTo ? { ...params, addressedTo } : params, sectorId, addressedTo }
+}
+
+/**
+ * The body a meeting or follow-up report goes to when none is chosen: the advisory group of its Sector (TSAG,
+ * RAG, TDAG) existing on the report's date, as the draft Plenipotentiary resolution has each Sector's
+ * engagement with industry reported to its advisory group. None for the report to the assembly, for a
+ * Union-wide report, or for a Sector without an advisory group that day.
+ */
+export async function defaultAddressee(
+  db: Db,
+  kind: ReportKind,
+  sectorId: string,
+  day: string,
+): Promise<string | null> {
+  if (!(MEETING_KINDS.includes(kind) || kind === 'follow-up')) return null
+  const body = await db
+    .selectFrom('org_body')
+    .select('id')
+    .where('sector_id', '=', sectorId)
+    .where('kind', '=', 'advisory_group')
+    .where('starts_on', '<=', day)
+    .where((eb) => eb.or([eb('ends_on', 'is', null), eb('ends_on', '>=', day)]))
+    .orderBy('starts_on', 'desc')
+    .executeTakeFirst()
+  return body?.id ?? null
 }
 
 // ---------------------------------------------------------------- jobs

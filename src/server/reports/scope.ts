@@ -18,6 +18,8 @@ export type ReportScope = {
   /** The header's line: "ITU-R — Radiocommunication Sector", "Union-wide" or "All Sectors". */
   sectorLabel: string
   addressee: Addressee | null
+  /** Who issues it: the Bureau of the report's Sector ("TSB secretariat"), or the General Secretariat. */
+  source: string
 }
 
 export type Addressee = {
@@ -32,6 +34,23 @@ export type Addressee = {
 
 async function sectorRow(db: Db, id: string) {
   return db.selectFrom('sector').select(['id', 'code', 'names']).where('id', '=', id).executeTakeFirst()
+}
+
+/** The secretariat a report comes from: its Sector's Bureau on the day, else the General Secretariat. */
+async function sourceOf(db: Db, k: Kit, sectorId: string | null | undefined, day: string): Promise<string> {
+  if (!sectorId) return k.t('reports.scope.source_union')
+  const bureau = await db
+    .selectFrom('org_body as b')
+    .innerJoin('org_body_name as n', 'n.body_id', 'b.id')
+    .select('n.code')
+    .where('b.sector_id', '=', sectorId)
+    .where('b.kind', '=', 'bureau')
+    .where('b.starts_on', '<=', day)
+    .where((eb) => eb.or([eb('b.ends_on', 'is', null), eb('b.ends_on', '>=', day)]))
+    .where('n.valid_from', '<=', day)
+    .orderBy('n.valid_from', 'desc')
+    .executeTakeFirst()
+  return bureau ? k.t('reports.scope.source_of', { bureau: bureau.code }) : k.t('reports.scope.source_union')
 }
 
 function sectorLine(k: Kit, row: { code: string; names: unknown } | undefined): string {
@@ -54,6 +73,7 @@ export async function periodScope(
     sectorCode: sector === undefined ? undefined : sector === null ? UNION : row?.code,
     sectorLabel: sector === undefined ? k.t('structure.all_sectors') : sectorLine(k, row),
     addressee: params.addressedTo ? await addresseeOn(db, k, params.addressedTo, day) : null,
+    source: await sourceOf(db, k, sector, day),
   }
 }
 
@@ -71,6 +91,7 @@ export async function recordScope(
     sectorCode: row?.code ?? UNION,
     sectorLabel: sectorLine(k, row),
     addressee: addressedTo ? await addresseeOn(db, k, addressedTo, day) : null,
+    source: await sourceOf(db, k, sectorId, day),
   }
 }
 
@@ -146,9 +167,10 @@ export function scopedTitle(k: Kit, title: string, scope: ReportScope): string {
 }
 
 /** The header's extra lines for `k.finish`. */
-export function headOf(scope: ReportScope): { sector: string; addressedTo?: string } {
+export function headOf(scope: ReportScope): { sector: string; source: string; addressedTo?: string } {
   return {
     sector: scope.sectorLabel,
+    source: scope.source,
     ...(scope.addressee ? { addressedTo: scope.addressee.name } : {}),
   }
 }

@@ -381,7 +381,7 @@ describe('requesting reports by Sector and addressed to bodies', () => {
     const jobPage = await (await h.request(`/reports/jobs/${jobId}`, { as: sec })).text()
     assert.match(jobPage, /<th scope="row">Addressed to<\/th><td>Old Nine \(SG9Z\)<\/td>/)
     assert.match(jobPage, /<th scope="row">Sector<\/th><td>ITU-T — Telecommunication Standardization Sector/)
-    assert.match(jobPage, /Follow-up report, Jan 1, 2023 – Jun 30, 2023 \(ITU-T\)/)
+    assert.match(jobPage, /Follow-up report to SG9Z, Jan 1, 2023 – Jun 30, 2023 \(ITU-T\)/)
     const docx = await h.request(`/reports/jobs/${jobId}/download?format=docx`, { as: sec })
     const xml = strFromU8(unzipSync(new Uint8Array(await docx.arrayBuffer()))['word/document.xml']!)
     assert.match(xml, /Addressed to/)
