@@ -71,7 +71,11 @@ describe('the report to TSAG on a meeting', () => {
     const xml = docxText(new Uint8Array(readFileSync(file)))
     assert.match(xml, /w:val="Heading1"/)
     assert.match(xml, /TSAG : rapport sur la réunion/, 'the report is in French, addressed to TSAG')
-    assert.match(xml, /Groupe consultatif de la normalisation des télécommunications/, 'the body named in French')
+    assert.match(
+      xml,
+      /Groupe consultatif de la normalisation des télécommunications/,
+      'the body named in French',
+    )
   })
 
   test('the report to WTSA: generated in the background, findings edited, downloaded and issued', async () => {
