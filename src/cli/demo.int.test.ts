@@ -44,6 +44,15 @@ describe('the demo dataset', () => {
       .where((eb) => eb('a.sector_id', 'is distinct from', eb.ref('m.sector_id')))
       .execute()
     assert.equal(unsectored.length, 0, 'actions take their meeting’s Sector')
+    const toTsag = await h.db
+      .selectFrom('follow_up_action')
+      .select(['owner_body_id'])
+      .where('owner_body', '=', 'TSAG')
+      .execute()
+    assert.ok(
+      toTsag.length > 0 && toTsag.every((a) => a.owner_body_id),
+      'actions to TSAG are linked to the body',
+    )
     const advice = await h.db
       .selectFrom('advisory_panel_advice as a')
       .innerJoin('advisory_panel as p', 'p.id', 'a.panel_id')

@@ -460,6 +460,14 @@ async function loadSectorsAndPanel(trx: Db, groupIds: Record<string, string>) {
   await sql`UPDATE follow_up_action a SET sector_id = m.sector_id
     FROM conclusion c JOIN meeting m ON m.id = c.meeting_id WHERE c.id = a.conclusion_id`.execute(trx)
   await sql`UPDATE topic SET sector_id = ${itut} WHERE sector_id IS NULL`.execute(trx)
+  // Actions addressed to a body of the structure are linked to it, as the service links new ones.
+  await sql`UPDATE follow_up_action a SET owner_body_id = n.body_id
+    FROM org_body_name n JOIN org_body b ON b.id = n.body_id
+    WHERE a.owner_body_id IS NULL AND lower(n.code) = lower(a.owner_body)
+      AND b.starts_on <= a.created_at::date AND (b.ends_on IS NULL OR b.ends_on >= a.created_at::date)
+      AND (SELECT count(DISTINCT n2.body_id) FROM org_body_name n2 WHERE lower(n2.code) = lower(a.owner_body)) = 1`.execute(
+    trx,
+  )
   await sql`UPDATE plan_version SET sector_id = ${itut} WHERE sector_id IS NULL`.execute(trx)
 
   const bodyId = async (code: string) =>

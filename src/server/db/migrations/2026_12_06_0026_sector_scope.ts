@@ -26,6 +26,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )
     await sql`CREATE INDEX ${sql.id(`${table}_sector_idx`)} ON ${sql.table(table)} (sector_id)`.execute(db)
   }
+  // Actions made before they could be linked to a body: linked where their code names one body of the
+  // structure, existing on the day the action was made.
+  await sql`UPDATE follow_up_action a SET owner_body_id = n.body_id
+    FROM org_body_name n JOIN org_body b ON b.id = n.body_id
+    WHERE a.owner_body_id IS NULL AND lower(n.code) = lower(a.owner_body)
+      AND b.starts_on <= a.created_at::date AND (b.ends_on IS NULL OR b.ends_on >= a.created_at::date)
+      AND (SELECT count(DISTINCT n2.body_id) FROM org_body_name n2 WHERE lower(n2.code) = lower(a.owner_body)) = 1`.execute(
+    db,
+  )
   await sql`ALTER TABLE report_job ADD COLUMN addressed_to_body_id uuid REFERENCES org_body (id)`.execute(db)
   await sql`ALTER TABLE report_issue ADD COLUMN addressed_to_body_id uuid REFERENCES org_body (id)`.execute(
     db,
