@@ -1,7 +1,7 @@
 import { type Context, Hono } from 'hono'
 import type { FC } from 'hono/jsx'
 import { sql } from 'kysely'
-import { assertStaff } from '../features/auth/auth.policy.ts'
+import { assertStaff, isStaff } from '../features/auth/auth.policy.ts'
 import { sectorFilter, sectorScope, UNION } from '../features/structure/scope.ts'
 import { sectorOptions } from '../features/structure/sector-inputs.tsx'
 import { listBodies, listSectors } from '../features/structure/structure.service.ts'
@@ -759,10 +759,16 @@ reportPages.get('/reports/issued/:id', async (c) => {
   const { t } = ctx
   const issue = await getIssue(c.get('deps').database.db, ctx.actor, uuidParam(c, 'id'))
   const intact = verifyIssue(issue)
+  const staff = isStaff(ctx.actor)
   return c.html(
     <Layout ctx={ctx} title={`${issue.documentNumber}: ${issue.title}`}>
       <p class="breadcrumb">
-        <a href="/reports">{t('reports.title')}</a>
+        {staff ? (
+          <a href="/reports">{t('reports.title')}</a>
+        ) : issue.addressedTo ? (
+          // A lead of the body it was sent to reads it from the body's page.
+          <a href={`/structure/bodies/${issue.addressedTo.id}`}>{issue.addressedTo.name}</a>
+        ) : null}
       </p>
       <h1>
         {issue.documentNumber}: {issue.title}
@@ -791,33 +797,37 @@ reportPages.get('/reports/issued/:id', async (c) => {
       {issue.model ? (
         <Downloads ctx={ctx} base={`/reports/issued/${issue.id}/download`} report={issue.model} />
       ) : null}
-      <section aria-labelledby="compare">
-        <h2 id="compare">{t('reports.compare')}</h2>
-        <p class="hint">{t('reports.compare_hint')}</p>
-        <form method="post" action="/reports" class="inline-form">
-          <Csrf ctx={ctx} />
-          <input type="hidden" name="kind" value={issue.kind} />
-          <input type="hidden" name="lang" value={issue.lang} />
-          {'meetingId' in issue.params ? (
-            <input type="hidden" name="meetingId" value={issue.params.meetingId} />
-          ) : (
-            <>
-              {'panelId' in issue.params ? (
-                <input type="hidden" name="panelId" value={issue.params.panelId} />
-              ) : null}
-              {'sector' in issue.params && issue.params.sector ? (
-                <input type="hidden" name="sector" value={issue.params.sector} />
-              ) : null}
-              <input type="hidden" name="from" value={issue.params.from} />
-              <input type="hidden" name="to" value={issue.params.to} />
-            </>
-          )}
-          {issue.addressedTo ? <input type="hidden" name="addressedTo" value={issue.addressedTo.id} /> : null}
-          <button type="submit" class="secondary">
-            {t('reports.new_draft')}
-          </button>
-        </form>
-      </section>
+      {staff ? (
+        <section aria-labelledby="compare">
+          <h2 id="compare">{t('reports.compare')}</h2>
+          <p class="hint">{t('reports.compare_hint')}</p>
+          <form method="post" action="/reports" class="inline-form">
+            <Csrf ctx={ctx} />
+            <input type="hidden" name="kind" value={issue.kind} />
+            <input type="hidden" name="lang" value={issue.lang} />
+            {'meetingId' in issue.params ? (
+              <input type="hidden" name="meetingId" value={issue.params.meetingId} />
+            ) : (
+              <>
+                {'panelId' in issue.params ? (
+                  <input type="hidden" name="panelId" value={issue.params.panelId} />
+                ) : null}
+                {'sector' in issue.params && issue.params.sector ? (
+                  <input type="hidden" name="sector" value={issue.params.sector} />
+                ) : null}
+                <input type="hidden" name="from" value={issue.params.from} />
+                <input type="hidden" name="to" value={issue.params.to} />
+              </>
+            )}
+            {issue.addressedTo ? (
+              <input type="hidden" name="addressedTo" value={issue.addressedTo.id} />
+            ) : null}
+            <button type="submit" class="secondary">
+              {t('reports.new_draft')}
+            </button>
+          </form>
+        </section>
+      ) : null}
       {issue.model ? (
         <section aria-labelledby="preview">
           <h2 id="preview">{t('reports.preview_heading')}</h2>

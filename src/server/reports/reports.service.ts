@@ -5,7 +5,15 @@ import type { Db } from '../db/database.ts'
 import { likePattern } from '../db/search.ts'
 import { inTransaction } from '../db/transaction.ts'
 import { recordAudit } from '../features/audit/audit.service.ts'
-import { type Actor, actorLabel, actorUserId, assertStaff } from '../features/auth/auth.policy.ts'
+import {
+  type Actor,
+  actorLabel,
+  actorUserId,
+  assertStaff,
+  deny,
+  isStaff,
+  isUser,
+} from '../features/auth/auth.policy.ts'
 import {
   assertInScope,
   assertRecordInScope,
@@ -14,7 +22,11 @@ import {
   sectorScope,
   UNION,
 } from '../features/structure/scope.ts'
-import { assertBodyActiveOn, resolveAddressee } from '../features/structure/structure.service.ts'
+import {
+  assertBodyActiveOn,
+  leadsBodyById,
+  resolveAddressee,
+} from '../features/structure/structure.service.ts'
 import { AppError } from '../http/errors.ts'
 import { LANGUAGES, type Language, type Localized, pick } from '../i18n/i18n.ts'
 import { followUpReport } from './follow-up-report.ts'
@@ -688,13 +700,22 @@ function toIssue(r: IssueRow, look: Lookup): IssuedReport {
   }
 }
 
+/**
+ * An issued report: the secretariat's; and, once issued, also the leads' of the body it is addressed to (each
+ * body sees what was sent to it). Anyone else is refused as before, whether or not the report exists.
+ */
 export async function getIssue(db: Db, actor: Actor, id: string): Promise<IssuedReport> {
-  assertStaff(actor)
+  if (!isStaff(actor) && !isUser(actor)) deny(actor)
   const row = await db
     .selectFrom('report_issue')
     .select([...issueColumns, 'model'])
     .where('id', '=', id)
     .executeTakeFirst()
+  if (
+    !isStaff(actor) &&
+    !(row?.addressed_to_body_id && (await leadsBodyById(db, actor, row.addressed_to_body_id)))
+  )
+    deny(actor)
   if (!row) throw new AppError('NOT_FOUND')
   return toIssue(row, await lookup(db, [row]))
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { AppError } from '../../http/errors.ts'
+import { runReportJobs } from '../../reports/reports.service.ts'
 import { useHarness } from '../../testing/harness.ts'
 import type { Actor } from '../auth/auth.policy.ts'
 import { assertRecordInScope, inScope, resolveSector, sectorFilter, sectorScope } from './scope.ts'
@@ -216,4 +217,62 @@ test('a body page lists what was addressed to it by id — to signed-in users �
   const anonymous = await (await h.request(`/structure/bodies/${body.id}`)).text()
   assert.doesNotMatch(anonymous, /marker-7741/)
   assert.doesNotMatch(anonymous, /Addressed to this body/)
+})
+
+test('each body sees its own: the leads of the body a report was issued to read it, from the body’s page; others are refused', async () => {
+  const sec = await h.user([{ role: 'secretariat' }])
+  const lead = await h.user([])
+  const other = await h.user([])
+  const tsag = (
+    (await (await h.request('/api/v1/structure/bodies')).json()) as { id: string; code: string }[]
+  ).find((b) => b.code === 'TSAG')!
+  await h.db.insertInto('body_lead').values({ body: 'tsag', user_id: lead.userId }).execute()
+  const requested = await h.request('/reports', {
+    method: 'POST',
+    as: sec,
+    form: {
+      kind: 'follow-up',
+      from: '2025-01-01',
+      to: '2025-12-31',
+      lang: 'en',
+      sector: 'ITU-T',
+      addressedTo: 'TSAG',
+    },
+  })
+  assert.equal(requested.status, 303)
+  const jobId = requested.headers.get('location')!.split('/').at(-1)!
+  await runReportJobs(h.db)
+  const issued = await h.request(`/reports/jobs/${jobId}/issue`, {
+    method: 'POST',
+    as: sec,
+    form: { documentNumber: 'TSAG-TD-77' },
+  })
+  assert.equal(issued.status, 303)
+  const issuePath = issued.headers.get('location')!.split('?')[0]!
+
+  const asLead = await h.request(issuePath, { as: lead })
+  assert.equal(asLead.status, 200)
+  const page = await asLead.text()
+  assert.match(page, /TSAG-TD-77/)
+  assert.match(page, new RegExp(`href="/structure/bodies/${tsag.id}"`), 'back to the body’s page')
+  assert.doesNotMatch(page, /action="\/reports"/, 'no new draft for a lead')
+  assert.equal((await h.request(`${issuePath}/download?format=html`, { as: lead })).status, 200)
+  const bodyPage = await (await h.request(`/structure/bodies/${tsag.id}`, { as: lead })).text()
+  assert.match(bodyPage, /TSAG-TD-77/)
+
+  for (const who of [other, undefined]) {
+    const res = await h.request(issuePath, who ? { as: who } : {})
+    assert.equal(res.status, who ? 403 : 303)
+    assert.doesNotMatch(await res.text(), /TSAG-TD-77/)
+  }
+  assert.doesNotMatch(
+    await (await h.request(`/structure/bodies/${tsag.id}`, { as: other })).text(),
+    /TSAG-TD-77/,
+  )
+  // A lead reads reports issued to their body, not the others: nor another's, nor does a missing one answer 404.
+  assert.equal(
+    (await h.request(`/reports/issued/00000000-0000-4000-8000-000000000000`, { as: lead })).status,
+    403,
+  )
+  assert.equal((await h.request(`/reports`, { as: lead })).status, 403)
 })

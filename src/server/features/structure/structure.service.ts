@@ -645,7 +645,7 @@ export type AddressedItems = {
     status: string
   }[]
   adviceCount: number
-  /** Issued reports addressed to the body: for staff only (reports are the secretariat's), else null. */
+  /** Issued reports addressed to the body: for staff and the body's leads, else null. */
   reports: { id: string; title: string; documentNumber: string; issuedAt: Date }[] | null
   reportCount: number
 }
@@ -653,7 +653,7 @@ export type AddressedItems = {
 /**
  * What was addressed to a body (issue 11, item 3): follow-up actions, the Industry Advisory Panel's advice and
  * issued reports — by the body's id, so records made under an earlier name are found. Signed-in users see
- * actions and advice (as on the follow-up pages); reports only staff. The latest ten of each, and the counts.
+ * actions and advice (as on the follow-up pages); reports staff and the body's leads. The latest ten of each, and the counts.
  */
 export async function addressedTo(
   db: Db,
@@ -662,7 +662,8 @@ export async function addressedTo(
   lang: Language,
 ): Promise<AddressedItems | null> {
   if (!isUser(actor) && actor.kind !== 'system') return null
-  const staff = isStaff(actor)
+  // Reports are the secretariat's, and those addressed to a body are also its leads'.
+  const staff = isStaff(actor) || (await leadsBodyById(db, actor, bodyId))
   const [actions, actionCount, advice, adviceCount, reports, reportCount] = await Promise.all([
     db
       .selectFrom('follow_up_action')
@@ -736,4 +737,60 @@ export async function addressedTo(
       : null,
     reportCount: Number(reportCount.n),
   }
+}
+
+/**
+ * The bodies of the structure some codes name: any name a body ever had, with or without its Sector's code
+ * in front (`SG21`, `ITU-T SG21`), without regard to case. A code several bodies have had (SG9 of two
+ * Sectors, say) names none of them: it keeps matching as text only, so that the lead of one body never
+ * becomes the lead of another.
+ */
+export async function bodiesNamed(db: Db, codes: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(codes.map((c) => c.trim().toLowerCase()).filter(Boolean))]
+  const out = new Map<string, string>()
+  if (!wanted.length) return out
+  const rows = await db
+    .selectFrom('org_body_name as n')
+    .innerJoin('org_body as b', 'b.id', 'n.body_id')
+    .leftJoin('sector as s', 's.id', 'b.sector_id')
+    .select(['b.id', 'n.code', 's.code as sector_code'])
+    .where((eb) =>
+      eb.or([
+        eb(sql<string>`lower(n.code)`, 'in', wanted),
+        eb(sql<string>`lower(s.code || ' ' || n.code)`, 'in', wanted),
+      ]),
+    )
+    .execute()
+  for (const code of codes) {
+    const lc = code.trim().toLowerCase()
+    const ids = new Set(
+      rows
+        .filter(
+          (r) =>
+            r.code.toLowerCase() === lc ||
+            (r.sector_code && `${r.sector_code} ${r.code}`.toLowerCase() === lc),
+        )
+        .map((r) => r.id),
+    )
+    if (ids.size === 1) out.set(code, [...ids][0]!)
+  }
+  return out
+}
+
+/** The body of the structure one code names (see bodiesNamed). */
+export async function bodyNamed(db: Db, code: string): Promise<string | undefined> {
+  return (await bodiesNamed(db, [code])).get(code)
+}
+
+/**
+ * Does the user lead this body (issue 11, "each body sees its own"): one of their body_lead codes names it —
+ * any name it had, with or without its Sector in front — and names no other body.
+ */
+export async function leadsBodyById(db: Db, actor: Actor, bodyId: string): Promise<boolean> {
+  if (!isUser(actor)) return false
+  const codes = (
+    await db.selectFrom('body_lead').select('body').where('user_id', '=', actor.userId).execute()
+  ).map((r) => r.body)
+  if (!codes.length) return false
+  return [...(await bodiesNamed(db, codes)).values()].includes(bodyId)
 }

@@ -24,7 +24,7 @@ import { deny, isStaff, isUser } from '../auth/auth.policy.ts'
 import { inScope, UNION } from '../structure/scope.ts'
 import { SectorField, SectorFilter, sectorOptions } from '../structure/sector-inputs.tsx'
 import type { Body, Sector } from '../structure/structure.schema.ts'
-import { getBody, listSectors } from '../structure/structure.service.ts'
+import { bodyNamed, getBody, listSectors } from '../structure/structure.service.ts'
 import {
   ActionInputSchema,
   ActionQuerySchema,
@@ -743,7 +743,7 @@ async function bodyPage(c: Context<AppEnv>, errors?: FormErrors) {
   const [items, leads, bodyId] = await Promise.all([
     followUp.actions(db, ctx.actor, { body, sector }, ctx.lang),
     followUp.bodyLeads(db, ctx.actor, body),
-    followUp.bodyNamed(db, body),
+    bodyNamed(db, body),
   ])
   // A body of the structure: its name and Sector today, and a link to its history.
   const structureBody = bodyId ? await getBody(db, bodyId, ctx.lang) : undefined

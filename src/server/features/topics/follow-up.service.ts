@@ -15,7 +15,7 @@ import {
   sectorFilter,
 } from '../structure/scope.ts'
 import type { Body, Sector } from '../structure/structure.schema.ts'
-import { listBodies, listSectors, resolveAddressee } from '../structure/structure.service.ts'
+import { bodyNamed, listBodies, listSectors, resolveAddressee } from '../structure/structure.service.ts'
 import { pathTo } from './lifecycle.ts'
 import type { TopicState } from './topics.schema.ts'
 import { transitionRules } from './topics.service.ts'
@@ -227,49 +227,6 @@ export async function leadsBody(db: Db, actor: Actor, body: string): Promise<boo
     .where('body', '=', body)
     .where('user_id', '=', actor.userId)
     .executeTakeFirst())
-}
-
-/**
- * The bodies of the structure some codes name: any name a body ever had, with or without its Sector's code
- * in front (`SG21`, `ITU-T SG21`), without regard to case. A code several bodies have had (SG9 of two
- * Sectors, say) names none of them: it keeps matching as text only, so that the lead of one body never
- * becomes the lead of another.
- */
-export async function bodiesNamed(db: Db, codes: string[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(codes.map((c) => c.trim().toLowerCase()).filter(Boolean))]
-  const out = new Map<string, string>()
-  if (!wanted.length) return out
-  const rows = await db
-    .selectFrom('org_body_name as n')
-    .innerJoin('org_body as b', 'b.id', 'n.body_id')
-    .leftJoin('sector as s', 's.id', 'b.sector_id')
-    .select(['b.id', 'n.code', 's.code as sector_code'])
-    .where((eb) =>
-      eb.or([
-        eb(sql<string>`lower(n.code)`, 'in', wanted),
-        eb(sql<string>`lower(s.code || ' ' || n.code)`, 'in', wanted),
-      ]),
-    )
-    .execute()
-  for (const code of codes) {
-    const lc = code.trim().toLowerCase()
-    const ids = new Set(
-      rows
-        .filter(
-          (r) =>
-            r.code.toLowerCase() === lc ||
-            (r.sector_code && `${r.sector_code} ${r.code}`.toLowerCase() === lc),
-        )
-        .map((r) => r.id),
-    )
-    if (ids.size === 1) out.set(code, [...ids][0]!)
-  }
-  return out
-}
-
-/** The body of the structure one code names (see bodiesNamed). */
-export async function bodyNamed(db: Db, code: string): Promise<string | undefined> {
-  return (await bodiesNamed(db, [code])).get(code)
 }
 
 type ActionRights = {
