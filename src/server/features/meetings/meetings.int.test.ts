@@ -676,6 +676,18 @@ describe('delegation', () => {
       .where('id', '=', inv.id)
       .executeTakeFirstOrThrow()
     assert.deepEqual(row, { state: 'delegated', delegate_person_id: colleague.id })
+    // The row names the delegate even when the page's list of people does not hold them (a search for
+    // someone else, or an organization of more than a hundred people).
+    const searched = await (await h.request(`/meetings/${m.id}?person=${cto.name}`, { as: rep })).text()
+    assert.ok(!searched.includes(`<option value="${colleague.id}"`), 'the search leaves the colleague out')
+    assert.ok(searched.includes(`→ ${colleague.name}`), 'the delegate is named on the invitation')
+    const api = (await (await h.request(`/api/v1/meetings/${m.id}/invitations`, { as: rep })).json()) as {
+      delegatePersonName: string | null
+    }[]
+    assert.deepEqual(
+      api.map((i) => i.delegatePersonName),
+      [colleague.name],
+    )
   })
 })
 

@@ -954,9 +954,7 @@ async function detailPage(
                     <td>{inv.groupRole ? t(`group.${inv.groupRole}`) : '—'}</td>
                     <td>
                       {t(`invitation_state.${inv.state}`)}
-                      {inv.delegatePersonId
-                        ? ` → ${colleagues.find((p) => p.id === inv.delegatePersonId)?.name ?? ''}`
-                        : ''}
+                      {inv.delegatePersonId ? ` → ${inv.delegatePersonName ?? ''}` : ''}
                     </td>
                     <td>
                       {answers &&

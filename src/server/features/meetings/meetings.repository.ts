@@ -131,6 +131,9 @@ export function findInvitations(db: Db, meetingId: string, organizationIds?: str
     .selectFrom('meeting_invitation')
     .innerJoin('organization', 'organization.id', 'meeting_invitation.organization_id')
     .leftJoin('person', 'person.id', 'meeting_invitation.person_id')
+    // The delegate is a colleague of the invited person (respondToInvitation checks it): named on the row,
+    // whatever people list the page happens to load.
+    .leftJoin('person as delegate', 'delegate.id', 'meeting_invitation.delegate_person_id')
     .select([
       'meeting_invitation.id',
       'meeting_invitation.organization_id',
@@ -145,6 +148,7 @@ export function findInvitations(db: Db, meetingId: string, organizationIds?: str
       'meeting_invitation.group_role',
       'meeting_invitation.state',
       'meeting_invitation.delegate_person_id',
+      'delegate.name as delegate_name',
       'meeting_invitation.sent_at',
       'meeting_invitation.responded_at',
     ])

@@ -183,6 +183,7 @@ export const InvitationSchema = z
     groupRole: z.enum(['principal', 'alternate']).nullable(),
     state: z.enum(INVITATION_STATES),
     delegatePersonId: z.uuid().nullable(),
+    delegatePersonName: z.string().nullable(),
     sentAt: z.string(),
     respondedAt: z.string().nullable(),
   })

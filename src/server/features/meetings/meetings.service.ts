@@ -321,6 +321,7 @@ export async function pageOfInvitations(
       groupRole: r.group_role as Invitation['groupRole'],
       state: r.state as Invitation['state'],
       delegatePersonId: r.delegate_person_id,
+      delegatePersonName: r.delegate_name,
       sentAt: r.sent_at.toISOString(),
       respondedAt: r.responded_at?.toISOString() ?? null,
     })),
