@@ -1221,6 +1221,8 @@ test('every route has an authorization expectation, and every role gets exactly 
  */
 const SECTOR_RECORD =
   /\/(meetings|consultations|topics|actions|conclusions|invitations|registrations|attendance|sessions|documents|panels)\/:|\/plan\/(items|actions|indicators|pillars|milestones|bulk)|\/reports\/(jobs|issued)\/:/
+/** The Union-wide settings (strategic priorities, score weights, scorecard thresholds): not a Sector's either. */
+const UNION_SETTING = /\/(priorities|score-weights|topic-score-weights|scorecard)(\/|$)/
 /** Pages that only serve to change such a record (its edit form, the agenda builder). */
 const CHANGE_FORM = /\/(edit|builder)$/
 
@@ -1258,7 +1260,9 @@ test('a secretariat limited to another Sector reads as the secretariat does, and
     // A change (or the form that makes it) to a record of another Sector never succeeds: where the
     // secretariat's succeeds, the answer is 403; where the secretariat's fails on its own (a form that does
     // not validate at the edge, an object an earlier write removed, a state), that failure or 403.
-    const scoped = SECTOR_RECORD.test(pattern) && (method !== 'GET' || CHANGE_FORM.test(pattern))
+    const scoped =
+      (SECTOR_RECORD.test(pattern) && (method !== 'GET' || CHANGE_FORM.test(pattern))) ||
+      (UNION_SETTING.test(pattern) && method !== 'GET')
     const exception = LIMITED_EXCEPTIONS[route]
     const allowed = exception
       ? [exception.status]

@@ -2,30 +2,17 @@ import { sql } from 'kysely'
 import { barChart } from '../charts/charts.ts'
 import type { Db } from '../db/database.ts'
 import { type Actor, assertStaff } from '../features/auth/auth.policy.ts'
+import {
+  ADVICE_STATUSES,
+  type AdviceStatus,
+  AWAITING_RESPONSE,
+  OPEN_ADVICE,
+} from '../features/panel/panel.policy.ts'
 import { AppError } from '../http/errors.ts'
 import type { Language } from '../i18n/i18n.ts'
 import { noProgress, type Progress, periodBounds, reportKit } from './kit.ts'
 import type { Block, Cell, PanelParams, Report } from './model.ts'
 import { bodyNames, headOf, nameOnDay, recordScope } from './scope.ts'
-
-/** The statuses of an advice item, in the order of its life (migration 0027). */
-export const ADVICE_STATUSES = [
-  'given',
-  'under_consideration',
-  'accepted',
-  'partly_accepted',
-  'not_accepted',
-  'implemented',
-] as const
-export type AdviceStatus = (typeof ADVICE_STATUSES)[number]
-
-/** Advice still to be answered or carried out; `not_accepted` and `implemented` close an item. */
-export const OPEN_ADVICE: readonly AdviceStatus[] = [
-  'given',
-  'under_consideration',
-  'accepted',
-  'partly_accepted',
-]
 
 export type AdviceAsOf = {
   id: string
@@ -257,7 +244,7 @@ export async function panelReport(
   // The status with the due date while the item is open: "Accepted, overdue since Mar 31, 2026".
   const status = (a: AdviceAsOf) => {
     const label = t(`reports.panel.statuses.${a.status}`)
-    if (!a.dueDate || !OPEN_ADVICE.includes(a.status)) return label
+    if (!a.dueDate || !AWAITING_RESPONSE.includes(a.status)) return label
     return t(a.overdue ? 'reports.panel.status_overdue' : 'reports.panel.status_due', {
       status: label,
       due: k.day(a.dueDate),
@@ -462,6 +449,7 @@ export async function adviceAsOf(
         'a.response',
         'a.responded_on',
         'a.action_taken',
+        'a.updated_at',
       ])
       .where('a.panel_id', '=', panelId)
       .where('a.given_on', '<=', lastDay)
@@ -473,12 +461,17 @@ export async function adviceAsOf(
       .innerJoin('advisory_panel_advice as a', 'a.id', 'u.advice_id')
       .select(['u.advice_id', 'u.status', 'u.note', 'u.created_at'])
       .where('a.panel_id', '=', panelId)
+      .where('u.created_at', '<=', asOf)
       .orderBy('u.created_at')
       .orderBy('u.id')
       .execute(),
   ])
   const byAdvice = new Map<string, typeof updates>()
-  for (const u of updates) byAdvice.set(u.advice_id, [...(byAdvice.get(u.advice_id) ?? []), u])
+  for (const u of updates) {
+    const list = byAdvice.get(u.advice_id)
+    if (list) list.push(u)
+    else byAdvice.set(u.advice_id, [u])
+  }
   const names = await bodyNames(
     db,
     rows.flatMap((r) => (r.addressed_to_body_id ? [r.addressed_to_body_id] : [])),
@@ -486,9 +479,9 @@ export async function adviceAsOf(
   const endOfPeriod = end < asOf ? end : asOf
   const out: AdviceAsOf[] = []
   for (const r of rows) {
-    const history = byAdvice.get(r.id) ?? []
-    const known = history.filter((u) => u.created_at <= asOf)
-    const status = (history.length ? (known.at(-1)?.status ?? 'given') : r.status) as AdviceStatus
+    // The updates up to the report's date (filtered in SQL): the status and notes as known then.
+    const known = byAdvice.get(r.id) ?? []
+    const status = (known.length ? known.at(-1)!.status : r.status) as AdviceStatus
     const open = OPEN_ADVICE.includes(status)
     const updatedInPeriod = known.some((u) => u.created_at >= start && u.created_at <= endOfPeriod)
     const inPeriod = r.given_on >= period.from
@@ -508,9 +501,11 @@ export async function adviceAsOf(
       dueDate: r.due_date,
       response: responded ? (r.response ?? '') : '',
       respondedOn: responded ? r.responded_on : null,
-      actionTaken: r.action_taken ?? '',
+      // What was done as the record stood at the report's date: the row's text when it has not changed since,
+      // or when the item was implemented by then (implementing records it).
+      actionTaken: r.updated_at <= asOf || status === 'implemented' ? (r.action_taken ?? '') : '',
       latestNote: known.at(-1)?.note ?? '',
-      overdue: open && !!r.due_date && r.due_date < day,
+      overdue: AWAITING_RESPONSE.includes(status) && !!r.due_date && r.due_date < day,
       updatedInPeriod,
     })
   }

@@ -200,6 +200,7 @@ async function reportsPage(
   assertStaff(ctx.actor)
   const db = c.get('deps').database.db
   const q = c.req.query()
+  const limitedTo = sectorScope(ctx.actor)
   const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1)
   const sort = (ISSUE_SORTS as readonly string[]).includes(q.sort ?? '') ? q.sort! : 'issued'
   const kindFilter = (REPORT_KINDS as readonly string[]).includes(q.kind ?? '')
@@ -226,6 +227,8 @@ async function reportsPage(
       .selectFrom('meeting')
       .select(['id', 'titles', 'starts_at', 'kind', 'sector_id'])
       .where('status', '<>', 'draft')
+      // Limited to the user's Sectors before the cut, so a limited secretariat's own meetings are all there.
+      .$if(limitedTo !== null, (q) => q.where('sector_id', 'in', limitedTo!))
       .orderBy('starts_at', 'desc')
       .limit(500)
       .execute(),
@@ -234,6 +237,7 @@ async function reportsPage(
     db
       .selectFrom('advisory_panel')
       .select(['id', 'code', 'names', 'term_starts_on', 'term_ends_on', 'sector_id'])
+      .$if(limitedTo !== null, (q) => q.where('sector_id', 'in', limitedTo!))
       .orderBy('term_starts_on', 'desc')
       .limit(200)
       .execute(),

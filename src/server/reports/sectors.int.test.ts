@@ -567,7 +567,8 @@ describe('the Industry Advisory Panel’s report to Council', () => {
       text: 'Hold an executive round table on quantum networks',
       body: tsag,
       addressedTo: 'TSAG',
-      status: 'accepted',
+      // Still awaiting TSAG's response when it was due: overdue (an answered item is not).
+      status: 'under_consideration',
       due: '2002-03-31',
     })
     await advice({
@@ -622,7 +623,7 @@ describe('the Industry Advisory Panel’s report to Council', () => {
       items.rows.map((x) => [x[0], x[3], x[4]]),
       [
         [1, 'Council', 'Implemented'],
-        [2, 'TSAG', 'Accepted, overdue since Mar 31, 2002'],
+        [2, 'TSAG', 'Under consideration, overdue since Mar 31, 2002'],
         [3, 'CTO group', 'Given'],
       ],
     )
@@ -636,8 +637,8 @@ describe('the Industry Advisory Panel’s report to Council', () => {
       table(r, 'advice_by_status').rows.map((x) => [x[0], x[1]]),
       [
         ['Given', 1],
-        ['Under consideration', 0],
-        ['Accepted', 1],
+        ['Under consideration', 1],
+        ['Accepted', 0],
         ['Partly accepted', 0],
         ['Not accepted', 0],
         ['Implemented', 1],
@@ -671,7 +672,13 @@ describe('the Industry Advisory Panel’s report to Council', () => {
       'en',
       at('2001-12-01T00:00:00Z'),
     )
-    assert.equal(table(earlier, 'advice').rows[0]![4], 'Accepted, due Dec 31, 2001')
+    // Answered: its response due date no longer counts; what was done came later, so it is not shown yet.
+    assert.equal(table(earlier, 'advice').rows[0]![4], 'Accepted')
+    assert.equal(
+      table(earlier, 'advice').rows[0]![6],
+      'Accepted by Council',
+      'the latest note, not what was done later',
+    )
 
     // The formats.
     const html = reportBodyHtml(r)
@@ -682,12 +689,12 @@ describe('the Industry Advisory Panel’s report to Council', () => {
     assert.match(xml, /Open the study groups to start-ups at a reduced fee/)
     assert.match(xml, /Council agreed to a pilot fee/)
     assert.match(xml, /Pilot fee category created in 2002/)
-    assert.match(xml, /Accepted, overdue since Mar 31, 2002/)
+    assert.match(xml, /Under consideration, overdue since Mar 31, 2002/)
     const csv = reportCsv(r, 'advice')!
     assert.match(csv, /Open the study groups to start-ups at a reduced fee/)
     assert.match(csv, /Council agreed to a pilot fee \(Sep 15, 2001\)/)
     assert.match(csv, /Pilot fee category created in 2002/)
-    assert.match(csv, /Accepted, overdue since Mar 31, 2002/)
+    assert.match(csv, /Under consideration, overdue since Mar 31, 2002/)
   })
 
   test('requested from the reports page, generated, downloaded and issued to the Council', async () => {

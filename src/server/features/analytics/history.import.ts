@@ -4,7 +4,7 @@ import { AppError } from '../../http/errors.ts'
 import type { Actor } from '../auth/auth.policy.ts'
 import { toCsv } from '../directory/import/csv.ts'
 import { MEETING_KINDS } from '../meetings/meetings.schema.ts'
-import { assertRecordInScope, resolveSector } from '../structure/scope.ts'
+import { assertInScope, resolveSector } from '../structure/scope.ts'
 
 /**
  * Historical import (issue 8): past meetings and their attendance, from the two CSV files documented in
@@ -79,10 +79,19 @@ export async function importMeetingRow(
     if (!org) errors.push('host: organization_unknown')
     else hostId = org.id
   }
-  // The meeting's Sector: a code, `union`, or empty for the default (the importer's own Sector, else the first).
+  // The meeting's Sector: a code, `union`, or empty — for a meeting already imported, the Sector it has; for a
+  // new one, the default (the importer's own Sector, else the first).
+  const existing = await trx
+    .selectFrom('meeting')
+    .selectAll()
+    .where('import_ref', '=', ref)
+    .executeTakeFirst()
+  const sectorCell = (r.sector ?? '').trim()
   let sectorId: string | null = null
   try {
-    sectorId = await resolveSector(trx, actor, (r.sector ?? '').trim() || undefined)
+    if (existing) assertInScope(actor, existing.sector_id)
+    sectorId =
+      existing && !sectorCell ? existing.sector_id : await resolveSector(trx, actor, sectorCell || undefined)
   } catch (error) {
     if (!(error instanceof AppError)) throw error
     errors.push(
@@ -106,11 +115,6 @@ export async function importMeetingRow(
     group_id: groupName ? await groupNamed(trx, groupName) : null,
     sector_id: sectorId,
   }
-  const existing = await trx
-    .selectFrom('meeting')
-    .selectAll()
-    .where('import_ref', '=', ref)
-    .executeTakeFirst()
   if (existing) {
     const same =
       existing.kind === values.kind &&
@@ -123,7 +127,6 @@ export async function importMeetingRow(
       existing.group_id === values.group_id &&
       existing.sector_id === values.sector_id
     if (same) return { status: 'unchanged', key, errors: [] }
-    await assertRecordInScope(trx, actor, 'meeting', existing.id)
     await trx.updateTable('meeting').set(values).where('id', '=', existing.id).execute()
     return { status: 'updated', key, errors: [] }
   }

@@ -74,6 +74,12 @@ test('meetings are imported into a Sector, and the series metrics filter by Sect
   assert.match(exported, /S-U,advisory_panel,.*,union/)
   const again = await importCsv(h.db, sec.actor, 'meetings', exported, true)
   assert.equal(again.counts.unchanged, 3)
+  // A file without the Sector column leaves the Sector of meetings already imported as it is.
+  const withoutSector = MEETINGS.split('\n')
+    .map((line) => line.split(',').slice(0, 9).join(','))
+    .join('\n')
+  const kept = await importCsv(h.db, sec.actor, 'meetings', withoutSector, false)
+  assert.deepEqual(kept.counts, { created: 0, updated: 0, unchanged: 3, error: 0 })
 
   const titles = (s: Series) => s.meetings.map((m) => m.titles.en)
   assert.deepEqual(titles(await seriesMetrics(h.db, {})), [

@@ -44,9 +44,19 @@ export function canMove(from: AdviceStatus, to: AdviceStatus): boolean {
   return from === to || MOVES[from].includes(to)
 }
 
-/** Still waiting on the addressee: overdue once its due date has passed. */
+/** Advice still waiting on the addressee's response: overdue once its response due date has passed. */
+export const AWAITING_RESPONSE: readonly AdviceStatus[] = ['given', 'under_consideration']
+
+/** Advice not yet closed (answered and carried out, or not accepted): the Panel's "awaiting outcome". */
+export const OPEN_ADVICE: readonly AdviceStatus[] = [
+  'given',
+  'under_consideration',
+  'accepted',
+  'partly_accepted',
+]
+
 export function isOpen(status: AdviceStatus): boolean {
-  return status === 'given' || status === 'under_consideration'
+  return AWAITING_RESPONSE.includes(status)
 }
 
 /** Everyone signed in reads the Panel, its advice and their outcomes: they go to the Council. */

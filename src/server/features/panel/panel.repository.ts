@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
+import { OPEN_ADVICE } from './panel.policy.ts'
 
 /** All SQL of the Industry Advisory Panel. Rows only; the service maps them and holds the rules. */
 
@@ -52,7 +53,7 @@ function panels(db: Db, today: string) {
         .selectFrom('advisory_panel_advice as a')
         .select(eb.fn.countAll<number>().as('n'))
         .whereRef('a.panel_id', '=', 'p.id')
-        .where('a.status', 'in', ['given', 'under_consideration', 'accepted', 'partly_accepted'])
+        .where('a.status', 'in', OPEN_ADVICE)
         .as('open_advice'),
     ])
 }

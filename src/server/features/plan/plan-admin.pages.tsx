@@ -63,7 +63,10 @@ async function versionsPage(c: Context<AppEnv>, form: Record<string, string> = {
   const sectors = await listSectors(db, ctx.lang)
   // An unknown Sector in the address filters nothing rather than failing the page.
   const asked = askedSector(c)
-  const filter = await sectorFilter(db, asked).catch(() => undefined)
+  const filter = await sectorFilter(db, asked).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === 'VALIDATION_FAILED') return undefined
+    throw error
+  })
   const sector = filter === undefined ? undefined : filter === null ? UNION : asked
   const [all, shown] = await Promise.all([listVersions(db, ctx.actor), listVersions(db, ctx.actor, sector)])
   const a = q.a && all.some((v) => v.code === q.a) ? q.a : undefined

@@ -1205,6 +1205,8 @@ export async function scorecard(
 
 export async function setThreshold(db: Db, actor: Actor, clause: Clause, t: { met: number; partly: number }) {
   assertStaff(actor, true)
+  // A Union-wide setting: not for a secretariat limited to a Sector.
+  assertInScope(actor, null)
   if (t.partly > t.met) throw new AppError('VALIDATION_FAILED', {}, { partly: ['partly_above_met'] })
   if (t.met < 0 || t.partly < 0) throw new AppError('VALIDATION_FAILED', {}, { met: ['number_invalid'] })
   await inTransaction(db, async (trx) => {

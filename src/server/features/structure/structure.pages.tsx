@@ -18,6 +18,7 @@ import {
 import { LocalizedInputs } from '../../http/localized-inputs.tsx'
 import { formatDate, type Localized, pick } from '../../i18n/i18n.ts'
 import { isAdmin } from '../auth/auth.policy.ts'
+import { sectorLabel } from './sector-inputs.tsx'
 import {
   BODY_KINDS,
   type Body,
@@ -25,7 +26,6 @@ import {
   BodyQuerySchema,
   BodyUpdateSchema,
   RenameSchema,
-  type Sector,
 } from './structure.schema.ts'
 import * as structure from './structure.service.ts'
 
@@ -43,9 +43,6 @@ function period(ctx: PageCtx, b: Pick<Body, 'startsOn' | 'endsOn'>): string {
       })
     : ctx.t('structure.period_open', { from: formatDate(b.startsOn, ctx.lang) })
 }
-
-const sectorLabel = (ctx: PageCtx, sectors: Sector[], id: string | null) =>
-  id ? (sectors.find((s) => s.id === id)?.code ?? '') : ctx.t('structure.union_wide')
 
 async function listPage(
   c: Context<AppEnv>,

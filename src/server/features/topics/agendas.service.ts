@@ -5,7 +5,7 @@ import { AppError } from '../../http/errors.ts'
 import { type Language, type Localized, pick } from '../../i18n/i18n.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { type Actor, actorLabel, actorUserId, canWrite, deny, isStaff, isUser } from '../auth/auth.policy.ts'
-import { assertRecordInScope } from '../structure/scope.ts'
+import { assertInScope, assertRecordInScope } from '../structure/scope.ts'
 import { SCORE_COMPONENTS, type Score, type ScoreComponent, score, staleness, type Weights } from './score.ts'
 import { transitionRules } from './topics.service.ts'
 
@@ -24,6 +24,8 @@ export async function scoreWeights(db: Db): Promise<Weights> {
 
 export async function setScoreWeights(db: Db, actor: Actor, weights: Weights): Promise<Weights> {
   assertStaffWrite(actor)
+  // A Union-wide setting: not for a secretariat limited to a Sector.
+  assertInScope(actor, null)
   await inTransaction(db, async (trx) => {
     const before = await scoreWeights(trx)
     for (const c of SCORE_COMPONENTS) {

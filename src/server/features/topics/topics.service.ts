@@ -18,7 +18,7 @@ import {
   isUser,
   representedOrganizationIds,
 } from '../auth/auth.policy.ts'
-import { assertRecordInScope, resolveSector, sectorFilter } from '../structure/scope.ts'
+import { assertInScope, assertRecordInScope, resolveSector, sectorFilter } from '../structure/scope.ts'
 import { canMove, type TransitionRules } from './lifecycle.ts'
 import {
   type Priority,
@@ -891,6 +891,8 @@ export async function savePriority(
   lang: Language,
 ): Promise<Priority> {
   assertStaffWrite(actor)
+  // A Union-wide setting: not for a secretariat limited to a Sector.
+  assertInScope(actor, null)
   const values = {
     titles: JSON.stringify(input.titles),
     descriptions: JSON.stringify(input.descriptions),
@@ -943,6 +945,8 @@ export async function savePriority(
 
 export async function archivePriority(db: Db, actor: Actor, id: string, archived: boolean): Promise<void> {
   assertStaffWrite(actor)
+  // A Union-wide setting: not for a secretariat limited to a Sector.
+  assertInScope(actor, null)
   await inTransaction(db, async (trx) => {
     const row = await trx
       .updateTable('strategic_priority')

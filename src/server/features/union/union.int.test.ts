@@ -196,6 +196,9 @@ test('the Union-wide view puts the Sectors side by side, counts an organization 
 test('the Union-wide view refuses a bad period with field errors', async () => {
   const bad = await h.request('/api/v1/union?from=2021-13-01')
   assert.equal(bad.status, 422)
+  const noSuchDay = await h.request('/api/v1/union?from=2021-01-01&to=2021-02-30')
+  assert.equal(noSuchDay.status, 422)
+  assert.deepEqual(((await noSuchDay.json()) as { errors: unknown }).errors, { to: ['date_invalid'] })
   const backwards = await h.request('/api/v1/union?from=2022-01-01&to=2021-01-01')
   assert.equal(backwards.status, 422)
   assert.match(JSON.stringify(await backwards.json()), /end_before_start/)

@@ -71,6 +71,9 @@ export const UNION_FIGURES: readonly (keyof UnionFigures)[] = [
 ]
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
+/** A day of the calendar: 2025-02-30 is refused (Date.parse would roll it over to March). */
+const realDay = (v: string) =>
+  DAY.test(v) && !Number.isNaN(Date.parse(v)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v)
 
 /** The default period: the last four calendar years and this one so far (a study period and the current year). */
 export function defaultPeriod(today = new Date()): { from: string; to: string } {
@@ -83,8 +86,8 @@ export function checkPeriod(p: {
   to?: string | undefined
 }): Record<string, string[]> {
   const errors: Record<string, string[]> = {}
-  if (p.from && !(DAY.test(p.from) && !Number.isNaN(Date.parse(p.from)))) errors.from = ['date_invalid']
-  if (p.to && !(DAY.test(p.to) && !Number.isNaN(Date.parse(p.to)))) errors.to = ['date_invalid']
+  if (p.from && !realDay(p.from)) errors.from = ['date_invalid']
+  if (p.to && !realDay(p.to)) errors.to = ['date_invalid']
   if (!errors.from && !errors.to && p.from && p.to && p.to < p.from) errors.to = ['end_before_start']
   if (
     !errors.from &&
