@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi'
 import { PageQuery } from '../../http/openapi.ts'
 import { LANGUAGES } from '../../i18n/i18n.ts'
 import { CountryCode } from '../directory/directory.schema.ts'
+import { SectorCode } from '../structure/scope.ts'
 import { ROLES } from './auth.policy.ts'
 
 export const RoleGrantSchema = z
@@ -83,12 +84,9 @@ export const GrantInputSchema = z
     role: z.enum(ROLES, { error: 'choice_invalid' }),
     countryCode: CountryCode.nullish().openapi({ description: 'Required for focal_point' }),
     organizationId: z.uuid().nullish().openapi({ description: 'Required for member_representative' }),
-    sector: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z0-9-]{1,20}$/, { error: 'sector_code' })
-      .nullish()
-      .openapi({ description: "A Sector's code: limits a secretariat role to that Sector" }),
+    sector: SectorCode.nullish().openapi({
+      description: "A Sector's code: limits a secretariat role to that Sector",
+    }),
   })
   .openapi('RoleGrantInput')
 
