@@ -50,7 +50,9 @@ export function assertInScope(actor: Actor, sectorId: string | null): void {
 
 /**
  * The per-object check before a change: the record's Sector must be in the actor's scope. Free for actors
- * whose role is not limited (no query). A missing record passes, so the caller answers its own 404.
+ * whose role is not limited (no query). A missing record passes, so the caller answers its own 404. Called in
+ * the use case's transaction, it locks the record (FOR UPDATE, as the use cases lock what they change), so the
+ * record cannot be moved to another Sector between this check and the change.
  */
 export async function assertRecordInScope(
   db: Db,
@@ -61,7 +63,7 @@ export async function assertRecordInScope(
   if (sectorScope(actor) === null) return
   const row = await sql<{
     sector_id: string | null
-  }>`SELECT sector_id FROM ${sql.table(table)} WHERE id = ${id}`.execute(db)
+  }>`SELECT sector_id FROM ${sql.table(table)} WHERE id = ${id} FOR UPDATE`.execute(db)
   if (row.rows[0]) assertInScope(actor, row.rows[0].sector_id)
 }
 
