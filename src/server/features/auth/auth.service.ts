@@ -5,6 +5,7 @@ import { AppError } from '../../http/errors.ts'
 import { type Language, translator } from '../../i18n/i18n.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { enqueueEmail } from '../mail/mail.service.ts'
+import { sectorIdOf } from '../structure/scope.ts'
 import {
   digest,
   dummyPasswordHash,
@@ -452,14 +453,12 @@ async function validateGrant(
         { role: grant.role },
         { sector: ['role.sector_secretariat_only'] },
       )
-    const sector = await trx
-      .selectFrom('sector')
-      .select('id')
-      .where(sql`lower(code)`, '=', grant.sector.toLowerCase())
-      .executeTakeFirst()
-    if (!sector)
-      throw new AppError('ROLE_SCOPE_INVALID', { role: grant.role }, { sector: ['sector_unknown'] })
-    return { role: grant.role, country_code: null, organization_id: null, sector_id: sector.id }
+    const sectorId = await sectorIdOf(trx, grant.sector).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'VALIDATION_FAILED')
+        throw new AppError('ROLE_SCOPE_INVALID', { role: grant.role }, error.fieldErrors)
+      throw error
+    })
+    return { role: grant.role, country_code: null, organization_id: null, sector_id: sectorId }
   }
   if (grant.role === 'focal_point') {
     const code = grant.countryCode?.toUpperCase()

@@ -19,6 +19,7 @@ import {
 } from '../../http/layout.tsx'
 import { formatDateTime, LANGUAGE_NAMES, LANGUAGES, type Language } from '../../i18n/i18n.ts'
 import { listCountries, organizationChoices } from '../directory/directory.service.ts'
+import { sectorTitle } from '../structure/sector-inputs.tsx'
 import { listSectors } from '../structure/structure.service.ts'
 import { assertAdmin, ROLES, type RoleGrant } from './auth.policy.ts'
 import * as auth from './auth.service.ts'
@@ -49,7 +50,7 @@ async function scopeOptions(db: Db, lang: Language) {
     organizations: orgs.map((o) => ({ value: o.id, label: `${o.name} (${o.country_code})` })),
     sectors: sectors.map((s) => ({
       value: s.code,
-      label: s.name === s.code ? s.code : `${s.code} — ${s.name}`,
+      label: sectorTitle(s),
     })),
     sectorCodes: new Map(sectors.map((s) => [s.id, s.code])),
   }

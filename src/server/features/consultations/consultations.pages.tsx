@@ -29,8 +29,13 @@ import { CATEGORIES, COUNTRY_TAGS, DEVELOPMENT_STATUSES, ITU_REGIONS } from '../
 import { listCountries, listGroups, organizationChoices } from '../directory/directory.service.ts'
 import { searchMeetings } from '../meetings/meetings.service.ts'
 import { assertRecordInScope, inScope, sectorScope, UNION } from '../structure/scope.ts'
-import { SectorField, SectorFilter, sectorCodeOf } from '../structure/sector-inputs.tsx'
-import type { Sector } from '../structure/structure.schema.ts'
+import {
+  SectorField,
+  SectorFilter,
+  sectorCodeOf,
+  sectorName,
+  sectorParam,
+} from '../structure/sector-inputs.tsx'
 import { listSectors } from '../structure/structure.service.ts'
 import {
   applyOp,
@@ -137,7 +142,7 @@ consultationPages.get('/consultations', async (c) => {
           options={enumOptions(ctx, 'consultations.purposes', PURPOSES)}
           empty={t('filter.all')}
         />
-        <SectorFilter ctx={ctx} sectors={sectors} value={sectorFilterValue(sectors, q.sector)} />
+        <SectorFilter ctx={ctx} sectors={sectors} value={sectorParam(sectors, q.sector).sector} />
         <div class="filter-actions">
           <button type="submit">{t('action.filter')}</button>
           {filtered ? <a href="/consultations">{t('action.clear')}</a> : null}
@@ -200,13 +205,6 @@ consultationPages.get('/consultations', async (c) => {
     </Layout>,
   )
 })
-
-/** The filter's option value for a code typed in any case (the options carry the Sectors' own codes). */
-function sectorFilterValue(sectors: Sector[], code: string | undefined): string | undefined {
-  if (!code) return undefined
-  if (code.toLowerCase() === UNION) return UNION
-  return sectors.find((s) => s.code.toLowerCase() === code.toLowerCase())?.code
-}
 
 // ---------------------------------------------------------------- builder form
 
@@ -957,13 +955,6 @@ function audienceText(ctx: PageCtx, audience: Record<string, unknown>, groupName
   return parts.join(' · ')
 }
 
-/** "ITU-R — Radiocommunication Sector", or "Union-wide". */
-function sectorText(ctx: PageCtx, sectors: Sector[], code: string | null): string {
-  if (code === null) return ctx.t('structure.union_wide')
-  const s = sectors.find((x) => x.code === code)
-  return s && s.name !== s.code ? `${s.code} — ${s.name}` : code
-}
-
 const QuestionnairePreview: FC<{ ctx: PageCtx; q: Questionnaire }> = ({ ctx, q }) => (
   <ol class="questionnaire-preview">
     {q.sections.map((s) => (
@@ -1065,7 +1056,7 @@ consultationPages.get('/consultations/:id', async (c) => {
       ) : null}
       <dl class="facts">
         <dt>{t('structure.sector')}</dt>
-        <dd>{sectorText(ctx, sectors, x.sector)}</dd>
+        <dd>{sectorName(ctx, sectors, x.sector)}</dd>
         <dt>{t('consultations.purpose')}</dt>
         <dd>{t(`consultations.purposes.${x.purpose}`)}</dd>
         {x.meetingId ? (

@@ -17,7 +17,7 @@ import {
 import { formatDate } from '../../i18n/i18n.ts'
 import { assertStaff, isStaff } from '../auth/auth.policy.ts'
 import { sectorFilter, UNION } from '../structure/scope.ts'
-import { SectorField, SectorFilter } from '../structure/sector-inputs.tsx'
+import { SectorField, SectorFilter, sectorName } from '../structure/sector-inputs.tsx'
 import { listSectors } from '../structure/structure.service.ts'
 import { leadsBody } from '../topics/follow-up.service.ts'
 import { PLAN_STATUSES, type PlanStatus } from './plan.logic.ts'
@@ -27,7 +27,6 @@ import {
   mayChangePlan,
   pagePlan,
   pagePlanSector,
-  planSectorLabel,
   withParam,
   withSector,
 } from './plan-sectors.tsx'
@@ -112,7 +111,7 @@ async function versionsPage(c: Context<AppEnv>, form: Record<string, string> = {
                   <a href={`/plan?version=${encodeURIComponent(v.code)}`}>{v.code}</a>
                 </td>
                 <td>{v.title}</td>
-                <td>{planSectorLabel(ctx, sectors, v.sector)}</td>
+                <td>{sectorName(ctx, sectors, v.sector)}</td>
                 <td>{v.basedOn ?? '—'}</td>
                 <td>{v.current ? t('plan.current') : t('plan.earlier')}</td>
               </tr>
@@ -475,10 +474,10 @@ async function bulkPage(c: Context<AppEnv>, result?: { updated: number; errors: 
       <p class="lead">
         {plan
           ? t('plan.sectors.bulk_plan', {
-              sector: planSectorLabel(ctx, sectors, plan.version.sector),
+              sector: sectorName(ctx, sectors, plan.version.sector),
               title: plan.version.title,
             })
-          : t('plan.sectors.none', { sector: planSectorLabel(ctx, sectors, chosen.code) })}
+          : t('plan.sectors.none', { sector: sectorName(ctx, sectors, chosen.code) })}
       </p>
       {plan && !mayChangePlan(ctx.actor, sectors, plan.version.sector) ? (
         <p class="notice warning" role="status">
@@ -672,7 +671,7 @@ async function actionPage(c: Context<AppEnv>, code: string, errors?: FormErrors,
       <Notice ctx={ctx} />
       <ErrorSummary ctx={ctx} errors={errors} code={errorCode} />
       <p class="muted">
-        {t('plan.sectors.plan_of', { sector: planSectorLabel(ctx, sectors, plan.version.sector) })}
+        {t('plan.sectors.plan_of', { sector: sectorName(ctx, sectors, plan.version.sector) })}
       </p>
       <dl class="facts wide">
         <dt>{t('plan.point')}</dt>

@@ -6,6 +6,7 @@ import { AppError } from '../../http/errors.ts'
 import { type PageCtx, SelectField } from '../../http/layout.tsx'
 import { type Actor, isStaff } from '../auth/auth.policy.ts'
 import { inScope, UNION } from '../structure/scope.ts'
+import { sectorName } from '../structure/sector-inputs.tsx'
 import type { Sector } from '../structure/structure.schema.ts'
 import { getPlan, type Plan, type PlanSector, planSector } from './plan.service.ts'
 
@@ -51,13 +52,6 @@ export function pagePlan(db: Db, actor: Actor, sector: string | undefined, versi
   return unknownIsNotFound(getPlan(db, actor, version, sector))
 }
 
-/** A plan's Sector for people: "ITU-R — Radiocommunication Sector", or "Union-wide". */
-export function planSectorLabel(ctx: PageCtx, sectors: Sector[], code: string | null | undefined): string {
-  const s = code && code !== UNION ? sectors.find((x) => x.code === code) : undefined
-  if (!s) return code && code !== UNION ? code : ctx.t('structure.union_wide')
-  return s.name === s.code ? s.code : `${s.code} — ${s.name}`
-}
-
 /** A plan's Sector id from its code (null: the Union-wide plan), for the scope checks of the forms shown. */
 export function sectorIdOf(sectors: Sector[], code: string | null | undefined): string | null {
   return (code && sectors.find((s) => s.code === code)?.id) || null
@@ -97,7 +91,7 @@ export const PlanSectorChoice: FC<{
         options={[
           ...sectors.map((s) => ({
             value: s.code,
-            label: mark(planSectorLabel(ctx, sectors, s.code), s.id),
+            label: mark(sectorName(ctx, sectors, s.code), s.id),
           })),
           { value: UNION, label: mark(t('structure.union_wide'), null) },
         ]}
@@ -120,7 +114,7 @@ export const NoPlan: FC<{ ctx: PageCtx; sectors: Sector[]; chosen: PlanSector }>
   return (
     <section aria-labelledby="no-plan">
       <p class="empty" id="no-plan">
-        {t('plan.sectors.none', { sector: planSectorLabel(ctx, sectors, chosen.code) })}
+        {t('plan.sectors.none', { sector: sectorName(ctx, sectors, chosen.code) })}
       </p>
       <p class="hint">{t('plan.sectors.none_hint')}</p>
       {mayStart ? (

@@ -21,7 +21,7 @@ import { formatDate, formatDateTime, pick } from '../../i18n/i18n.ts'
 import { isStaff } from '../auth/auth.policy.ts'
 import { toCsv } from '../directory/import/csv.ts'
 import { UNION } from '../structure/scope.ts'
-import { SectorFilter } from '../structure/sector-inputs.tsx'
+import { SectorFilter, sectorName } from '../structure/sector-inputs.tsx'
 import type { Sector } from '../structure/structure.schema.ts'
 import { listSectors } from '../structure/structure.service.ts'
 import { leadsBody } from '../topics/follow-up.service.ts'
@@ -54,7 +54,6 @@ import {
   PlanSectorChoice,
   pagePlan,
   pagePlanSector,
-  planSectorLabel,
   withParam,
   withSector,
 } from './plan-sectors.tsx'
@@ -196,7 +195,7 @@ planPages.get('/plan', async (c) => {
         keep={keep}
       />
       <p class="muted">
-        {t('plan.sectors.plan_of', { sector: planSectorLabel(ctx, sectors, plan.version.sector) })}
+        {t('plan.sectors.plan_of', { sector: sectorName(ctx, sectors, plan.version.sector) })}
         {plan.version.current ? '' : ` — ${t('plan.sectors.not_current', { code: plan.version.code })}`}
       </p>
       <p class="actions">
@@ -366,7 +365,7 @@ async function itemPage(c: Context<AppEnv>, code: string, errors?: FormErrors, e
       <Notice ctx={ctx} />
       <ErrorSummary ctx={ctx} errors={errors} code={errorCode} />
       <p class="muted">
-        {t('plan.sectors.plan_of', { sector: planSectorLabel(ctx, sectors, plan.version.sector) })}
+        {t('plan.sectors.plan_of', { sector: sectorName(ctx, sectors, plan.version.sector) })}
       </p>
       <p>
         <StatusBadge ctx={ctx} status={item.status} prefix="plan.statuses" />{' '}
@@ -584,7 +583,7 @@ async function actionsPage(c: Context<AppEnv>, form: Record<string, string> = {}
       <PlanNav ctx={ctx} current="/plan/actions" sector={sector} />
       <Notice ctx={ctx} />
       <p class="muted">
-        {t('plan.sectors.plan_of', { sector: planSectorLabel(ctx, sectors, plan.version.sector) })}
+        {t('plan.sectors.plan_of', { sector: sectorName(ctx, sectors, plan.version.sector) })}
       </p>
       <p class="hint">{t('plan.sessions_legend')}</p>
       <table class="data">

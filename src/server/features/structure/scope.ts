@@ -97,7 +97,8 @@ export async function resolveSector(
   return id
 }
 
-async function sectorIdOf(db: Db, code: string): Promise<string> {
+/** A Sector's id by its code (any case); an unknown code is a VALIDATION_FAILED on the field `sector`. */
+export async function sectorIdOf(db: Db, code: string): Promise<string> {
   const row = await db
     .selectFrom('sector')
     .select('id')

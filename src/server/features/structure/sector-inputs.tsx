@@ -11,7 +11,7 @@ export function sectorOptions(ctx: PageCtx, sectors: Sector[], withUnion = true)
   const scope = sectorScope(ctx.actor)
   const own = scope ? sectors.filter((s) => scope.includes(s.id)) : sectors
   return [
-    ...own.map((s) => ({ value: s.code, label: s.name === s.code ? s.code : `${s.code} — ${s.name}` })),
+    ...own.map((s) => ({ value: s.code, label: sectorTitle(s) })),
     ...(withUnion && !scope ? [{ value: UNION, label: ctx.t('structure.union_wide') }] : []),
   ]
 }
@@ -65,6 +65,32 @@ export const SectorFilter: FC<{ ctx: PageCtx; sectors: Sector[]; value: string |
     empty={ctx.t('structure.all_sectors')}
   />
 )
+
+/** A Sector for people: "ITU-R — Radiocommunication Sector" (its code alone when it has no other name). */
+export function sectorTitle(s: Sector): string {
+  return s.name === s.code ? s.code : `${s.code} — ${s.name}`
+}
+
+/** A record's Sector by code, in full: the Sector's title, or "Union-wide" (null or `union`). */
+export function sectorName(ctx: PageCtx, sectors: Sector[], code: string | null | undefined): string {
+  if (!code || code.toLowerCase() === UNION) return ctx.t('structure.union_wide')
+  const s = sectors.find((x) => x.code === code)
+  return s ? sectorTitle(s) : code
+}
+
+/**
+ * A list page's Sector filter from the address: a known code (any case, given as the Sector's own) or
+ * `union`; an unknown one is dropped (`known: false`), and the page says its filters were not understood.
+ */
+export function sectorParam(
+  sectors: Sector[],
+  code: string | undefined,
+): { sector?: string; known: boolean } {
+  if (!code) return { known: true }
+  if (code.toLowerCase() === UNION) return { sector: UNION, known: true }
+  const s = sectors.find((x) => x.code.toLowerCase() === code.toLowerCase())
+  return s ? { sector: s.code, known: true } : { known: false }
+}
 
 /** A record's Sector as a short label: its code, or "Union-wide". */
 export function sectorLabel(ctx: PageCtx, sectors: Sector[], sectorId: string | null | undefined): string {

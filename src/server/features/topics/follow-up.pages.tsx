@@ -21,8 +21,8 @@ import {
 import { LocalizedInputs } from '../../http/localized-inputs.tsx'
 import { formatDate, formatDateTime, LANGUAGES } from '../../i18n/i18n.ts'
 import { deny, isStaff, isUser } from '../auth/auth.policy.ts'
-import { inScope, UNION } from '../structure/scope.ts'
-import { SectorField, SectorFilter, sectorOptions } from '../structure/sector-inputs.tsx'
+import { inScope } from '../structure/scope.ts'
+import { SectorField, SectorFilter, sectorOptions, sectorParam } from '../structure/sector-inputs.tsx'
 import type { Body, Sector } from '../structure/structure.schema.ts'
 import { bodyNamed, getBody, listSectors } from '../structure/structure.service.ts'
 import {
@@ -651,17 +651,6 @@ followUpPages.get('/actions', async (c) => {
 })
 
 // ---------------------------------------------------------------- bodies
-
-/**
- * A list page's Sector filter from the address: a known code (any case, shown as the Sector's own) or
- * `union`; an unknown one is dropped, and the page says its filters were not understood.
- */
-function sectorParam(sectors: Sector[], code: string | undefined): { sector?: string; known: boolean } {
-  if (!code) return { known: true }
-  if (code.toLowerCase() === UNION) return { sector: UNION, known: true }
-  const s = sectors.find((x) => x.code.toLowerCase() === code.toLowerCase())
-  return s ? { sector: s.code, known: true } : { known: false }
-}
 
 followUpPages.get('/bodies', async (c) => {
   const ctx = pageCtx(c)

@@ -29,8 +29,7 @@ import { deny, isAdmin, isStaff, isUser } from '../auth/auth.policy.ts'
 import { listGroups } from '../directory/directory.service.ts'
 import { searchMeetings } from '../meetings/meetings.service.ts'
 import { assertRecordInScope, inScope, sectorScope, UNION } from '../structure/scope.ts'
-import { SectorField, SectorFilter } from '../structure/sector-inputs.tsx'
-import type { Sector } from '../structure/structure.schema.ts'
+import { SectorField, SectorFilter, sectorName, sectorParam } from '../structure/sector-inputs.tsx'
 import { listSectors } from '../structure/structure.service.ts'
 import { ActionStatus } from './follow-up.pages.tsx'
 import * as followUp from './follow-up.service.ts'
@@ -70,7 +69,7 @@ topicPages.get('/topics', async (c) => {
   const sectors = await listSectors(db, ctx.lang)
   const parsedQ = parsed.success ? parsed.data : TopicQuerySchema.parse({})
   // An unknown Sector in the address is dropped with the filters message, not answered with an error page.
-  const sector = sectorValue(sectors, parsedQ.sector)
+  const sector = sectorParam(sectors, parsedQ.sector).sector
   const sectorKnown = !parsedQ.sector || sector !== undefined
   const q = { ...parsedQ, sector }
   const [result, priorities, speakable, groups] = await Promise.all([
@@ -229,20 +228,6 @@ topicPages.get('/topics', async (c) => {
     </Layout>,
   )
 })
-
-/** The Sector filter's value for a code typed in any case (the options carry the Sectors' own codes). */
-function sectorValue(sectors: Sector[], code: string | undefined): string | undefined {
-  if (!code) return undefined
-  if (code.toLowerCase() === UNION) return UNION
-  return sectors.find((s) => s.code.toLowerCase() === code.toLowerCase())?.code
-}
-
-/** "ITU-R — Radiocommunication Sector", or "Union-wide". */
-function sectorText(ctx: PageCtx, sectors: Sector[], code: string | null): string {
-  if (code === null) return ctx.t('structure.union_wide')
-  const s = sectors.find((x) => x.code === code)
-  return s && s.name !== s.code ? `${s.code} — ${s.name}` : code
-}
 
 // ---------------------------------------------------------------- propose and edit
 
@@ -602,7 +587,7 @@ async function topicPage(
       {topic.description ? <p class="lead">{topic.description}</p> : null}
       <dl class="facts">
         <dt>{t('structure.sector')}</dt>
-        <dd>{sectorText(ctx, sectors, topic.sector)}</dd>
+        <dd>{sectorName(ctx, sectors, topic.sector)}</dd>
         <dt>{t('topics.source')}</dt>
         <dd>
           {t(`topics.sources.${topic.source}`)}
