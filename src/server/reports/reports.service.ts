@@ -766,23 +766,6 @@ export async function listIssues(
   return { items: rows.map((r) => toIssue(r, look)), total: Number(count.n) }
 }
 
-/**
- * The issued reports addressed to a body, newest first, for the body's page (issue 11: each body sees its
- * own). The same access rule as the list of reports: the secretariat and administrators.
- */
-export async function reportsAddressedTo(
-  db: Db,
-  actor: Actor,
-  bodyId: string,
-  opts: { page?: number; pageSize?: number } = {},
-): Promise<{ items: IssuedReport[]; total: number }> {
-  return listIssues(db, actor, {
-    body: bodyId,
-    page: opts.page ?? 1,
-    pageSize: Math.min(200, opts.pageSize ?? 20),
-  })
-}
-
 /** The bodies issued reports are addressed to, for the list's filter: id and name today. */
 export async function addressees(
   db: Db,

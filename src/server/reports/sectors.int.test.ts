@@ -7,7 +7,7 @@ import { followUpReport } from './follow-up-report.ts'
 import { type Report, reportTables } from './model.ts'
 import { reportBodyHtml, reportCsv, reportDocx } from './render.ts'
 import { reportsApi } from './reports.routes.ts'
-import { listIssues, reportsAddressedTo, runReportJobs } from './reports.service.ts'
+import { listIssues, runReportJobs } from './reports.service.ts'
 import { wtsaReport } from './wtsa-report.ts'
 
 const h = useHarness()
@@ -413,7 +413,7 @@ describe('requesting reports by Sector and addressed to bodies', () => {
     assert.match(list, /SG9-2023-1/)
     assert.doesNotMatch(list, /PLAIN-2023-1/)
     assert.match(list, /<td>Old Nine \(SG9Z\)<\/td>/)
-    const mine = await reportsAddressedTo(h.db, sec.actor, sg.id)
+    const mine = await listIssues(h.db, sec.actor, { body: sg.id, page: 1, pageSize: 20 })
     assert.deepEqual(
       mine.items.map((i) => [i.documentNumber, i.addressedTo?.code, i.sector]),
       [['SG9-2023-1', 'SG9Z', 'ITU-T']],
@@ -438,7 +438,7 @@ describe('requesting reports by Sector and addressed to bodies', () => {
     const rep = await h.user([
       { role: 'member_representative', organizationId: (await buildOrganization(h.db)).id },
     ])
-    await assert.rejects(reportsAddressedTo(h.db, rep.actor, sg.id))
+    await assert.rejects(listIssues(h.db, rep.actor, { body: sg.id, page: 1, pageSize: 20 }))
     assert.equal((await h.request(`/api/v1/reports/issued?body=${sg.id}`, { as: rep })).status, 403)
   })
 })
@@ -740,7 +740,7 @@ describe('the Industry Advisory Panel’s report to Council', () => {
       form: { documentNumber: 'C92/IAP' },
     })
     assert.equal(issued.status, 303)
-    const toCouncil = await reportsAddressedTo(h.db, sec.actor, council)
+    const toCouncil = await listIssues(h.db, sec.actor, { body: council, page: 1, pageSize: 20 })
     const mine = toCouncil.items.find((i) => i.documentNumber === 'C92/IAP')
     assert.ok(mine)
     assert.equal(mine.kind, 'panel')
