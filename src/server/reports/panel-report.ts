@@ -8,11 +8,12 @@ import {
   AWAITING_RESPONSE,
   OPEN_ADVICE,
 } from '../features/panel/panel.policy.ts'
+import { bodyNames } from '../features/structure/structure.service.ts'
 import { AppError } from '../http/errors.ts'
 import type { Language } from '../i18n/i18n.ts'
 import { noProgress, type Progress, periodBounds, reportKit } from './kit.ts'
 import type { Block, Cell, PanelParams, Report } from './model.ts'
-import { bodyNames, headOf, nameOnDay, recordScope } from './scope.ts'
+import { headOf, nameOnDay, recordScope } from './scope.ts'
 
 export type AdviceAsOf = {
   id: string

@@ -24,7 +24,9 @@ import {
 } from '../features/structure/scope.ts'
 import {
   assertBodyActiveOn,
+  bodyNames,
   leadsBodyById,
+  type NameRow,
   resolveAddressee,
 } from '../features/structure/structure.service.ts'
 import { AppError } from '../http/errors.ts'
@@ -42,7 +44,7 @@ import {
   type ReportParams,
 } from './model.ts'
 import { panelReport } from './panel-report.ts'
-import { type BodyNameRow, bodyNames, nameOnDay, sectorIs } from './scope.ts'
+import { nameOnDay, sectorIs } from './scope.ts'
 import { communique, workshopReport } from './workshop-report.ts'
 import { wtsaReport } from './wtsa-report.ts'
 
@@ -342,7 +344,7 @@ type JobRow = {
 }
 
 /** What rows of jobs and issues need to show their Sector and addressee: Sectors' codes, bodies' names. */
-type Lookup = { sectors: Map<string, string>; names: Map<string, BodyNameRow[]> }
+type Lookup = { sectors: Map<string, string>; names: Map<string, NameRow[]> }
 
 async function lookup(
   db: Db,

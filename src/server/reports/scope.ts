@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/database.ts'
 import { sectorFilter, UNION } from '../features/structure/scope.ts'
-import { nameOn } from '../features/structure/structure.service.ts'
+import { bodyNames, type NameRow, nameOn } from '../features/structure/structure.service.ts'
 import type { Localized } from '../i18n/i18n.ts'
 import type { Kit } from './kit.ts'
 
@@ -123,25 +123,9 @@ export function bodyLabel(name: string, code: string): string {
   return name && name !== code ? `${name} (${code})` : code
 }
 
-export type BodyNameRow = { body_id: string; valid_from: string; code: string; names: unknown }
-
-/** The names of bodies over time, for naming each as it was on a given day with `nameOn`. */
-export async function bodyNames(db: Db, ids: string[]): Promise<Map<string, BodyNameRow[]>> {
-  const out = new Map<string, BodyNameRow[]>()
-  if (!ids.length) return out
-  const rows = await db
-    .selectFrom('org_body_name')
-    .select(['body_id', 'valid_from', 'code', 'names'])
-    .where('body_id', 'in', [...new Set(ids)])
-    .orderBy('valid_from')
-    .execute()
-  for (const r of rows) out.set(r.body_id, [...(out.get(r.body_id) ?? []), r])
-  return out
-}
-
 /** A body's name on a day in a language, from `bodyNames` (fallback: any language, then its code). */
 export function nameOnDay(
-  names: Map<string, BodyNameRow[]>,
+  names: Map<string, NameRow[]>,
   id: string,
   day: string,
   text: (l: Localized | unknown) => string,

@@ -77,7 +77,7 @@ export async function saveSector(
   return sector
 }
 
-type NameRow = { body_id: string; valid_from: string; code: string; names: unknown }
+export type NameRow = { body_id: string; valid_from: string; code: string; names: unknown }
 
 /** The name a body had on a day: the latest name from that day or before (its first name before it). */
 export function nameOn(names: NameRow[], day: string): NameRow | undefined {
@@ -85,13 +85,14 @@ export function nameOn(names: NameRow[], day: string): NameRow | undefined {
   return sorted.filter((n) => n.valid_from <= day).at(-1) ?? sorted[0]
 }
 
-async function namesOf(db: Db, ids: string[]): Promise<Map<string, NameRow[]>> {
+/** The names of bodies over time, oldest first, for naming each as it was on a given day with `nameOn`. */
+export async function bodyNames(db: Db, ids: string[]): Promise<Map<string, NameRow[]>> {
   const out = new Map<string, NameRow[]>()
   if (!ids.length) return out
   const rows = await db
     .selectFrom('org_body_name')
     .select(['body_id', 'valid_from', 'code', 'names'])
-    .where('body_id', 'in', ids)
+    .where('body_id', 'in', [...new Set(ids)])
     .orderBy('valid_from')
     .execute()
   for (const r of rows) out.set(r.body_id, [...(out.get(r.body_id) ?? []), r])
@@ -183,7 +184,7 @@ export async function listBodies(db: Db, q: BodyQuery, lang: Language): Promise<
     .orderBy('org_body.starts_on')
     .limit(1000)
     .execute()
-  const names = await namesOf(
+  const names = await bodyNames(
     db,
     rows.map((r) => r.id),
   )
@@ -203,7 +204,7 @@ export async function listBodies(db: Db, q: BodyQuery, lang: Language): Promise<
 export async function getBody(db: Db, id: string, lang: Language, day = today()): Promise<Body> {
   const row = await bodies(db).where('org_body.id', '=', id).executeTakeFirst()
   if (!row) throw new AppError('BODY_NOT_FOUND')
-  return toBody(row, (await namesOf(db, [id])).get(id) ?? [], day, lang)
+  return toBody(row, (await bodyNames(db, [id])).get(id) ?? [], day, lang)
 }
 
 async function assertParent(trx: Db, parentId: string | null, sectorId: string | null, selfId?: string) {
@@ -395,7 +396,7 @@ export async function assertBodyActiveOn(
   if (!body) throw new AppError('BODY_NOT_FOUND')
   if (day < body.starts_on || (body.ends_on && day > body.ends_on))
     throw new AppError('BODY_NOT_IN_PERIOD', { startsOn: body.starts_on, endsOn: body.ends_on, day })
-  const name = nameOn((await namesOf(db, [id])).get(id) ?? [], day)
+  const name = nameOn((await bodyNames(db, [id])).get(id) ?? [], day)
   return { sectorId: body.sector_id, code: name?.code ?? '', names: (name?.names ?? {}) as Localized }
 }
 
@@ -621,7 +622,7 @@ export async function resolveAddressee(
   if (active.length > 1) throw new AppError('VALIDATION_FAILED', {}, { ownerBody: ['body_ambiguous'] })
   if (active.length === 1) {
     const c = active[0]!
-    const names = await namesOf(db, [c.id])
+    const names = await bodyNames(db, [c.id])
     return { id: c.id, code: nameOn(names.get(c.id) ?? [], day)?.code ?? c.code, sectorId: c.sector_id }
   }
   // Known to the structure, but not on that day: refused with the dates of the latest such body.
