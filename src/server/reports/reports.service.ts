@@ -25,6 +25,7 @@ import {
 import {
   assertBodyActiveOn,
   bodyNames,
+  bodyOfKindOn,
   leadsBodyById,
   type NameRow,
   resolveAddressee,
@@ -266,16 +267,7 @@ export async function defaultAddressee(
   day: string,
 ): Promise<string | null> {
   if (!(MEETING_KINDS.includes(kind) || kind === 'follow-up')) return null
-  const body = await db
-    .selectFrom('org_body')
-    .select('id')
-    .where('sector_id', '=', sectorId)
-    .where('kind', '=', 'advisory_group')
-    .where('starts_on', '<=', day)
-    .where((eb) => eb.or([eb('ends_on', 'is', null), eb('ends_on', '>=', day)]))
-    .orderBy('starts_on', 'desc')
-    .executeTakeFirst()
-  return body?.id ?? null
+  return (await bodyOfKindOn(db, 'advisory_group', sectorId, day)) ?? null
 }
 
 // ---------------------------------------------------------------- jobs

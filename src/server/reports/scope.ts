@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/database.ts'
 import { sectorFilter, UNION } from '../features/structure/scope.ts'
-import { bodyNames, type NameRow, nameOn } from '../features/structure/structure.service.ts'
+import { bodyNames, bodyOfKindOn, type NameRow, nameOn } from '../features/structure/structure.service.ts'
 import type { Localized } from '../i18n/i18n.ts'
 import type { Kit } from './kit.ts'
 
@@ -39,17 +39,8 @@ async function sectorRow(db: Db, id: string) {
 /** The secretariat a report comes from: its Sector's Bureau on the day, else the General Secretariat. */
 async function sourceOf(db: Db, k: Kit, sectorId: string | null | undefined, day: string): Promise<string> {
   if (!sectorId) return k.t('reports.scope.source_union')
-  const bureau = await db
-    .selectFrom('org_body as b')
-    .innerJoin('org_body_name as n', 'n.body_id', 'b.id')
-    .select('n.code')
-    .where('b.sector_id', '=', sectorId)
-    .where('b.kind', '=', 'bureau')
-    .where('b.starts_on', '<=', day)
-    .where((eb) => eb.or([eb('b.ends_on', 'is', null), eb('b.ends_on', '>=', day)]))
-    .where('n.valid_from', '<=', day)
-    .orderBy('n.valid_from', 'desc')
-    .executeTakeFirst()
+  const bureauId = await bodyOfKindOn(db, 'bureau', sectorId, day)
+  const bureau = bureauId ? nameOn((await bodyNames(db, [bureauId])).get(bureauId) ?? [], day) : undefined
   return bureau ? k.t('reports.scope.source_of', { bureau: bureau.code }) : k.t('reports.scope.source_union')
 }
 

@@ -104,18 +104,6 @@ export function panelByCode(trx: Db, code: string) {
     .executeTakeFirst()
 }
 
-/** The Council: the Union-wide body of kind council that exists on the day (the Panel reports to it). */
-export function councilOn(db: Db, day: string) {
-  return db
-    .selectFrom('org_body')
-    .select('id')
-    .where('kind', '=', 'council')
-    .where('starts_on', '<=', day)
-    .where((eb) => eb.or([eb('ends_on', 'is', null), eb('ends_on', '>=', day)]))
-    .orderBy('starts_on', 'desc')
-    .executeTakeFirst()
-}
-
 /** The days the Panel's records need its term to cover: its members' and its advice's. */
 export function recordSpan(trx: Db, panelId: string) {
   return sql<{

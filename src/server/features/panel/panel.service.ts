@@ -15,7 +15,7 @@ import {
   sectorScope,
   UNION,
 } from '../structure/scope.ts'
-import { assertBodyActiveOn, resolveAddressee } from '../structure/structure.service.ts'
+import { assertBodyActiveOn, bodyOfKindOn, resolveAddressee } from '../structure/structure.service.ts'
 import type { AdviceStatus } from './panel.policy.ts'
 import * as policy from './panel.policy.ts'
 import * as repo from './panel.repository.ts'
@@ -251,7 +251,7 @@ async function panelValues(
       ).id
     : before
       ? before.reports_to_body_id
-      : ((await repo.councilOn(trx, input.termStartsOn))?.id ?? null)
+      : ((await bodyOfKindOn(trx, 'council', null, input.termStartsOn)) ?? null)
   return {
     code: input.code,
     names: JSON.stringify(input.names),

@@ -795,3 +795,25 @@ export async function leadsBodyById(db: Db, actor: Actor, bodyId: string): Promi
   if (!codes.length) return false
   return [...(await bodiesNamed(db, codes)).values()].includes(bodyId)
 }
+
+/**
+ * The body of a kind a Sector (null: the Union) has on a day — its advisory group, its Bureau, the Council —
+ * the latest formed if several; undefined when there is none that day.
+ */
+export async function bodyOfKindOn(
+  db: Db,
+  kind: (typeof BODY_KINDS)[number],
+  sectorId: string | null,
+  day: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('org_body')
+    .select('id')
+    .where('kind', '=', kind)
+    .where((eb) => (sectorId === null ? eb('sector_id', 'is', null) : eb('sector_id', '=', sectorId)))
+    .where('starts_on', '<=', day)
+    .where((eb) => eb.or([eb('ends_on', 'is', null), eb('ends_on', '>=', day)]))
+    .orderBy('starts_on', 'desc')
+    .executeTakeFirst()
+  return row?.id
+}
