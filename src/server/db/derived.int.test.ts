@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { sql } from 'kysely'
 import { unique, useHarness } from '../testing/harness.ts'
-import { derived } from './derived.ts'
+import { cachedFigures, derived } from './derived.ts'
 import { UNVERSIONED_TABLES } from './migrations/2026_12_06_0018_data_version.ts'
 
 const h = useHarness()
@@ -126,5 +126,33 @@ describe('derived figures under the data version', () => {
     const values = await Promise.all([1, 2, 3, 4].map(() => derived(h.db, key, slow)))
     assert.equal(calls.n, 1)
     assert.equal(new Set(values.map((v) => JSON.stringify(v))).size, 1)
+  })
+
+  test('many figures read in one statement: only those stored under the current version, none in a changed transaction', async () => {
+    const [a, b, missing] = [unique('figure'), unique('figure'), unique('figure')]
+    const { compute } = counted()
+    const first = await derived(h.db, a, compute)
+    await derived(h.db, b, compute)
+    const found = await cachedFigures(h.db, [a, b, missing])
+    assert.deepEqual([...found.keys()].sort(), [a, b].sort())
+    assert.deepEqual(found.get(a), first)
+    assert.equal((await cachedFigures(h.db, [])).size, 0)
+
+    await h.db
+      .insertInto('country')
+      .values({ code: 'QY', iso3: 'QYY', names: { en: 'Qy' }, development_status: 'developed' })
+      .execute()
+    assert.equal((await cachedFigures(h.db, [a, b])).size, 0, 'a newer version makes them stale')
+
+    await derived(h.db, a, compute)
+    await assert.rejects(
+      h.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('country').where('code', '=', 'QY').execute()
+        assert.equal((await cachedFigures(trx, [a])).size, 0, 'not read after this transaction changed data')
+        throw new Error('roll back')
+      }),
+      /roll back/,
+    )
+    assert.equal((await cachedFigures(h.db, [a])).size, 1)
   })
 })

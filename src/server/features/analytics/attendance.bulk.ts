@@ -64,13 +64,13 @@ export async function importAttendanceRows(
     details: [],
     fileErrors: [],
   }
+  // Hash joins and aggregates over a million staged rows stay in memory (this transaction only).
+  await sql`SET LOCAL work_mem = '64MB'`.execute(trx)
   await sql`CREATE TEMP TABLE import_attendance (
-    row_no int PRIMARY KEY, ref text NOT NULL, org_name text NOT NULL, country text NOT NULL,
+    row_no int NOT NULL, ref text NOT NULL, org_name text NOT NULL, country text NOT NULL,
     category text NOT NULL, sme boolean NOT NULL, role text NOT NULL, person text NOT NULL, seniority text NOT NULL,
     org_key text GENERATED ALWAYS AS (lower(org_name)) STORED,
-    person_key text GENERATED ALWAYS AS (lower(person)) STORED,
-    meeting_id uuid, org_id uuid, person_id uuid, new_org boolean NOT NULL DEFAULT false,
-    new_person boolean NOT NULL DEFAULT false, present boolean NOT NULL DEFAULT false
+    person_key text GENERATED ALWAYS AS (lower(person)) STORED
   ) ON COMMIT DROP`.execute(trx)
 
   // Errors found while reading (the cell's own format), by row.
@@ -107,14 +107,16 @@ export async function importAttendanceRows(
         result.fileErrors.push(`too_many_rows: ${MAX_ATTENDANCE_ROWS}`)
         return result
       }
-      const r: Record<string, string> = {}
-      for (let i = 0; i < names.length; i++) r[names[i]!] = cells[i] ?? ''
-      const orgName = r.organization ?? ''
-      const category = r.category || 'other'
-      const sme = (r.sme ?? '').toLowerCase()
-      const role = r.role ?? ''
-      const person = r.person ?? ''
-      const seniority = r.seniority ?? ''
+      const cell = (name: string) => {
+        const i = names!.indexOf(name)
+        return i < 0 ? '' : (cells[i] ?? '')
+      }
+      const orgName = cell('organization')
+      const category = cell('category') || 'other'
+      const sme = cell('sme').toLowerCase()
+      const role = cell('role')
+      const person = cell('person')
+      const seniority = cell('seniority')
       if (!orgName) addError(row, 'organization: required')
       if (!(CATEGORIES as readonly string[]).includes(category)) addError(row, 'category: choice_invalid')
       if (sme && sme !== 'true' && sme !== 'false') addError(row, 'sme: boolean_invalid')
@@ -123,9 +125,9 @@ export async function importAttendanceRows(
         addError(row, 'seniority: choice_invalid')
       batch.push([
         String(row),
-        r.meeting_ref ?? '',
+        cell('meeting_ref'),
         orgName,
-        (r.organization_country ?? '').toUpperCase(),
+        cell('organization_country').toUpperCase(),
         category,
         sme === 'true' ? 'true' : 'false',
         role,
@@ -146,17 +148,25 @@ export async function importAttendanceRows(
   await flush()
   await sql`ANALYZE import_attendance`.execute(trx)
 
+  // The file's distinct meetings, organizations and people: a few thousand keys, resolved once each.
+  await sql`CREATE TEMP TABLE import_meeting ON COMMIT DROP AS
+    SELECT s.ref, m.id FROM (SELECT DISTINCT ref FROM import_attendance) s
+    LEFT JOIN meeting m ON m.import_ref = s.ref`.execute(trx)
+
   // What only the database can tell: unknown meetings and countries, the same attendance twice in the file.
   const { rows: found } = await sql<{ row_no: number; error: string }>`
     SELECT s.row_no, 'meeting_ref: meeting_unknown' AS error
-    FROM import_attendance s LEFT JOIN meeting m ON m.import_ref = s.ref WHERE m.id IS NULL
+    FROM import_attendance s JOIN import_meeting m ON m.ref = s.ref WHERE m.id IS NULL
     UNION ALL
     SELECT s.row_no, 'organization_country: country_unknown'
     FROM import_attendance s LEFT JOIN country c ON c.code = s.country WHERE c.code IS NULL
     UNION ALL
-    SELECT row_no, 'row: duplicate_row' FROM (
-      SELECT row_no, row_number() OVER (PARTITION BY ref, org_key, country, person_key ORDER BY row_no) AS n
-      FROM import_attendance) d WHERE n > 1`.execute(trx)
+    SELECT s.row_no, 'row: duplicate_row'
+    FROM import_attendance s JOIN (
+      SELECT ref, org_key, country, person_key, min(row_no) AS first_row FROM import_attendance
+      GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) d
+    ON d.ref = s.ref AND d.org_key = s.org_key AND d.country = s.country AND d.person_key = s.person_key
+    WHERE s.row_no > d.first_row`.execute(trx)
   for (const f of found) addError(Number(f.row_no), f.error)
 
   const keyOf = (s: { ref: string; org_name: string; country: string; person: string }) =>
@@ -191,56 +201,64 @@ export async function importAttendanceRows(
     return result
   }
 
-  // Resolve meetings, then organizations and people (added when missing, once each), then the attendance.
-  await sql`UPDATE import_attendance s SET meeting_id = m.id FROM meeting m WHERE m.import_ref = s.ref`.execute(
-    trx,
-  )
-  // Each step joins on plain columns (the staging table stores the lower-cased keys), so the planner
-  // hashes instead of comparing every row with every new organization or person.
-  await sql`UPDATE import_attendance s SET org_id = o.id
+  // Organizations: each distinct name and country once, the first row giving a new one its attributes; an
+  // existing one is the oldest active of that name and country.
+  await sql`CREATE TEMP TABLE import_org ON COMMIT DROP AS
+    SELECT org_key, country, min(row_no) AS first_row, NULL::uuid AS id, false AS added
+    FROM import_attendance GROUP BY org_key, country`.execute(trx)
+  await sql`UPDATE import_org i SET id = o.id
     FROM (SELECT DISTINCT ON (lower(name), country_code) id, lower(name) AS lname, country_code
           FROM organization WHERE archived_at IS NULL ORDER BY lower(name), country_code, created_at, id) o
-    WHERE o.lname = s.org_key AND o.country_code = s.country`.execute(trx)
-  await sql`CREATE TEMP TABLE import_new_org ON COMMIT DROP AS
-    SELECT DISTINCT ON (org_key, country) row_no, org_key, org_name, category, country, sme, gen_random_uuid() AS id
-    FROM import_attendance WHERE org_id IS NULL ORDER BY org_key, country, row_no`.execute(trx)
+    WHERE o.lname = i.org_key AND o.country_code = i.country`.execute(trx)
+  await sql`UPDATE import_org SET id = gen_random_uuid(), added = true WHERE id IS NULL`.execute(trx)
   await sql`INSERT INTO organization (id, name, category, country_code, sme)
-    SELECT id, org_name, category, country, sme FROM import_new_org ORDER BY row_no`.execute(trx)
-  await sql`UPDATE import_attendance s SET org_id = n.id, new_org = (s.row_no = n.row_no)
-    FROM import_new_org n WHERE s.org_id IS NULL AND n.org_key = s.org_key AND n.country = s.country`.execute(
+    SELECT i.id, s.org_name, s.category, s.country, s.sme
+    FROM import_org i JOIN import_attendance s ON s.row_no = i.first_row WHERE i.added ORDER BY i.first_row`.execute(
     trx,
   )
-  await sql`UPDATE import_attendance s SET person_id = p.id
+  // People: each distinct name within an organization once, the same way.
+  await sql`CREATE TEMP TABLE import_person ON COMMIT DROP AS
+    SELECT s.org_key, s.country, s.person_key, min(s.row_no) AS first_row, NULL::uuid AS org_id,
+           NULL::uuid AS id, false AS added
+    FROM import_attendance s WHERE s.person <> '' GROUP BY s.org_key, s.country, s.person_key`.execute(trx)
+  await sql`UPDATE import_person p SET org_id = o.id FROM import_org o
+    WHERE o.org_key = p.org_key AND o.country = p.country`.execute(trx)
+  await sql`UPDATE import_person i SET id = p.id
     FROM (SELECT DISTINCT ON (organization_id, lower(name)) id, organization_id, lower(name) AS lname
-          FROM person WHERE archived_at IS NULL ORDER BY organization_id, lower(name), created_at, id) p
-    WHERE s.person <> '' AND p.organization_id = s.org_id AND p.lname = s.person_key`.execute(trx)
-  await sql`CREATE TEMP TABLE import_new_person ON COMMIT DROP AS
-    SELECT DISTINCT ON (org_id, person_key) row_no, org_id, person_key, person, seniority, gen_random_uuid() AS id
-    FROM import_attendance WHERE person <> '' AND person_id IS NULL ORDER BY org_id, person_key, row_no`.execute(
-    trx,
-  )
+          FROM person WHERE archived_at IS NULL AND organization_id IN (SELECT id FROM import_org)
+          ORDER BY organization_id, lower(name), created_at, id) p
+    WHERE p.organization_id = i.org_id AND p.lname = i.person_key`.execute(trx)
+  await sql`UPDATE import_person SET id = gen_random_uuid(), added = true WHERE id IS NULL`.execute(trx)
   await sql`INSERT INTO person (id, organization_id, name, seniority)
-    SELECT id, org_id, person, seniority FROM import_new_person ORDER BY row_no`.execute(trx)
-  await sql`UPDATE import_attendance s SET person_id = n.id, new_person = (s.row_no = n.row_no)
-    FROM import_new_person n
-    WHERE s.person <> '' AND s.person_id IS NULL AND n.org_id = s.org_id AND n.person_key = s.person_key`.execute(
+    SELECT i.id, i.org_id, s.person, s.seniority
+    FROM import_person i JOIN import_attendance s ON s.row_no = i.first_row WHERE i.added ORDER BY i.first_row`.execute(
     trx,
   )
-  await sql`ANALYZE import_attendance`.execute(trx)
-  await sql`UPDATE import_attendance s SET present = true FROM meeting_attendance a
-    WHERE a.meeting_id = s.meeting_id AND a.organization_id = s.org_id
-      AND COALESCE(a.person_id::text, '') = COALESCE(s.person_id::text, '')`.execute(trx)
+  await sql`ANALYZE import_org`.execute(trx)
+  await sql`ANALYZE import_person`.execute(trx)
+
+  // Every row resolved in one pass: its ids, whether it is already recorded, whether it added to the directory.
+  await sql`CREATE TEMP TABLE import_resolved ON COMMIT DROP AS
+    SELECT s.row_no, m.id AS meeting_id, o.id AS org_id, p.id AS person_id, s.role,
+           (o.added AND o.first_row = s.row_no) OR coalesce(p.added AND p.first_row = s.row_no, false) AS created,
+           EXISTS (SELECT 1 FROM meeting_attendance a WHERE a.meeting_id = m.id AND a.organization_id = o.id
+                   AND coalesce(a.person_id::text, '') = coalesce(p.id::text, '')) AS present
+    FROM import_attendance s
+    JOIN import_meeting m ON m.ref = s.ref
+    JOIN import_org o ON o.org_key = s.org_key AND o.country = s.country
+    LEFT JOIN import_person p ON s.person <> '' AND p.org_key = s.org_key AND p.country = s.country
+      AND p.person_key = s.person_key`.execute(trx)
   await sql`INSERT INTO meeting_attendance (meeting_id, organization_id, person_id, attended_as, captured_by)
-    SELECT meeting_id, org_id, person_id, role, 'list' FROM import_attendance WHERE NOT present ORDER BY row_no`.execute(
+    SELECT meeting_id, org_id, person_id, role, 'list' FROM import_resolved WHERE NOT present ORDER BY row_no`.execute(
     trx,
   )
 
   // "created" also tells the reader that an organization or a person was added to the directory.
   const { rows: tally } = await sql<{ created: number; updated: number; unchanged: number }>`
-    SELECT count(*) FILTER (WHERE NOT present AND (new_org OR new_person))::int AS created,
-           count(*) FILTER (WHERE NOT present AND NOT (new_org OR new_person))::int AS updated,
+    SELECT count(*) FILTER (WHERE NOT present AND created)::int AS created,
+           count(*) FILTER (WHERE NOT present AND NOT created)::int AS updated,
            count(*) FILTER (WHERE present)::int AS unchanged
-    FROM import_attendance`.execute(trx)
+    FROM import_resolved`.execute(trx)
   result.counts = { ...result.counts, ...tally[0]! }
   if (result.rows <= ROW_DETAIL_LIMIT) {
     const { rows: staged } = await sql<{
@@ -251,8 +269,8 @@ export async function importAttendanceRows(
       person: string
       created: boolean
       present: boolean
-    }>`SELECT row_no, ref, org_name, country, person, (new_org OR new_person) AS created, present
-       FROM import_attendance ORDER BY row_no`.execute(trx)
+    }>`SELECT s.row_no, s.ref, s.org_name, s.country, s.person, r.created, r.present
+       FROM import_attendance s JOIN import_resolved r ON r.row_no = s.row_no ORDER BY s.row_no`.execute(trx)
     result.details = staged.map((s) => ({
       row: Number(s.row_no),
       status: s.present ? 'unchanged' : s.created ? 'created' : 'updated',

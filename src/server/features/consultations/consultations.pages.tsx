@@ -27,7 +27,7 @@ import { deny, isStaff, isUser } from '../auth/auth.policy.ts'
 import { SESSION_ABSOLUTE_HOURS } from '../auth/auth.service.ts'
 import { CATEGORIES, COUNTRY_TAGS, DEVELOPMENT_STATUSES, ITU_REGIONS } from '../directory/directory.schema.ts'
 import { listCountries, listGroups, organizationChoices } from '../directory/directory.service.ts'
-import { searchMeetings } from '../meetings/meetings.service.ts'
+import { meetingChoices } from '../meetings/meetings.service.ts'
 import { assertRecordInScope, inScope, sectorScope, UNION } from '../structure/scope.ts'
 import {
   SectorField,
@@ -572,7 +572,7 @@ async function formPage(
   const { t } = ctx
   const db = c.get('deps').database.db
   const [meetingList, countries, orgs, groups, sectors] = await Promise.all([
-    searchMeetings(db, ctx.actor, { when: 'all', page: 1, pageSize: 200 }, ctx.lang),
+    meetingChoices(db, ctx.actor, ctx.lang, { limit: 200, include: v.meetingId }),
     listCountries(db, ctx.lang),
     organizationChoices(db),
     listGroups(db, ctx.actor, ctx.lang),
@@ -644,7 +644,7 @@ async function formPage(
               name="meetingId"
               label={t('consultations.meeting')}
               value={v.meetingId}
-              options={meetingList.items.map((m) => ({
+              options={meetingList.map((m) => ({
                 value: m.id,
                 label: `${m.title} (${formatDateTime(m.startsAt, ctx.lang, m.timeZone)})`,
               }))}

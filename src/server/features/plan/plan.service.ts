@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
-import { derived } from '../../db/derived.ts'
+import { cachedFigures, derived } from '../../db/derived.ts'
 import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
@@ -744,6 +744,18 @@ export async function listIndicators(
     db.selectFrom('indicator').selectAll().orderBy('item_code').orderBy('code').execute(),
     db.selectFrom('indicator_measurement').selectAll().orderBy('measured_on').execute(),
   ])
+  // Each computed indicator has one figure per calendar year of the period.
+  const years: { from: string; to: string }[] = []
+  for (let y = Number(period.from.slice(0, 4)); y <= Number(period.to.slice(0, 4)); y++)
+    years.push({
+      from: y === Number(period.from.slice(0, 4)) ? period.from : `${y}-01-01`,
+      to: y === Number(period.to.slice(0, 4)) ? period.to : `${y}-12-31`,
+    })
+  const figureKey = (query: string, y: { from: string; to: string }) => `indicator:${query}:${y.from}:${y.to}`
+  const cached = await cachedFigures(
+    db,
+    rows.filter((r) => r.kind === 'computed').flatMap((r) => years.map((y) => figureKey(r.query ?? '', y))),
+  )
   const out: IndicatorView[] = []
   for (const r of rows) {
     let values: IndicatorView['values'] = []
@@ -752,12 +764,13 @@ export async function listIndicators(
       const q = INDICATOR_QUERIES[r.query as IndicatorQuery]
       try {
         if (!q) throw new Error(`no query named ${r.query}`)
-        for (let y = Number(period.from.slice(0, 4)); y <= Number(period.to.slice(0, 4)); y++) {
-          const from = y === Number(period.from.slice(0, 4)) ? period.from : `${y}-01-01`
-          const to = y === Number(period.to.slice(0, 4)) ? period.to : `${y}-12-31`
-          const v = await derived(db, `indicator:${r.query}:${from}:${to}`, () =>
-            q.run(db, new Date(`${from}T00:00:00Z`), new Date(`${to}T23:59:59.999Z`)),
-          )
+        for (const { from, to } of years) {
+          const key = figureKey(r.query ?? '', { from, to })
+          const v = cached.has(key)
+            ? (cached.get(key) as number | null)
+            : await derived(db, key, () =>
+                q.run(db, new Date(`${from}T00:00:00Z`), new Date(`${to}T23:59:59.999Z`)),
+              )
           if (v !== null)
             values.push({
               on: to,

@@ -27,7 +27,7 @@ import { LocalizedInputs } from '../../http/localized-inputs.tsx'
 import { direction, formatDate, formatDateTime, LANGUAGES, type Localized, pick } from '../../i18n/i18n.ts'
 import { deny, isAdmin, isStaff, isUser } from '../auth/auth.policy.ts'
 import { listGroups } from '../directory/directory.service.ts'
-import { searchMeetings } from '../meetings/meetings.service.ts'
+import { meetingChoices } from '../meetings/meetings.service.ts'
 import { assertRecordInScope, inScope, sectorScope, UNION } from '../structure/scope.ts'
 import { SectorField, SectorFilter, sectorName, sectorParam } from '../structure/sector-inputs.tsx'
 import { listSectors } from '../structure/structure.service.ts'
@@ -523,7 +523,7 @@ async function topicPage(
     topics.topicTimeline(db, ctx.actor, id, ctx.lang),
     topics.speakableOrganizationChoices(db, ctx.actor),
     staff
-      ? searchMeetings(db, ctx.actor, { when: 'all', page: 1, pageSize: 100 }, ctx.lang)
+      ? meetingChoices(db, ctx.actor, ctx.lang, { limit: 100, include: opts.values?.meetingId })
       : Promise.resolve(null),
     staff
       ? topics.listTopics(
@@ -684,7 +684,7 @@ async function topicPage(
                   name="meetingId"
                   label={t('topics.at_meeting')}
                   value={values.meetingId}
-                  options={(meetingList?.items ?? []).map((m) => ({ value: m.id, label: m.title }))}
+                  options={(meetingList ?? []).map((m) => ({ value: m.id, label: m.title }))}
                   empty={t('filter.none')}
                   errors={errorsFor('transition')}
                 />
