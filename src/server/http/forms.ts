@@ -61,6 +61,9 @@ export function safeNext(next: string | undefined | null): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+/** Whether a value has the form of a UUID (before it reaches a uuid column, which would refuse it). */
+export const isUuid = (v: string): boolean => UUID.test(v)
+
 /** A path parameter that must be a UUID; anything else is simply not found. */
 export function uuidParam(c: Context<AppEnv>, name: string): string {
   const v = c.req.param(name)

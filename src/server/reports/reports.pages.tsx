@@ -8,7 +8,7 @@ import { listBodies, listSectors } from '../features/structure/structure.service
 import type { AppEnv } from '../http/context.ts'
 import { attachment } from '../http/download.ts'
 import { AppError } from '../http/errors.ts'
-import { formFields, uuidParam, validate } from '../http/forms.ts'
+import { formFields, isUuid, uuidParam, validate } from '../http/forms.ts'
 import {
   Csrf,
   ErrorSummary,
@@ -183,8 +183,6 @@ function sectorText(ctx: PageCtx, r: { kind: ReportKind; params: ReportParams; s
 
 const addresseeText = (a: AddressedTo | null) => (a ? a.name : '—')
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 // ---------------------------------------------------------------- the reports page
 
 async function reportsPage(
@@ -207,7 +205,7 @@ async function reportsPage(
     ? (q.kind as ReportKind)
     : undefined
   const search = (q.q ?? '').trim().slice(0, 200) || undefined
-  const bodyFilter = UUID.test(q.body ?? '') ? q.body!.toLowerCase() : undefined
+  const bodyFilter = isUuid(q.body ?? '') ? q.body!.toLowerCase() : undefined
   // An unknown Sector in the address is ignored, like an unknown kind: the list shows every Sector.
   const sectorId = await sectorFilter(db, q.sector?.slice(0, 20)).catch(() => undefined)
   const sectorValue = sectorId === undefined ? undefined : q.sector

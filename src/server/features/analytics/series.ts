@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import { derived } from '../../db/derived.ts'
 import { AppError } from '../../http/errors.ts'
+import { isUuid } from '../../http/forms.ts'
 import { MEETING_KINDS } from '../meetings/meetings.schema.ts'
 import { sectorFilter } from '../structure/scope.ts'
 
@@ -83,7 +84,6 @@ export const HEADQUARTERS_COUNTRY = 'CH'
 export type Series = { meetings: SeriesMeeting[]; summary: SeriesSummary }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Checks a filter; bad values are field errors, never a crash or a silently wider answer. */
 export function checkFilter(f: SeriesFilter): Record<string, string[]> {
@@ -105,7 +105,7 @@ export async function seriesMetrics(db: Db, filter: SeriesFilter): Promise<Serie
       .selectFrom('engagement_group')
       .select('id')
       .where((eb) =>
-        UUID.test(filter.group!)
+        isUuid(filter.group!)
           ? eb('id', '=', filter.group!)
           : eb.exists(
               eb

@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts'
 import { likePattern } from '../../db/search.ts'
 import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
+import { isUuid } from '../../http/forms.ts'
 import { formatDateTime, type Language, type Localized, pick, translator } from '../../i18n/i18n.ts'
 import { utcToZoned, zonedToUtc } from '../../i18n/time-zones.ts'
 import { recordAudit } from '../audit/audit.service.ts'
@@ -97,7 +98,7 @@ export async function meetingChoices(
     .orderBy('id')
     .limit(opts.limit)
   const rows = await recent.execute()
-  const include = opts.include && UUID.test(opts.include) ? opts.include : null
+  const include = opts.include && isUuid(opts.include) ? opts.include : null
   if (include && !rows.some((r) => r.id === include)) {
     const current = await db
       .selectFrom('meeting')
@@ -114,8 +115,6 @@ export async function meetingChoices(
     timeZone: r.time_zone,
   }))
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export async function getMeeting(db: Db, actor: Actor, id: string, lang: Language): Promise<Meeting> {
   const row = await repo.findMeetingById(db, id)
