@@ -155,41 +155,46 @@ async function computeSeries(
     sector: string | null | undefined
   },
 ): Promise<Series> {
-  // One statement: the meetings in order, each one's aggregates, and its relation to its neighbours.
-  const { rows } = await sql<{
-    id: string
-    starts_at: Date
-    kind: string
-    titles: Record<string, string>
-    city: string | null
-    country_code: string | null
-    itu_region: string | null
-    organizations: number
-    participants: number
-    by_region: Record<string, number> | null
-    developing: number
-    sme: number
-    named_people: number
-    executives: number
-    principal_or_alternate: number
-    inter_previous: number | null
-    union_previous: number | null
-    by_category: Record<string, number> | null
-    by_seniority: Record<string, number> | null
-    newcomers: number
-    retained_next: number | null
-    core: number
-  }>`
+  // The meetings of the series, in both statements below.
+  const selected = sql`m.status IN ('held', 'concluded')
+    AND (${groupId}::uuid IS NULL OR m.group_id = ${groupId}::uuid)
+    AND (${kinds}::text[] IS NULL OR m.kind = ANY(${kinds}::text[]))
+    AND (${from}::timestamptz IS NULL OR m.starts_at >= ${from}::timestamptz)
+    AND (${to}::timestamptz IS NULL OR m.starts_at <= ${to}::timestamptz)
+    AND (${sector === undefined}::boolean OR m.sector_id IS NOT DISTINCT FROM ${sector ?? null}::uuid)`
+  // Two statements, independent of each other, so PostgreSQL runs them at once on two connections (the
+  // embedded database, one after the other): the meetings in order with their attendance aggregates and
+  // their relation to their neighbours; and the engagement cycle around each meeting.
+  const [{ rows }, { rows: cycle }] = await Promise.all([
+    sql<{
+      id: string
+      starts_at: Date
+      kind: string
+      titles: Record<string, string>
+      city: string | null
+      country_code: string | null
+      itu_region: string | null
+      organizations: number
+      participants: number
+      by_region: Record<string, number> | null
+      developing: number
+      sme: number
+      named_people: number
+      executives: number
+      principal_or_alternate: number
+      inter_previous: number | null
+      union_previous: number | null
+      by_category: Record<string, number> | null
+      by_seniority: Record<string, number> | null
+      newcomers: number
+      retained_next: number | null
+      core: number
+    }>`
     WITH m AS (
       SELECT m.id, m.starts_at, m.kind, m.titles, m.city, m.country_code, c.itu_region,
              row_number() OVER (ORDER BY m.starts_at, m.id) AS n
       FROM meeting m LEFT JOIN country c ON c.code = m.country_code
-      WHERE m.status IN ('held', 'concluded')
-        AND (${groupId}::uuid IS NULL OR m.group_id = ${groupId}::uuid)
-        AND (${kinds}::text[] IS NULL OR m.kind = ANY(${kinds}::text[]))
-        AND (${from}::timestamptz IS NULL OR m.starts_at >= ${from}::timestamptz)
-        AND (${to}::timestamptz IS NULL OR m.starts_at <= ${to}::timestamptz)
-        AND (${sector === undefined}::boolean OR m.sector_id IS NOT DISTINCT FROM ${sector ?? null}::uuid)
+      WHERE ${selected}
     ),
     -- Attendance folded to one row per meeting and organization first (hash aggregates on two ids), then
     -- the organization's attributes joined: no sort of wide rows.
@@ -283,30 +288,27 @@ async function computeSeries(
     LEFT JOIN regions ON regions.meeting_id = m.id
     LEFT JOIN categories ON categories.meeting_id = m.id
     LEFT JOIN seniorities ON seniorities.meeting_id = m.id
-    ORDER BY m.n`.execute(db)
-
-  const ids = rows.map((r) => r.id)
-  // The engagement cycle around each meeting: its consultations, the topics it took up, and the actions
-  // its conclusions gave. A second statement, keyed by the meetings of the first (in their order).
-  const { rows: cycle } = await sql<{
-    id: string
-    consulted: boolean
-    lead_days: number | null
-    targets: number
-    responses: number
-    topics: number
-    carried: number
-    to_standardization: number
-    actions: number
-    done: number
-    dropped: number
-    overdue: number
-    all_topics: number
-    all_standardized: number
-  }>`
+    ORDER BY m.n`.execute(db),
+    // Each meeting's consultations, the topics it took up, and the actions its conclusions gave.
+    sql<{
+      id: string
+      consulted: boolean
+      lead_days: number | null
+      targets: number
+      responses: number
+      topics: number
+      carried: number
+      to_standardization: number
+      actions: number
+      done: number
+      dropped: number
+      overdue: number
+      all_topics: number
+      all_standardized: number
+    }>`
     WITH m AS (
-      SELECT u.id, u.n, mt.starts_at FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS u(id, n)
-      JOIN meeting mt ON mt.id = u.id
+      SELECT m.id, m.starts_at, row_number() OVER (ORDER BY m.starts_at, m.id) AS n
+      FROM meeting m WHERE ${selected}
     ),
     consult AS (
       SELECT c.meeting_id,
@@ -369,7 +371,8 @@ async function computeSeries(
     LEFT JOIN answers ON answers.meeting_id = m.id
     LEFT JOIN topics ON topics.meeting_id = m.id
     LEFT JOIN actions ON actions.meeting_id = m.id
-    ORDER BY m.n`.execute(db)
+    ORDER BY m.n`.execute(db),
+  ])
   const cycleOf = new Map(cycle.map((r) => [r.id, r]))
 
   const share = (part: number, whole: number) => (whole > 0 ? part / whole : null)
