@@ -12,9 +12,12 @@ import type { Db } from './database.ts'
  * reader then sees a higher version and recomputes). Inside a transaction that has changed data the value
  * is computed and returned but never stored: it could include writes that are later rolled back.
  */
+/** Whether the current transaction has changed a domain table (set by the data_change trigger, migration 0018). */
+const changedHere = sql<boolean>`current_setting('engage.data_changed', true) IS NOT DISTINCT FROM 'on'`
+
 export async function derived<T>(db: Db, key: string, compute: () => Promise<T>): Promise<T> {
   const { rows } = await sql<{ version: string | number; dirty: boolean; value: T | null }>`
-    SELECT v.version, current_setting('engage.data_changed', true) IS NOT DISTINCT FROM 'on' AS dirty, c.value
+    SELECT v.version, ${changedHere} AS dirty, c.value
     FROM data_version v LEFT JOIN derived_cache c ON c.key = ${key} AND c.version = v.version`.execute(db)
   const row = rows[0]
   if (!row || row.dirty) return normalized(await compute())
@@ -51,7 +54,7 @@ export async function cachedFigures(db: Db, keys: string[]): Promise<Map<string,
   const found = new Map<string, unknown>()
   if (!keys.length) return found
   const { rows } = await sql<{ dirty: boolean; key: string | null; value: unknown }>`
-    SELECT current_setting('engage.data_changed', true) IS NOT DISTINCT FROM 'on' AS dirty, c.key, c.value
+    SELECT ${changedHere} AS dirty, c.key, c.value
     FROM data_version v LEFT JOIN derived_cache c ON c.key = ANY(${keys}::text[]) AND c.version = v.version`.execute(
     db,
   )

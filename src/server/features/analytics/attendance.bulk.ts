@@ -31,6 +31,17 @@ const ERROR_ORDER = [
   'row: duplicate_row',
 ]
 const BATCH = 5_000
+/** The columns the import reads. */
+const COLUMNS = [
+  'meeting_ref',
+  'organization',
+  'organization_country',
+  'category',
+  'sme',
+  'role',
+  'person',
+  'seniority',
+] as const
 
 type Outcome = {
   row: number
@@ -93,6 +104,9 @@ export async function importAttendanceRows(
   }
 
   let names: string[] | null = null
+  // Each column's position, read once from the header (the last one when a name repeats); -1 when absent.
+  type Column = (typeof COLUMNS)[number]
+  let at: Record<Column, number> | null = null
   const parser = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, trim: true })
   try {
     for await (const cells of parser as AsyncIterable<string[]>) {
@@ -100,6 +114,8 @@ export async function importAttendanceRows(
         names = cells.map((h) => h.trim().toLowerCase())
         result.header = names
         if (!columnsOk(names)) return result
+        const header = names
+        at = Object.fromEntries(COLUMNS.map((c) => [c, header.lastIndexOf(c)])) as Record<Column, number>
         continue
       }
       const row = ++result.rows + 1 // the header is line 1
@@ -107,8 +123,8 @@ export async function importAttendanceRows(
         result.fileErrors.push(`too_many_rows: ${MAX_ATTENDANCE_ROWS}`)
         return result
       }
-      const cell = (name: string) => {
-        const i = names!.indexOf(name)
+      const cell = (name: Column) => {
+        const i = at![name]
         return i < 0 ? '' : (cells[i] ?? '')
       }
       const orgName = cell('organization')
