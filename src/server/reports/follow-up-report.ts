@@ -28,9 +28,16 @@ export type ActionAsOf = {
 /**
  * Every follow-up action as it stood at `asOf`: its status, latest progress note and evidence are replayed
  * from its update history, so a report dated in the past says what was known then. `sector` limits them
- * to one Sector's actions (null: the Union-wide ones); undefined takes every action.
+ * to one Sector's actions (null: the Union-wide ones); undefined takes every action. `createdFrom` keeps
+ * only the actions created at or after it.
  */
-export async function actionsAsOf(db: Db, k: Kit, asOf: Date, sector?: string | null): Promise<ActionAsOf[]> {
+export async function actionsAsOf(
+  db: Db,
+  k: Kit,
+  asOf: Date,
+  sector?: string | null,
+  createdFrom?: Date,
+): Promise<ActionAsOf[]> {
   const [rows, updates] = await Promise.all([
     db
       .selectFrom('follow_up_action as a')
@@ -50,6 +57,7 @@ export async function actionsAsOf(db: Db, k: Kit, asOf: Date, sector?: string | 
         'tp.titles as topic_titles',
       ])
       .where('a.created_at', '<=', asOf)
+      .$if(createdFrom !== undefined, (q) => q.where('a.created_at', '>=', createdFrom!))
       .where(sectorIs('a.sector_id', sector))
       .orderBy('a.due_date')
       .orderBy('a.id')
@@ -59,6 +67,7 @@ export async function actionsAsOf(db: Db, k: Kit, asOf: Date, sector?: string | 
       .innerJoin('follow_up_action as a', 'a.id', 'u.action_id')
       .select(['u.action_id', 'u.at', 'u.status_to', 'u.note', 'u.evidence'])
       .where('a.created_at', '<=', asOf)
+      .$if(createdFrom !== undefined, (q) => q.where('a.created_at', '>=', createdFrom!))
       .where(sectorIs('a.sector_id', sector))
       .where('u.at', '<=', asOf)
       .orderBy('u.id')

@@ -420,27 +420,62 @@ describe('report to WTSA', () => {
     assert.ok(Object.keys(files).filter((f) => f.startsWith('word/media/')).length >= 3, 'charts as images')
   })
 
-  test('an empty period is a valid report that says what is missing', async () => {
+  test('the texts counted as shown in another language are those the report shows', async () => {
+    // Years of its own (the fixture's records are shared by the tests above).
     const sec = await h.user([{ role: 'secretariat' }])
+    const m = await buildMeeting(h.db, { status: 'concluded', starts_at: at('1971-03-10T08:00:00Z') })
+    await attend(m.id, 'KE', 'principal')
+    const period = { from: '1971-01-01', to: '1971-12-31' }
+    const count = async () => {
+      const report = await wtsaReport(h.db, sec.actor, period, 'fr', at('1972-01-31'))
+      const notice = report.blocks[1]!
+      return notice.kind === 'notice' ? Number(/^(\d+)/.exec(notice.text)?.[1]) : 0
+    }
+    const before = await count()
+    assert.ok(before >= 1, 'the meeting title is English only')
+    // An action's text is not in the report (its body and status are): it adds no missing translation.
+    const c = await conclusion(m.id, null, 'A point 1971', '1971-03-10T18:00:00Z')
+    await action(sec, c.id, {
+      what: 'Untranslated action 1971',
+      body: 'SG17',
+      due: '1971-12-31',
+      created: '1971-03-11',
+    })
+    assert.equal(await count(), before)
+    // A topic the period's meeting concluded on is shown: one more.
+    const t = await topic('Untranslated topic 1971')
+    await conclusion(m.id, t.id, 'On the topic 1971', '1971-03-10T18:30:00Z')
+    assert.equal(await count(), before + 1)
+  })
+
+  test('a report dated inside its period leaves out the group meetings after its date', async () => {
+    const sec = await h.user([{ role: 'secretariat' }])
+    const group = await buildGroup(h.db, { kind: 'cto_group', names: { en: 'CTO group 1951' } })
+    const m1 = await buildMeeting(h.db, {
+      status: 'concluded',
+      starts_at: at('1951-03-10T08:00:00Z'),
+      group_id: group.id,
+    })
+    const m2 = await buildMeeting(h.db, {
+      status: 'concluded',
+      starts_at: at('1952-03-10T08:00:00Z'),
+      group_id: group.id,
+    })
+    const ke = await attend(m1.id, 'KE', 'principal')
+    await attendAs(m2.id, ke.id, null, 'principal')
     const report = await wtsaReport(
       h.db,
       sec.actor,
-      { from: '1940-01-01', to: '1943-12-31' },
+      { from: '1951-01-01', to: '1952-12-31' },
       'en',
-      at('1944-01-01'),
+      at('1951-12-31T23:59:59Z'),
     )
-    assert.match(text(report), /No meeting was held in this period/)
-    // Only the action plan and the scorecard always have rows: they list the plan's items and every clause.
-    const always = ['plan_items', 'indicators', 'scorecard']
-    assert.ok(
-      reportTables(report)
-        .filter((t) => !always.includes(t.id))
-        .every((t) => t.rows.length === 0 && t.empty),
+    assert.equal(table(report, 'meetings').rows.length, 1)
+    assert.deepEqual(
+      table(report, 'retention').rows.map((r) => [r[3], r[4]]),
+      [[1, '—']],
+      'the 1952 meeting came after the report date',
     )
-    const findings = report.blocks.find(
-      (b): b is Extract<Block, { kind: 'findings' }> => b.kind === 'findings',
-    )!
-    assert.match(findings.paragraphs.at(-1)!, /give no ground for a finding/)
   })
 })
 

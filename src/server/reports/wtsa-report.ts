@@ -104,6 +104,7 @@ export async function wtsaReport(
     .where('m.starts_at', '<=', end)
     .where(sectorIs('m.sector_id', inScope))
     .orderBy('m.starts_at')
+    .orderBy('m.id')
     .execute()
   fig.executiveMeetings = meetings.filter((m) => (EXECUTIVE as readonly string[]).includes(m.kind)).length
   fig.workshops = meetings.filter((m) => m.kind === 'workshop').length
@@ -180,7 +181,9 @@ export async function wtsaReport(
 
   // ------------------------------------------------------------ follow-up completion
   await progress(t('reports.steps.actions'), 0.75)
-  const created = (await actionsAsOf(db, k, asOf, inScope)).filter(
+  // Only their bodies and statuses are shown: the actions' texts go through a kit of their own, so they are
+  // not counted among this report's texts shown in another language.
+  const created = (await actionsAsOf(db, reportKit(lang), asOf, inScope, start)).filter(
     (a) => a.createdAt >= start && a.createdAt <= end,
   )
   fig.actions = created.length
@@ -399,9 +402,9 @@ async function participation(
     year: number
     dimension: string
     key: string | null
-    organizations: number
-    people: number
-    records: number
+    organizations: number | null
+    people: number | null
+    records: number | null
   }>`
     WITH a AS (
       SELECT extract(year FROM m.starts_at)::int AS year, ma.organization_id, ma.person_id, ma.attended_as,
@@ -414,18 +417,28 @@ async function participation(
       WHERE m.status IN ('held', 'concluded') AND m.starts_at >= ${start} AND m.starts_at <= ${end}
         AND ${sectorIs('m.sector_id', sector)}
     ),
-    dims AS (
-      SELECT year, 'total' AS dimension, NULL::text AS key, organization_id, person_id FROM a
-      UNION ALL SELECT year, 'region', itu_region, organization_id, person_id FROM a
-      UNION ALL SELECT year, 'development_status', development_status, organization_id, person_id FROM a
-      UNION ALL SELECT year, 'category', category, organization_id, person_id FROM a
-      UNION ALL SELECT year, 'sme', sme, organization_id, person_id FROM a
-      UNION ALL SELECT year, 'seniority', seniority, organization_id, person_id FROM a WHERE person_id IS NOT NULL
-      UNION ALL SELECT year, 'attended_as', attended_as, organization_id, person_id FROM a
-    )
-    SELECT year, dimension, key, count(DISTINCT organization_id)::int AS organizations,
-           count(DISTINCT person_id)::int AS people, count(*)::int AS records
-    FROM dims GROUP BY year, dimension, key ORDER BY year, dimension, key`.execute(db)
+    -- Each organization and each person once per year (their attributes are their own, not the
+    -- attendance's), so every count below is a plain count, not a count of distinct ids over a large sort.
+    -- Each row carries the figures the report reads of it; the others are null.
+    orgs AS (SELECT DISTINCT year, organization_id, itu_region, development_status, category, sme FROM a),
+    people AS (SELECT DISTINCT year, person_id, seniority FROM a WHERE person_id IS NOT NULL)
+    SELECT year, 'total' AS dimension, NULL::text AS key,
+      (SELECT count(*) FROM orgs WHERE orgs.year = a.year)::int AS organizations,
+      (SELECT count(*) FROM people WHERE people.year = a.year)::int AS people, count(*)::int AS records
+    FROM a GROUP BY year
+    UNION ALL
+    SELECT year,
+      CASE WHEN GROUPING(itu_region) = 0 THEN 'region' WHEN GROUPING(development_status) = 0 THEN 'development_status'
+           WHEN GROUPING(category) = 0 THEN 'category' ELSE 'sme' END,
+      CASE WHEN GROUPING(itu_region) = 0 THEN itu_region WHEN GROUPING(development_status) = 0 THEN development_status
+           WHEN GROUPING(category) = 0 THEN category ELSE sme END,
+      count(*)::int, NULL, NULL
+    FROM orgs GROUP BY GROUPING SETS ((year, itu_region), (year, development_status), (year, category), (year, sme))
+    UNION ALL
+    SELECT year, 'seniority', seniority, NULL, count(*)::int, NULL FROM people GROUP BY year, seniority
+    UNION ALL
+    SELECT year, 'attended_as', attended_as, NULL, NULL, count(*)::int FROM a GROUP BY year, attended_as
+    ORDER BY 1, 2, 3`.execute(db)
   const years = [...new Set(rows.map((r) => Number(r.year)))].sort()
   const get = (year: number, dimension: string, key: string | null) =>
     rows.find((r) => Number(r.year) === year && r.dimension === dimension && r.key === key)
@@ -542,18 +555,21 @@ async function stability(
   blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.stability') })
   // Each group's meetings through the series figures (the analytics' one implementation): returning
   // organizations are those at the group's previous executive meeting, even when it was before the period.
-  const groups = await db
-    .selectFrom('meeting as m')
-    .innerJoin('engagement_group as g', 'g.id', 'm.group_id')
-    .select(['g.id', 'g.names'])
-    .distinct()
-    .where('m.status', 'in', ['held', 'concluded'])
-    .where('m.kind', 'in', ['cto_meeting', 'cxo_meeting'])
-    .where('m.starts_at', '>=', start)
-    .where('m.starts_at', '<=', end)
-    .where(sectorIs('m.sector_id', scope.sector))
-    .execute()
+  // The series starts on the day of that previous meeting: the figures of the period's meetings depend on
+  // their predecessor only, so the group's earlier years need not be computed.
+  const { rows: groups } = await sql<{ id: string; names: unknown; previous: Date | null }>`
+    SELECT g.id, g.names,
+      (SELECT max(pm.starts_at) FROM meeting pm
+        WHERE pm.group_id = g.id AND pm.status IN ('held', 'concluded') AND pm.kind IN ('cto_meeting', 'cxo_meeting')
+          AND pm.starts_at < ${start} AND ${sectorIs('pm.sector_id', scope.sector)}) AS previous
+    FROM engagement_group g
+    WHERE EXISTS (SELECT 1 FROM meeting m
+      WHERE m.group_id = g.id AND m.status IN ('held', 'concluded') AND m.kind IN ('cto_meeting', 'cxo_meeting')
+        AND m.starts_at >= ${start} AND m.starts_at <= ${end} AND ${sectorIs('m.sector_id', scope.sector)})`.execute(
+    db,
+  )
   const perMeeting: {
+    id: string
     group_names: unknown
     titles: unknown
     date: string
@@ -561,17 +577,24 @@ async function stability(
     returningPrevious: number | null
     principalOrAlternateShare: number | null
   }[] = []
-  for (const g of groups) {
-    const series = await seriesMetrics(db, {
-      group: g.id,
-      kinds: ['cto_meeting', 'cxo_meeting'],
-      to: period.to,
-      sector: scope.sectorCode,
-    })
-    for (const m of series.meetings)
+  const series = await Promise.all(
+    groups.map((g) =>
+      seriesMetrics(db, {
+        group: g.id,
+        kinds: ['cto_meeting', 'cxo_meeting'],
+        from: g.previous ? g.previous.toISOString().slice(0, 10) : period.from,
+        // Nothing after the report's date: the period's end, or the report's day if earlier.
+        to: end.toISOString().slice(0, 10),
+        sector: scope.sectorCode,
+      }),
+    ),
+  )
+  groups.forEach((g, i) => {
+    for (const m of series[i]!.meetings)
       if (m.date >= period.from) perMeeting.push({ group_names: g.names, ...m })
-  }
-  perMeeting.sort((a, b) => a.date.localeCompare(b.date))
+  })
+  // By day, then a fixed order (the meeting's id), so the same records always give the same report.
+  perMeeting.sort((a, b) => a.date.localeCompare(b.date) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const withPrevious = perMeeting.filter((r) => r.returningPrevious !== null)
   const weighted = (rows: typeof perMeeting, f: (r: (typeof perMeeting)[number]) => number | null) => {
     const whole = rows.reduce((s, r) => s + r.organizations, 0)
@@ -696,26 +719,35 @@ async function consultationCoverage(
     developing_targets: number
     developing_responded: number
   }>`
-    WITH t AS (
-      SELECT ct.id, ct.consultation_id, coalesce(c1.development_status, c2.development_status) AS development_status,
-             (r.state = 'submitted' AND r.submitted_at <= ${end}) AS responded
-      FROM consultation_target ct
+    WITH picked AS (
+      SELECT c.id FROM consultation c
+      WHERE c.status <> 'draft' AND c.opens_at >= ${start} AND c.opens_at <= ${end} AND ${sectorIs('c.sector_id', sector)}
+    ),
+    -- The targets of the period's consultations only, counted per consultation before the consultation's
+    -- titles are joined (no grouping on JSON values).
+    t AS (
+      SELECT ct.consultation_id, coalesce(c1.development_status, c2.development_status) = 'developing' AS developing,
+             r.target_id IS NOT NULL AS responded
+      FROM picked JOIN consultation_target ct ON ct.consultation_id = picked.id
       LEFT JOIN country c1 ON c1.code = ct.country_code
       LEFT JOIN organization o ON o.id = ct.organization_id
       LEFT JOIN country c2 ON c2.code = o.country_code
-      LEFT JOIN consultation_response r ON r.target_id = ct.id
+      LEFT JOIN (SELECT r.target_id FROM picked JOIN consultation_response r ON r.consultation_id = picked.id
+                 WHERE r.state = 'submitted' AND r.submitted_at <= ${end}) r ON r.target_id = ct.id
+    ),
+    agg AS (
+      SELECT consultation_id, count(*)::int AS targets, count(*) FILTER (WHERE responded)::int AS responded,
+        count(*) FILTER (WHERE developing)::int AS developing_targets,
+        count(*) FILTER (WHERE developing AND responded)::int AS developing_responded
+      FROM t GROUP BY consultation_id
     )
     SELECT c.titles, m.titles AS meeting_titles, c.purpose, c.closes_at,
-      count(t.id)::int AS targets,
-      count(t.id) FILTER (WHERE t.responded)::int AS responded,
-      count(t.id) FILTER (WHERE t.development_status = 'developing')::int AS developing_targets,
-      count(t.id) FILTER (WHERE t.development_status = 'developing' AND t.responded)::int AS developing_responded
-    FROM consultation c
+      coalesce(agg.targets, 0) AS targets, coalesce(agg.responded, 0) AS responded,
+      coalesce(agg.developing_targets, 0) AS developing_targets,
+      coalesce(agg.developing_responded, 0) AS developing_responded
+    FROM picked JOIN consultation c ON c.id = picked.id
     LEFT JOIN meeting m ON m.id = c.meeting_id
-    LEFT JOIN t ON t.consultation_id = c.id
-    WHERE c.status <> 'draft' AND c.opens_at >= ${start} AND c.opens_at <= ${end}
-      AND ${sectorIs('c.sector_id', sector)}
-    GROUP BY c.id, c.titles, m.titles, c.purpose, c.closes_at
+    LEFT JOIN agg ON agg.consultation_id = c.id
     ORDER BY c.closes_at`.execute(db)
   blocks.push({
     kind: 'table',
@@ -754,49 +786,45 @@ async function topicOutcomes(
 ) {
   const { t, nf } = k
   blocks.push({ kind: 'heading', level: 2, text: t('reports.wtsa.topics') })
-  const [events, concluded] = await Promise.all([
-    db
-      .selectFrom('topic_event as e')
-      .innerJoin('topic as tp', 'tp.id', 'e.topic_id')
-      .select(['e.topic_id', 'tp.titles', 'tp.created_at', 'e.to_state', 'e.at'])
-      .where('e.kind', '=', 'transition')
-      .where('e.at', '<=', end)
-      .where(sectorIs('tp.sector_id', sector))
-      .orderBy('e.topic_id')
-      .orderBy('e.id')
-      .execute(),
-    db
-      .selectFrom('conclusion as c')
-      .innerJoin('meeting as m', 'm.id', 'c.meeting_id')
-      .innerJoin('topic as tp', 'tp.id', 'c.topic_id')
-      .select(['c.topic_id', 'tp.titles', 'tp.created_at', 'c.meeting_id'])
-      .where('m.starts_at', '>=', start)
-      .where('m.starts_at', '<=', end)
-      .where(sectorIs('tp.sector_id', sector))
-      .execute(),
-  ])
-  type Row = { titles: unknown; before: string; after: string; moved: string[]; meetings: Set<string> }
-  const topics = new Map<string, Row>()
-  const of = (id: string, titles: unknown) => {
-    let r = topics.get(id)
-    if (!r) {
-      r = { titles, before: 'proposed', after: 'proposed', moved: [], meetings: new Set() }
-      topics.set(id, r)
-    }
-    return r
-  }
-  for (const e of events) {
-    const r = of(e.topic_id, e.titles)
-    if (!e.to_state) continue
-    if (e.at < start) r.before = e.to_state
-    r.after = e.to_state
-    if (e.at >= start) r.moved.push(e.to_state)
-  }
-  for (const c of concluded) if (c.topic_id) of(c.topic_id, c.titles).meetings.add(c.meeting_id)
-  const active = [...topics.values()].filter((r) => r.moved.length || r.meetings.size)
+  // Per topic, in the database: its state before the period (its last transition before it), its state at the
+  // end, the states it moved to during the period, and the period's meetings that concluded on it. Only the
+  // topics that moved or were concluded on come back.
+  const { rows: active } = await sql<{
+    titles: unknown
+    before: string
+    after: string
+    work_item: boolean
+    standard: boolean
+    meetings: number
+  }>`
+    WITH e AS (
+      SELECT e.topic_id, e.id, e.to_state, e.at >= ${start} AS inside
+      FROM topic_event e JOIN topic tp ON tp.id = e.topic_id
+      WHERE e.kind = 'transition' AND e.to_state IS NOT NULL AND e.at <= ${end} AND ${sectorIs('tp.sector_id', sector)}
+    ), moves AS (
+      SELECT topic_id,
+        (array_agg(to_state ORDER BY id DESC) FILTER (WHERE NOT inside))[1] AS before,
+        (array_agg(to_state ORDER BY id DESC))[1] AS after,
+        bool_or(inside) AS moved,
+        bool_or(inside AND to_state = 'work_item') AS work_item,
+        bool_or(inside AND to_state = 'standard_approved') AS standard
+      FROM e GROUP BY topic_id
+    ), concluded AS (
+      SELECT c.topic_id, count(DISTINCT c.meeting_id)::int AS meetings
+      FROM conclusion c JOIN meeting m ON m.id = c.meeting_id JOIN topic tp ON tp.id = c.topic_id
+      WHERE m.starts_at >= ${start} AND m.starts_at <= ${end} AND ${sectorIs('tp.sector_id', sector)}
+      GROUP BY c.topic_id
+    )
+    SELECT tp.titles, coalesce(moves.before, 'proposed') AS before, coalesce(moves.after, 'proposed') AS after,
+           coalesce(moves.work_item, false) AS work_item, coalesce(moves.standard, false) AS standard,
+           coalesce(concluded.meetings, 0) AS meetings
+    FROM topic tp
+    LEFT JOIN moves ON moves.topic_id = tp.id
+    LEFT JOIN concluded ON concluded.topic_id = tp.id
+    WHERE moves.moved OR concluded.meetings > 0`.execute(db)
   fig.topics = active.length
-  fig.reachedWorkItem = active.filter((r) => r.moved.includes('work_item')).length
-  fig.reachedStandard = active.filter((r) => r.moved.includes('standard_approved')).length
+  fig.reachedWorkItem = active.filter((r) => r.work_item).length
+  fig.reachedStandard = active.filter((r) => r.standard).length
   blocks.push({
     kind: 'paragraph',
     text: t('reports.wtsa.topics_summary', {
@@ -837,7 +865,7 @@ async function topicOutcomes(
     rows: active
       .map((r) => ({ ...r, title: k.text(r.titles) }))
       .sort((a, b) => a.title.localeCompare(b.title, k.lang))
-      .map((r) => [r.title, t(`topics.states.${r.before}`), t(`topics.states.${r.after}`), r.meetings.size]),
+      .map((r) => [r.title, t(`topics.states.${r.before}`), t(`topics.states.${r.after}`), r.meetings]),
     empty: t('reports.wtsa.no_topics'),
   })
 }

@@ -756,21 +756,38 @@ export async function listIndicators(
     db,
     rows.filter((r) => r.kind === 'computed').flatMap((r) => years.map((y) => figureKey(r.query ?? '', y))),
   )
+  // The figures not stored yet are computed at once (on PostgreSQL, side by side on the pool's connections).
+  const figures = new Map(
+    rows
+      .filter((r) => r.kind === 'computed')
+      .map((r) => {
+        const q = INDICATOR_QUERIES[r.query as IndicatorQuery]
+        const all = q
+          ? Promise.all(
+              years.map(({ from, to }) => {
+                const key = figureKey(r.query ?? '', { from, to })
+                return cached.has(key)
+                  ? (cached.get(key) as number | null)
+                  : derived(db, key, () =>
+                      q.run(db, new Date(`${from}T00:00:00Z`), new Date(`${to}T23:59:59.999Z`)),
+                    )
+              }),
+            )
+          : Promise.reject(new Error(`no query named ${r.query}`))
+        // Handled where the indicator is listed; until then, not an unhandled rejection.
+        all.catch(() => {})
+        return [r.id, all] as const
+      }),
+  )
   const out: IndicatorView[] = []
   for (const r of rows) {
     let values: IndicatorView['values'] = []
     let failure: string | null = null
     if (r.kind === 'computed') {
-      const q = INDICATOR_QUERIES[r.query as IndicatorQuery]
       try {
-        if (!q) throw new Error(`no query named ${r.query}`)
-        for (const { from, to } of years) {
-          const key = figureKey(r.query ?? '', { from, to })
-          const v = cached.has(key)
-            ? (cached.get(key) as number | null)
-            : await derived(db, key, () =>
-                q.run(db, new Date(`${from}T00:00:00Z`), new Date(`${to}T23:59:59.999Z`)),
-              )
+        const computed = await figures.get(r.id)!
+        for (const [i, { from, to }] of years.entries()) {
+          const v = computed[i]!
           if (v !== null)
             values.push({
               on: to,
