@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { sql } from 'kysely'
 import pg from 'pg'
+import { differences, wtsaBaseline } from '../src/bench/wtsa-baseline.ts'
 import { loadDemo } from '../src/cli/demo.ts'
 import { generate, SCALES, type Scale } from '../src/cli/generate.ts'
 import { type Database, openMemory, openPostgres } from '../src/server/db/database.ts'
@@ -168,17 +169,16 @@ for (const kind of kinds) {
       },
     )
 
-    // Baseline: the report's participation aggregates over the period as one hand-written statement — the
-    // least any report over these records has to do.
-    const baseline = await median(() =>
-      sql`
-        SELECT extract(year FROM m.starts_at)::int AS year, c.development_status,
-               count(DISTINCT a.organization_id) AS organizations, count(DISTINCT a.person_id) AS people
-        FROM meeting_attendance a JOIN meeting m ON m.id = a.meeting_id
-        JOIN organization o ON o.id = a.organization_id JOIN country c ON c.code = o.country_code
-        WHERE m.status IN ('held', 'concluded') AND m.starts_at BETWEEN ${new Date(`${PERIOD.from}T00:00:00Z`)} AND ${AS_OF}
-        GROUP BY 1, 2`.execute(db),
+    // Baseline: every aggregate the report is built from, written by hand as one statement (src/bench). It
+    // must give the model's figures, or the ratio would compare different work.
+    const found = differences(
+      await wtsaReport(db, COMMAND_LINE, PERIOD, 'en', AS_OF),
+      await wtsaBaseline(db, PERIOD, AS_OF),
+      PERIOD,
     )
+    if (found.length)
+      throw new Error(`the WTSA baseline disagrees with the report model:\n${found.join('\n')}`)
+    const baseline = await median(() => wtsaBaseline(db, PERIOD, AS_OF))
     // With the derived-figures cache emptied first: a report is built after the data changed.
     const model = await median(async () => {
       await db.deleteFrom('derived_cache').execute()
@@ -188,7 +188,7 @@ for (const kind of kinds) {
       await db.deleteFrom('derived_cache').execute()
       return reportDocx(await wtsaReport(db, COMMAND_LINE, PERIOD, 'en', AS_OF))
     })
-    const note = `${data}, ${PERIOD.from} – ${PERIOD.to}; computed (derived-figures cache emptied first)`
+    const note = `${data}, ${PERIOD.from} – ${PERIOD.to}; computed (derived-figures cache emptied first); baseline: the same aggregates as one hand-written statement`
     results.push(
       {
         db: kind,

@@ -257,15 +257,17 @@ export async function generate(db: Db, scale: Scale, seed = 1): Promise<Generate
       FROM ${per} WHERE j <= ${s.attended}::int AND m <= ${past}::int
       ON CONFLICT DO NOTHING`)
 
-    // Consultations before meetings: each asks T organizations; A of them answer.
+    // Consultations before meetings, spread evenly over the held meetings (any period of the history has
+    // some): each asks T organizations; A of them answer.
+    const consulted = sql`((((c - 1) * ${past}::int) / ${s.consultations}::int) % ${past}::int + 1)`
     await run(sql`
       INSERT INTO consultation (id, titles, purpose, meeting_id, audience, opens_at, closes_at, confidentiality, status)
       SELECT ${uid(sql`'cons:' || c`)}, jsonb_build_object('en', 'Generated consultation ' || ${k} || '-' || c),
-             'membership_agenda', ${uid(sql`'meeting:' || (((c - 1) % ${past}::int) + 1)`)},
+             'membership_agenda', ${uid(sql`'meeting:' || ${consulted}`)},
              jsonb_build_object('kind', 'organizations'),
              mt.starts_at - interval '60 days', mt.starts_at - interval '10 days', 'aggregated_public', 'closed'
       FROM generate_series(1, ${s.consultations}::int) c
-      JOIN meeting mt ON mt.id = ${uid(sql`'meeting:' || (((c - 1) % ${past}::int) + 1)`)}
+      JOIN meeting mt ON mt.id = ${uid(sql`'meeting:' || ${consulted}`)}
       ON CONFLICT DO NOTHING`)
     await run(sql`
       INSERT INTO questionnaire_version (consultation_id, version, definition)
@@ -319,26 +321,45 @@ export async function generate(db: Db, scale: Scale, seed = 1): Promise<Generate
              jsonb_build_object('en', 'Generated topic ' || ${k} || '-' || ${topicOf})
       FROM generate_series(1, ${past}::int) m CROSS JOIN generate_series(1, 8) i
       ON CONFLICT DO NOTHING`)
+    // Conclusions are recorded the day after their meeting, and its actions the day after that, so a report
+    // as of a past date sees the ones of its time.
     await run(sql`
-      INSERT INTO conclusion (id, meeting_id, topic_id, texts, type)
+      INSERT INTO conclusion (id, meeting_id, topic_id, texts, type, created_at)
       SELECT ${uid(sql`'conclusion:' || m || ':' || i`)}, ${uid(sql`'meeting:' || m`)},
              ${uid(sql`'topic:' || ${topicOf}`)}, jsonb_build_object('en', 'Conclusion ' || m || '.' || i),
-             (ARRAY['recommendation','request','observation','decision'])[1 + (i % 4)]
+             (ARRAY['recommendation','request','observation','decision'])[1 + (i % 4)],
+             mt.starts_at + interval '1 day'
       FROM generate_series(1, ${past}::int) m CROSS JOIN generate_series(1, ${s.conclusionsPerMeeting}::int) i
+      JOIN meeting mt ON mt.id = ${uid(sql`'meeting:' || m`)}
       ON CONFLICT DO NOTHING`)
     await run(sql`
-      INSERT INTO follow_up_action (id, conclusion_id, what, owner_body, responsible_user_id, due_date, status)
+      INSERT INTO follow_up_action (id, conclusion_id, what, owner_body, responsible_user_id, due_date, status,
+                                    created_at)
       SELECT ${uid(sql`'action:' || m || ':' || i || ':' || a`)}, ${uid(sql`'conclusion:' || m || ':' || i`)},
              jsonb_build_object('en', 'Action ' || m || '.' || i || '.' || a),
              (${sql.val(BODIES)}::text[])[1 + ((m + i + a) % ${BODIES.length}::int)], ${uid(sql`'user'`)},
              (mt.starts_at + interval '180 days')::date,
              CASE WHEN ${rnd(sql`'st:' || m || ':' || i || ':' || a`)} < 0.6 THEN 'done'
                   WHEN ${rnd(sql`'st:' || m || ':' || i || ':' || a`)} < 0.7 THEN 'dropped'
-                  WHEN ${rnd(sql`'st:' || m || ':' || i || ':' || a`)} < 0.85 THEN 'in_progress' ELSE 'open' END
+                  WHEN ${rnd(sql`'st:' || m || ':' || i || ':' || a`)} < 0.85 THEN 'in_progress' ELSE 'open' END,
+             mt.starts_at + interval '2 days'
       FROM generate_series(1, ${past}::int) m CROSS JOIN generate_series(1, ${s.conclusionsPerMeeting}::int) i
       CROSS JOIN generate_series(1, ${s.actionsPerConclusion}::int) a
       JOIN meeting mt ON mt.id = ${uid(sql`'meeting:' || m`)}
       ON CONFLICT DO NOTHING`)
+    // Each action that is no longer open got there through one recorded change, 30 to 209 days after it was
+    // created: the history reports rebuild an action's status at a date from.
+    await run(sql`
+      INSERT INTO action_update (action_id, at, by_label, status_from, status_to)
+      SELECT f.id, f.created_at + (30 + abs(hashtext(f.id::text)) % 180) * interval '1 day', 'Generated secretariat',
+             'open', f.status
+      FROM follow_up_action f
+      WHERE f.status <> 'open'
+        AND f.id = ANY(SELECT ${uid(sql`'action:' || m || ':' || i || ':' || a`)}
+                       FROM generate_series(1, ${past}::int) m
+                       CROSS JOIN generate_series(1, ${s.conclusionsPerMeeting}::int) i
+                       CROSS JOIN generate_series(1, ${s.actionsPerConclusion}::int) a)
+        AND NOT EXISTS (SELECT 1 FROM action_update u WHERE u.action_id = f.id)`)
 
     // The three Sectors (issue 11): half the meetings ITU-T's, a quarter each ITU-R's and ITU-D's (by a hash of
     // the id, so the split is the same for a seed); consultations and actions take their meeting's Sector.
