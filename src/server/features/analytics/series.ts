@@ -217,16 +217,17 @@ async function computeSeries(
       SELECT DISTINCT ma.meeting_id, ma.person_id, p.seniority
       FROM meeting_attendance ma JOIN m ON m.id = ma.meeting_id JOIN person p ON p.id = ma.person_id
     ),
-    -- Organizations in common with the meeting before (by order n): one hash join, not a scan per meeting.
-    common AS (
-      SELECT x.n, count(*)::int AS c
-      FROM per_org x JOIN per_org y ON y.organization_id = x.organization_id AND y.n = x.n - 1
-      GROUP BY x.n
+    -- Each organization's meetings in order (one sort): the meeting it attended before each (in common
+    -- with the meeting before when that is n - 1, a newcomer when there is none), and how many it attended.
+    org_seq AS (
+      SELECT n, lag(n) OVER (PARTITION BY organization_id ORDER BY n) AS prev_n,
+             count(*) OVER (PARTITION BY organization_id) AS attended
+      FROM per_org
     ),
-    firsts AS (
-      SELECT first_n AS n, count(*)::int AS c
-      FROM (SELECT organization_id, min(n) AS first_n FROM per_org GROUP BY organization_id) f
-      GROUP BY first_n
+    seq AS (
+      SELECT n, count(*) FILTER (WHERE prev_n = n - 1)::int AS common,
+             count(*) FILTER (WHERE prev_n IS NULL)::int AS newcomers
+      FROM org_seq GROUP BY n
     ),
     agg AS (
       SELECT meeting_id,
@@ -267,23 +268,23 @@ async function computeSeries(
            coalesce(people.named_people, 0) AS named_people,
            coalesce(people.executives, 0) AS executives,
            coalesce(agg.principal_or_alternate, 0) AS principal_or_alternate,
-           CASE WHEN prev.id IS NULL THEN NULL ELSE coalesce(common.c, 0) END AS inter_previous,
+           CASE WHEN prev.id IS NULL THEN NULL ELSE coalesce(seq.common, 0) END AS inter_previous,
            CASE WHEN prev.id IS NULL THEN NULL
-                ELSE coalesce(agg.organizations, 0) + coalesce(prev_agg.organizations, 0) - coalesce(common.c, 0)
+                ELSE coalesce(agg.organizations, 0) + coalesce(prev_agg.organizations, 0) - coalesce(seq.common, 0)
            END AS union_previous,
-           coalesce(firsts.c, 0) AS newcomers,
-           CASE WHEN nxt.id IS NULL THEN NULL ELSE coalesce(next_common.c, 0) END AS retained_next,
-           -- Across the series (the same on every row): organizations at half the meetings or more.
-           (SELECT count(*) FROM (SELECT organization_id FROM per_org GROUP BY organization_id
-              HAVING count(*) * 2 >= (SELECT count(*) FROM m)) core)::int AS core
+           coalesce(seq.newcomers, 0) AS newcomers,
+           CASE WHEN nxt.id IS NULL THEN NULL ELSE coalesce(next_seq.common, 0) END AS retained_next,
+           -- Across the series (the same on every row): organizations at half the meetings or more, each
+           -- counted once (at its first meeting).
+           (SELECT count(*) FROM org_seq
+             WHERE prev_n IS NULL AND attended * 2 >= (SELECT count(*) FROM m))::int AS core
     FROM m
     LEFT JOIN m prev ON prev.n = m.n - 1
     LEFT JOIN m nxt ON nxt.n = m.n + 1
     LEFT JOIN agg ON agg.meeting_id = m.id
     LEFT JOIN agg prev_agg ON prev_agg.meeting_id = prev.id
-    LEFT JOIN common ON common.n = m.n
-    LEFT JOIN common next_common ON next_common.n = m.n + 1
-    LEFT JOIN firsts ON firsts.n = m.n
+    LEFT JOIN seq ON seq.n = m.n
+    LEFT JOIN seq next_seq ON next_seq.n = m.n + 1
     LEFT JOIN people ON people.meeting_id = m.id
     LEFT JOIN regions ON regions.meeting_id = m.id
     LEFT JOIN categories ON categories.meeting_id = m.id
