@@ -29,6 +29,7 @@ import * as m0026 from './migrations/2026_12_06_0026_sector_scope.ts'
 import * as m0027 from './migrations/2026_12_06_0027_advisory_panel.ts'
 import * as m0028 from './migrations/2026_12_06_0028_plan_per_sector.ts'
 import * as m0029 from './migrations/2026_12_06_0029_report_panel_kind.ts'
+import * as m0030 from './migrations/2026_12_06_0030_person_indexes.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
 export const MIGRATIONS: Record<string, Migration> = {
@@ -61,6 +62,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0027_advisory_panel': m0027,
   '2026_12_06_0028_plan_per_sector': m0028,
   '2026_12_06_0029_report_panel_kind': m0029,
+  '2026_12_06_0030_person_indexes': m0030,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

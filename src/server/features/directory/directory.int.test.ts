@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { buildGroup, buildOrganization, buildPerson } from '../../testing/factories.ts'
+import { buildGroup, buildMeeting, buildOrganization, buildPerson } from '../../testing/factories.ts'
 import { unique, useHarness } from '../../testing/harness.ts'
 
 const h = useHarness()
@@ -328,6 +328,95 @@ describe('people and personal data', () => {
       json: { organizationId: other.id, name: 'Intruder', seniority: 'expert' },
     })
     assert.equal(denied.status, 403)
+  })
+
+  test('the subject-access export lists the meetings the person was invited to, registered for and attended', async () => {
+    const sec = await h.user([{ role: 'secretariat' }])
+    const person = await buildPerson(h.db, { name: unique('Export Me') })
+    const other = await buildPerson(h.db, { organization_id: person.organization_id })
+    const earlier = await buildMeeting(h.db, {
+      status: 'concluded',
+      starts_at: new Date('2024-03-10T08:00:00Z'),
+    })
+    const later = await buildMeeting(h.db, {
+      status: 'concluded',
+      starts_at: new Date('2025-03-10T08:00:00Z'),
+    })
+    const org = person.organization_id
+    await h.db
+      .insertInto('meeting_invitation')
+      .values([
+        {
+          meeting_id: later.id,
+          organization_id: org,
+          person_id: person.id,
+          group_role: 'principal',
+          state: 'accepted',
+        },
+        {
+          meeting_id: earlier.id,
+          organization_id: org,
+          person_id: other.id,
+          delegate_person_id: person.id,
+          state: 'delegated',
+        },
+      ])
+      .execute()
+    await h.db
+      .insertInto('meeting_registration')
+      .values({
+        meeting_id: later.id,
+        organization_id: org,
+        person_id: person.id,
+        status: 'registered',
+        participation: 'onsite',
+      })
+      .execute()
+    await h.db
+      .insertInto('meeting_attendance')
+      .values([
+        {
+          meeting_id: later.id,
+          organization_id: org,
+          person_id: person.id,
+          attended_as: 'principal',
+          captured_by: 'check_in',
+        },
+        {
+          meeting_id: earlier.id,
+          organization_id: org,
+          person_id: other.id,
+          attended_as: 'principal',
+          captured_by: 'list',
+        },
+      ])
+      .execute()
+    const res = await h.request(`/api/v1/people/${person.id}/export`, { as: sec })
+    assert.equal(res.status, 200)
+    const data = (await res.json()) as {
+      invitations: { meetingDate: string; as: string; state: string }[]
+      registrations: { meetingDate: string; status: string; participation: string }[]
+      attendance: { meetingDate: string; attendedAs: string; capturedBy: string }[]
+      panelRoles: unknown[]
+    }
+    assert.deepEqual(
+      data.invitations.map((i) => [i.meetingDate, i.as, i.state]),
+      [
+        ['2024-03-10', 'delegate', 'delegated'],
+        ['2025-03-10', 'principal', 'accepted'],
+      ],
+      'in the order of the meetings; the invitation to someone else names the person as delegate',
+    )
+    assert.deepEqual(
+      data.registrations.map((r) => [r.meetingDate, r.status, r.participation]),
+      [['2025-03-10', 'registered', 'onsite']],
+    )
+    assert.deepEqual(
+      data.attendance.map((a) => [a.meetingDate, a.attendedAs, a.capturedBy]),
+      [['2025-03-10', 'principal', 'check_in']],
+      "the other person's attendance is not in this export",
+    )
+    assert.deepEqual(data.panelRoles, [])
   })
 
   test('personal data can be exported and erased; the erasure keeps the record for counts', async () => {

@@ -354,6 +354,39 @@ export const PersonDataExportSchema = z
         to: z.string().nullable(),
       }),
     ),
+    panelRoles: z.array(
+      z.object({ panel: z.string(), role: z.string(), from: z.string(), to: z.string().nullable() }),
+    ),
+    invitations: z.array(
+      z.object({
+        meeting: z.string(),
+        meetingDate: z.string(),
+        as: z.string().openapi({ enum: ['invitee', 'principal', 'alternate', 'delegate'] }),
+        state: z.string(),
+        sentAt: z.string(),
+        respondedAt: z.string().nullable(),
+      }),
+    ),
+    registrations: z.array(
+      z.object({
+        meeting: z.string(),
+        meetingDate: z.string(),
+        status: z.string(),
+        participation: z.string(),
+        seniorityNote: z.string().nullable(),
+        overrideReason: z.string().nullable(),
+        registeredAt: z.string(),
+      }),
+    ),
+    attendance: z.array(
+      z.object({
+        meeting: z.string(),
+        meetingDate: z.string(),
+        attendedAs: z.string(),
+        capturedBy: z.string(),
+        capturedAt: z.string(),
+      }),
+    ),
   })
   .openapi('PersonDataExport')
 

@@ -605,17 +605,69 @@ export async function exportPersonData(db: Db, actor: Actor, id: string) {
     })
   )
     deny(actor)
-  const memberships = await db
-    .selectFrom('group_membership')
-    .innerJoin('engagement_group', 'engagement_group.id', 'group_membership.group_id')
-    .select([
-      'engagement_group.names',
-      'group_membership.principal_person_id',
-      'group_membership.start_date',
-      'group_membership.end_date',
-    ])
-    .where((eb) => eb.or([eb('principal_person_id', '=', id), eb('alternate_person_id', '=', id)]))
-    .execute()
+  // Every record that names the person, each list in the order it happened.
+  const meeting = (m: { titles: unknown; starts_at: Date }) => ({
+    meeting: pick(m.titles as Localized, 'en'),
+    meetingDate: m.starts_at.toISOString().slice(0, 10),
+  })
+  const [memberships, panels, invitations, registrations, attendance] = await Promise.all([
+    db
+      .selectFrom('group_membership')
+      .innerJoin('engagement_group', 'engagement_group.id', 'group_membership.group_id')
+      .select([
+        'engagement_group.names',
+        'group_membership.principal_person_id',
+        'group_membership.start_date',
+        'group_membership.end_date',
+      ])
+      .where((eb) => eb.or([eb('principal_person_id', '=', id), eb('alternate_person_id', '=', id)]))
+      .orderBy('group_membership.start_date')
+      .execute(),
+    db
+      .selectFrom('advisory_panel_member as pm')
+      .innerJoin('advisory_panel as p', 'p.id', 'pm.panel_id')
+      .select(['p.code', 'p.names', 'pm.role', 'pm.starts_on', 'pm.ends_on'])
+      .where('pm.person_id', '=', id)
+      .orderBy('pm.starts_on')
+      .execute(),
+    db
+      .selectFrom('meeting_invitation as i')
+      .innerJoin('meeting as m', 'm.id', 'i.meeting_id')
+      .select([
+        'm.titles',
+        'm.starts_at',
+        'i.person_id',
+        'i.group_role',
+        'i.state',
+        'i.sent_at',
+        'i.responded_at',
+      ])
+      .where((eb) => eb.or([eb('i.person_id', '=', id), eb('i.delegate_person_id', '=', id)]))
+      .orderBy('m.starts_at')
+      .execute(),
+    db
+      .selectFrom('meeting_registration as r')
+      .innerJoin('meeting as m', 'm.id', 'r.meeting_id')
+      .select([
+        'm.titles',
+        'm.starts_at',
+        'r.status',
+        'r.participation',
+        'r.seniority_note',
+        'r.override_reason',
+        'r.created_at',
+      ])
+      .where('r.person_id', '=', id)
+      .orderBy('m.starts_at')
+      .execute(),
+    db
+      .selectFrom('meeting_attendance as a')
+      .innerJoin('meeting as m', 'm.id', 'a.meeting_id')
+      .select(['m.titles', 'm.starts_at', 'a.attended_as', 'a.captured_by', 'a.captured_at'])
+      .where('a.person_id', '=', id)
+      .orderBy('m.starts_at')
+      .execute(),
+  ])
   return {
     exportedAt: new Date().toISOString(),
     person: {
@@ -637,6 +689,33 @@ export async function exportPersonData(db: Db, actor: Actor, id: string) {
       role: m.principal_person_id === id ? 'principal' : 'alternate',
       from: m.start_date,
       to: m.end_date,
+    })),
+    panelRoles: panels.map((p) => ({
+      panel: `${p.code} — ${pick(p.names as Localized, 'en')}`,
+      role: p.role,
+      from: p.starts_on,
+      to: p.ends_on,
+    })),
+    invitations: invitations.map((i) => ({
+      ...meeting(i),
+      as: i.person_id === id ? (i.group_role ?? 'invitee') : 'delegate',
+      state: i.state,
+      sentAt: i.sent_at.toISOString(),
+      respondedAt: i.responded_at?.toISOString() ?? null,
+    })),
+    registrations: registrations.map((r) => ({
+      ...meeting(r),
+      status: r.status,
+      participation: r.participation,
+      seniorityNote: r.seniority_note,
+      overrideReason: r.override_reason,
+      registeredAt: r.created_at.toISOString(),
+    })),
+    attendance: attendance.map((a) => ({
+      ...meeting(a),
+      attendedAs: a.attended_as,
+      capturedBy: a.captured_by,
+      capturedAt: a.captured_at.toISOString(),
     })),
   }
 }
