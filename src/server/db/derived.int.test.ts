@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { sql } from 'kysely'
 import { unique, useHarness } from '../testing/harness.ts'
-import { cachedFigures, derived } from './derived.ts'
+import { derived, derivedMany } from './derived.ts'
 import { UNVERSIONED_TABLES } from './migrations/2026_12_06_0018_data_version.ts'
 
 const h = useHarness()
@@ -128,31 +128,68 @@ describe('derived figures under the data version', () => {
     assert.equal(new Set(values.map((v) => JSON.stringify(v))).size, 1)
   })
 
-  test('many figures read in one statement: only those stored under the current version, none in a changed transaction', async () => {
-    const [a, b, missing] = [unique('figure'), unique('figure'), unique('figure')]
-    const { compute } = counted()
-    const first = await derived(h.db, a, compute)
-    await derived(h.db, b, compute)
-    const found = await cachedFigures(h.db, [a, b, missing])
-    assert.deepEqual([...found.keys()].sort(), [a, b].sort())
-    assert.deepEqual(found.get(a), first)
-    assert.equal((await cachedFigures(h.db, [])).size, 0)
+  test('many figures at once: stored ones read together, missing ones computed together and stored, none stored from a changed transaction', async () => {
+    const [a, b, c] = [unique('figure'), unique('figure'), unique('figure')]
+    const asked: string[][] = []
+    const compute = async (missing: string[]) => {
+      asked.push(missing)
+      const n = Number(
+        (await sql<{ n: number }>`SELECT count(*)::int AS n FROM country`.execute(h.db)).rows[0]!.n,
+      )
+      // A figure may have no value (a year without meetings): null is a value too, and is kept.
+      return missing.map((k) => (k === c ? null : n))
+    }
+    const first = await derivedMany(h.db, [a, b, c], compute)
+    assert.deepEqual(asked, [[a, b, c]], 'computed together')
+    assert.equal(first.get(c), null)
+    const countries = first.get(a)
+    assert.ok(typeof countries === 'number' && countries > 0)
+
+    const again = await derivedMany(h.db, [a, b, c], compute)
+    assert.equal(asked.length, 1, 'every figure, null included, read from the cache')
+    assert.deepEqual([...again.entries()].sort(), [...first.entries()].sort())
+    assert.equal((await derivedMany(h.db, [], compute)).size, 0)
+
+    // A figure computed alone (derived) and read among many.
+    const d = unique('figure')
+    await derived(h.db, d, async () => 7)
+    await derivedMany(h.db, [a, d], compute)
+    assert.equal(asked.length, 1)
 
     await h.db
       .insertInto('country')
       .values({ code: 'QY', iso3: 'QYY', names: { en: 'Qy' }, development_status: 'developed' })
       .execute()
-    assert.equal((await cachedFigures(h.db, [a, b])).size, 0, 'a newer version makes them stale')
+    const stale = await derivedMany(h.db, [a, b], compute)
+    assert.deepEqual(asked.at(-1), [a, b], 'a newer version makes them stale')
+    assert.equal(stale.get(a), countries + 1)
 
-    await derived(h.db, a, compute)
     await assert.rejects(
       h.db.transaction().execute(async (trx) => {
         await trx.deleteFrom('country').where('code', '=', 'QY').execute()
-        assert.equal((await cachedFigures(trx, [a])).size, 0, 'not read after this transaction changed data')
+        const inside = await derivedMany(trx, [a], async (missing) => {
+          asked.push(missing)
+          return missing.map(() => -1)
+        })
+        assert.equal(inside.get(a), -1, 'computed from the changed data, not read')
         throw new Error('roll back')
       }),
       /roll back/,
     )
-    assert.equal((await cachedFigures(h.db, [a])).size, 1)
+    const after = await derivedMany(h.db, [a], compute)
+    assert.equal(after.get(a), countries + 1, 'nothing was stored from the rolled-back transaction')
+  })
+
+  test('concurrent requests for the same missing figures wait for one computation', async () => {
+    const keys = [unique('figure'), unique('figure')]
+    let calls = 0
+    const slow = async (missing: string[]) => {
+      calls++
+      await sql`SELECT pg_sleep(0.3)`.execute(h.db)
+      return missing.map(() => 1)
+    }
+    const all = await Promise.all([1, 2, 3].map(() => derivedMany(h.db, keys, slow)))
+    assert.equal(calls, 1)
+    assert.ok(all.every((m) => m.get(keys[0]!) === 1 && m.get(keys[1]!) === 1))
   })
 })

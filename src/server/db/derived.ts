@@ -46,19 +46,56 @@ export async function derived<T>(db: Db, key: string, compute: () => Promise<T>)
 const inFlight = new Map<string, Promise<unknown>>()
 
 /**
- * The stored figures among `keys` that are current, in one statement: a page showing many figures (an
- * indicator per year) reads them together instead of one lookup each, and calls `derived` only for the
- * missing ones. Empty inside a transaction that has changed data, as `derived` would not read them either.
+ * Many figures at once: the stored ones among `keys` in one statement, the missing ones computed together by
+ * `compute` (given the missing keys, it returns their values in that order) and stored in one statement.
+ * The same rules as `derived`: the version is read first, nothing is stored from a transaction that changed
+ * data, and concurrent requests in this process for the same missing keys wait for one computation.
  */
-export async function cachedFigures(db: Db, keys: string[]): Promise<Map<string, unknown>> {
-  const found = new Map<string, unknown>()
+export async function derivedMany<T>(
+  db: Db,
+  keys: string[],
+  compute: (missing: string[]) => Promise<T[]>,
+): Promise<Map<string, T>> {
+  const found = new Map<string, T>()
   if (!keys.length) return found
-  const { rows } = await sql<{ dirty: boolean; key: string | null; value: unknown }>`
-    SELECT ${changedHere} AS dirty, c.key, c.value
+  const { rows } = await sql<{
+    version: string | number
+    dirty: boolean
+    key: string | null
+    value: T | null
+  }>`
+    SELECT v.version, ${changedHere} AS dirty, c.key, c.value
     FROM data_version v LEFT JOIN derived_cache c ON c.key = ANY(${keys}::text[]) AND c.version = v.version`.execute(
     db,
   )
-  for (const r of rows) if (!r.dirty && r.key !== null) found.set(r.key, r.value)
+  const first = rows[0]
+  const dirty = !first || first.dirty
+  if (!dirty) for (const r of rows) if (r.key !== null) found.set(r.key, r.value as T)
+  const missing = keys.filter((k) => !found.has(k))
+  if (!missing.length) return found
+  if (dirty) {
+    const values = await compute(missing)
+    for (const [i, k] of missing.entries()) found.set(k, normalized(values[i] as T))
+    return found
+  }
+  const version = Number(first.version)
+  const flight = `${version}\u0000${missing.join('\u0000')}`
+  let work = inFlight.get(flight) as Promise<T[]> | undefined
+  if (!work) {
+    work = (async () => {
+      const json = (await compute(missing)).map((v) => JSON.stringify(v))
+      await sql`
+        INSERT INTO derived_cache (key, version, value)
+        SELECT k, ${version}, v::jsonb FROM unnest(${missing}::text[], ${json}::text[]) AS x(k, v)
+        ON CONFLICT (key) DO UPDATE SET version = excluded.version, value = excluded.value, computed_at = now()
+        WHERE derived_cache.version < excluded.version`.execute(db)
+      return json.map((j) => JSON.parse(j) as T)
+    })()
+    inFlight.set(flight, work)
+    work.finally(() => inFlight.delete(flight)).catch(() => {})
+  }
+  const values = await work
+  for (const [i, k] of missing.entries()) found.set(k, values[i] as T)
   return found
 }
 

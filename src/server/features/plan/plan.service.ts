@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
-import { cachedFigures, derived } from '../../db/derived.ts'
+import { derivedMany } from '../../db/derived.ts'
 import { inTransaction } from '../../db/transaction.ts'
 import { AppError } from '../../http/errors.ts'
 import { recordAudit } from '../audit/audit.service.ts'
@@ -61,125 +61,142 @@ export function readPlanData(): PlanData {
 
 // ---------------------------------------------------------------- computed indicators
 
+/** Periods as the indicator statements take them: one row each, numbered from 1 in the given order. */
+type Periods = { start: Date; end: Date }[]
+const periodRows = (periods: Periods) => sql`unnest(${periods.map((p) => p.start)}::timestamptz[],
+  ${periods.map((p) => p.end)}::timestamptz[]) WITH ORDINALITY AS p(s, e, i)`
+/** One value per period, in the periods' order, from rows keyed by the period's number. */
+const byPeriod = <R extends { i: number | string }>(
+  periods: Periods,
+  rows: R[],
+  value: (r: R) => number | null,
+) =>
+  periods.map((_, k) => {
+    const r = rows.find((x) => Number(x.i) === k + 1)
+    return r ? value(r) : null
+  })
+
 /**
- * The named queries behind computed indicators. Each takes a period and returns one value (or null when
- * the period holds nothing to measure). Their definitions are documented in docs/metrics.md.
+ * The named queries behind computed indicators. Each takes periods (the calendar years of a plan period) and
+ * returns one value per period (null when the period holds nothing to measure), all periods in one statement.
+ * Their definitions are documented in docs/metrics.md.
  */
 export const INDICATOR_QUERIES = {
   /** Distinct people of C-level or senior-executive seniority, from organizations other than Member
    * States, attending CTO or CxO meetings held in the period. */
   industry_executives: {
     unit: 'count',
-    run: async (db: Db, start: Date, end: Date) => {
+    run: async (db: Db, periods: Periods) => {
       // A period without an executive meeting has no value (not zero: nothing was measured).
-      const r = await sql<{ n: number; meetings: number }>`
-        SELECT (SELECT count(*) FROM meeting m WHERE m.kind IN ('cto_meeting', 'cxo_meeting')
-                  AND m.status IN ('held', 'concluded') AND m.starts_at BETWEEN ${start} AND ${end})::int AS meetings,
-               count(DISTINCT a.person_id)::int AS n
-        FROM meeting_attendance a JOIN meeting m ON m.id = a.meeting_id
-        JOIN person p ON p.id = a.person_id JOIN organization o ON o.id = a.organization_id
-        WHERE m.kind IN ('cto_meeting', 'cxo_meeting') AND m.status IN ('held', 'concluded')
-          AND m.starts_at BETWEEN ${start} AND ${end}
-          AND p.seniority IN ('c_level', 'senior_executive') AND o.category <> 'member_state'`.execute(db)
-      const row = r.rows[0]
-      return row && Number(row.meetings) ? Number(row.n) : null
+      const { rows } = await sql<{ i: number; n: number; meetings: number }>`
+        SELECT p.i,
+          (SELECT count(*) FROM meeting m WHERE m.kind IN ('cto_meeting', 'cxo_meeting')
+             AND m.status IN ('held', 'concluded') AND m.starts_at BETWEEN p.s AND p.e)::int AS meetings,
+          (SELECT count(DISTINCT a.person_id)
+           FROM meeting_attendance a JOIN meeting m ON m.id = a.meeting_id
+           JOIN person pe ON pe.id = a.person_id JOIN organization o ON o.id = a.organization_id
+           WHERE m.kind IN ('cto_meeting', 'cxo_meeting') AND m.status IN ('held', 'concluded')
+             AND m.starts_at BETWEEN p.s AND p.e
+             AND pe.seniority IN ('c_level', 'senior_executive') AND o.category <> 'member_state')::int AS n
+        FROM ${periodRows(periods)}`.execute(db)
+      return byPeriod(periods, rows, (r) => (Number(r.meetings) ? Number(r.n) : null))
     },
   },
   /** Share (%) of the organizations attending executive meetings held in the period whose country is a
    * developing country. */
   developing_share: {
     unit: 'percent',
-    run: async (db: Db, start: Date, end: Date) => {
-      const r = await sql<{ n: number; d: number }>`
-        SELECT count(DISTINCT a.organization_id)::int AS n,
+    run: async (db: Db, periods: Periods) => {
+      const { rows } = await sql<{ i: number; n: number; d: number }>`
+        SELECT p.i, count(DISTINCT a.organization_id)::int AS n,
                count(DISTINCT a.organization_id) FILTER (WHERE c.development_status = 'developing')::int AS d
-        FROM meeting_attendance a JOIN meeting m ON m.id = a.meeting_id
+        FROM ${periodRows(periods)}
+        JOIN meeting m ON m.starts_at BETWEEN p.s AND p.e
+        JOIN meeting_attendance a ON a.meeting_id = m.id
         JOIN organization o ON o.id = a.organization_id JOIN country c ON c.code = o.country_code
         WHERE m.kind IN ('cto_meeting', 'cxo_meeting') AND m.status IN ('held', 'concluded')
-          AND m.starts_at BETWEEN ${start} AND ${end}`.execute(db)
-      const row = r.rows[0]
-      return row && Number(row.n) ? (100 * Number(row.d)) / Number(row.n) : null
+        GROUP BY p.i`.execute(db)
+      return byPeriod(periods, rows, (r) => (Number(r.n) ? (100 * Number(r.d)) / Number(r.n) : null))
     },
   },
   /** Share (%) of the organizations attending any meeting held in the period whose membership started
    * within the twelve months before the meeting (newcomers). */
   new_member_share: {
     unit: 'percent',
-    run: async (db: Db, start: Date, end: Date) => {
-      const r = await sql<{ n: number; fresh: number }>`
-        SELECT count(DISTINCT a.organization_id)::int AS n,
+    run: async (db: Db, periods: Periods) => {
+      const { rows } = await sql<{ i: number; n: number; fresh: number }>`
+        SELECT p.i, count(DISTINCT a.organization_id)::int AS n,
                count(DISTINCT a.organization_id) FILTER (
                  WHERE o.membership_start > (m.starts_at - interval '12 months')::date
                    AND o.membership_start <= m.starts_at::date)::int AS fresh
-        FROM meeting_attendance a JOIN meeting m ON m.id = a.meeting_id
+        FROM ${periodRows(periods)}
+        JOIN meeting m ON m.starts_at BETWEEN p.s AND p.e
+        JOIN meeting_attendance a ON a.meeting_id = m.id
         JOIN organization o ON o.id = a.organization_id
-        WHERE m.status IN ('held', 'concluded') AND m.starts_at BETWEEN ${start} AND ${end}
-          AND o.category <> 'member_state'`.execute(db)
-      const row = r.rows[0]
-      return row && Number(row.n) ? (100 * Number(row.fresh)) / Number(row.n) : null
+        WHERE m.status IN ('held', 'concluded') AND o.category <> 'member_state'
+        GROUP BY p.i`.execute(db)
+      return byPeriod(periods, rows, (r) => (Number(r.n) ? (100 * Number(r.fresh)) / Number(r.n) : null))
     },
   },
   /** Average satisfaction (%) in the evaluation surveys of workshops held in the period: every answer to
    * a Likert question of a submitted response, scaled so the lowest point is 0 % and the highest 100 %. */
   workshop_satisfaction: {
     unit: 'percent',
-    run: async (db: Db, start: Date, end: Date) => {
-      const rows = await db
-        .selectFrom('consultation_response as r')
-        .innerJoin('consultation as c', 'c.id', 'r.consultation_id')
-        .innerJoin('meeting as m', 'm.id', 'c.meeting_id')
-        .innerJoin('questionnaire_version as q', (j) =>
-          j.onRef('q.consultation_id', '=', 'c.id').onRef('q.version', '=', 'r.questionnaire_version'),
-        )
-        .select(['r.answers', 'q.definition'])
-        .where('c.purpose', '=', 'workshop_evaluation')
-        .where('m.kind', '=', 'workshop')
-        .where('m.starts_at', '>=', start)
-        .where('m.starts_at', '<=', end)
-        .where('r.state', '=', 'submitted')
-        .execute()
-      const scores: number[] = []
-      for (const row of rows) {
-        const def = row.definition as {
-          sections?: { questions?: { id: string; type: string; points?: number }[] }[]
+    run: async (db: Db, periods: Periods) => {
+      const { rows } = await sql<{ i: number; answers: unknown; definition: unknown }>`
+        SELECT p.i, r.answers, q.definition
+        FROM ${periodRows(periods)}
+        JOIN meeting m ON m.starts_at >= p.s AND m.starts_at <= p.e
+        JOIN consultation c ON c.meeting_id = m.id
+        JOIN consultation_response r ON r.consultation_id = c.id
+        JOIN questionnaire_version q ON q.consultation_id = c.id AND q.version = r.questionnaire_version
+        WHERE c.purpose = 'workshop_evaluation' AND m.kind = 'workshop' AND r.state = 'submitted'`.execute(db)
+      return periods.map((_, k) => {
+        const scores: number[] = []
+        for (const row of rows.filter((r) => Number(r.i) === k + 1)) {
+          const def = row.definition as {
+            sections?: { questions?: { id: string; type: string; points?: number }[] }[]
+          }
+          const answers = row.answers as Record<string, unknown>
+          for (const q of (def.sections ?? []).flatMap((s) => s.questions ?? [])) {
+            const v = answers[q.id]
+            const points = q.points ?? 5
+            if (q.type === 'likert' && typeof v === 'number') scores.push((100 * (v - 1)) / (points - 1))
+          }
         }
-        const answers = row.answers as Record<string, unknown>
-        for (const q of (def.sections ?? []).flatMap((s) => s.questions ?? [])) {
-          const v = answers[q.id]
-          const points = q.points ?? 5
-          if (q.type === 'likert' && typeof v === 'number') scores.push((100 * (v - 1)) / (points - 1))
-        }
-      }
-      return scores.length ? scores.reduce((s, v) => s + v, 0) / scores.length : null
+        return scores.length ? scores.reduce((s, v) => s + v, 0) / scores.length : null
+      })
     },
   },
   /** Share (%) of the conclusions of meetings held in the period that have at least one follow-up
    * action done. */
   conclusions_completed: {
     unit: 'percent',
-    run: async (db: Db, start: Date, end: Date) => {
-      const r = await sql<{ n: number; done: number }>`
-        SELECT count(*)::int AS n,
+    run: async (db: Db, periods: Periods) => {
+      const { rows } = await sql<{ i: number; n: number; done: number }>`
+        SELECT p.i, count(*)::int AS n,
                count(*) FILTER (WHERE EXISTS (
                  SELECT 1 FROM follow_up_action f WHERE f.conclusion_id = c.id AND f.status = 'done'))::int AS done
-        FROM conclusion c JOIN meeting m ON m.id = c.meeting_id
-        WHERE m.starts_at BETWEEN ${start} AND ${end}`.execute(db)
-      const row = r.rows[0]
-      return row && Number(row.n) ? (100 * Number(row.done)) / Number(row.n) : null
+        FROM ${periodRows(periods)}
+        JOIN meeting m ON m.starts_at BETWEEN p.s AND p.e
+        JOIN conclusion c ON c.meeting_id = m.id
+        GROUP BY p.i`.execute(db)
+      return byPeriod(periods, rows, (r) => (Number(r.n) ? (100 * Number(r.done)) / Number(r.n) : null))
     },
   },
   /** Feedback (from regional groups and members) recorded on the circulars issued in the period. */
   circular_feedback: {
     unit: 'count',
-    run: async (db: Db, start: Date, end: Date) => {
-      const r = await sql<{ n: number; circulars: number }>`
-        SELECT count(f.id)::int AS n, count(DISTINCT c.id)::int AS circulars
-        FROM circular c LEFT JOIN circular_feedback f ON f.circular_id = c.id
-        WHERE c.issued_on BETWEEN ${start.toISOString().slice(0, 10)}::date AND ${end.toISOString().slice(0, 10)}::date`.execute(
-        db,
-      )
-      const row = r.rows[0]
-      return row && Number(row.circulars) ? Number(row.n) : null
+    run: async (db: Db, periods: Periods) => {
+      const days = (d: Date) => d.toISOString().slice(0, 10)
+      const { rows } = await sql<{ i: number; n: number; circulars: number }>`
+        SELECT p.i, count(f.id)::int AS n, count(DISTINCT c.id)::int AS circulars
+        FROM unnest(${periods.map((p) => days(p.start))}::date[], ${periods.map((p) => days(p.end))}::date[])
+          WITH ORDINALITY AS p(s, e, i)
+        JOIN circular c ON c.issued_on BETWEEN p.s AND p.e
+        LEFT JOIN circular_feedback f ON f.circular_id = c.id
+        GROUP BY p.i`.execute(db)
+      return byPeriod(periods, rows, (r) => (Number(r.circulars) ? Number(r.n) : null))
     },
   },
 } as const
@@ -732,6 +749,13 @@ const num = (v: string | number | null) => (v === null ? null : Number(v))
 const isoDay = (d: Date | string | null) =>
   d === null ? null : typeof d === 'string' ? d : d.toISOString().slice(0, 10)
 
+/** Some indicators' statements failed: the figures computed by the others, which are shown but not stored. */
+class IndicatorFailure extends Error {
+  constructor(readonly values: Map<string, number | null>) {
+    super('indicator computation failed')
+  }
+}
+
 /** Every indicator with its values for the period and its status; a failing query is no_data with its reason. */
 export async function listIndicators(
   db: Db,
@@ -752,42 +776,55 @@ export async function listIndicators(
       to: y === Number(period.to.slice(0, 4)) ? period.to : `${y}-12-31`,
     })
   const figureKey = (query: string, y: { from: string; to: string }) => `indicator:${query}:${y.from}:${y.to}`
-  const cached = await cachedFigures(
+  const computed = rows.filter((r) => r.kind === 'computed')
+  const known = computed.filter((r) => INDICATOR_QUERIES[r.query as IndicatorQuery])
+  // Stored figures in one statement; the missing ones computed one statement per indicator (all its missing
+  // years at once; on PostgreSQL the indicators side by side) and stored in one statement.
+  let failures = new Map<string, string>()
+  const figures = await derivedMany<number | null>(
     db,
-    rows.filter((r) => r.kind === 'computed').flatMap((r) => years.map((y) => figureKey(r.query ?? '', y))),
-  )
-  // The figures not stored yet are computed at once (on PostgreSQL, side by side on the pool's connections).
-  const figures = new Map(
-    rows
-      .filter((r) => r.kind === 'computed')
-      .map((r) => {
-        const q = INDICATOR_QUERIES[r.query as IndicatorQuery]
-        const all = q
-          ? Promise.all(
-              years.map(({ from, to }) => {
-                const key = figureKey(r.query ?? '', { from, to })
-                return cached.has(key)
-                  ? (cached.get(key) as number | null)
-                  : derived(db, key, () =>
-                      q.run(db, new Date(`${from}T00:00:00Z`), new Date(`${to}T23:59:59.999Z`)),
-                    )
-              }),
+    known.flatMap((r) => years.map((y) => figureKey(r.query!, y))),
+    async (missing) => {
+      const values = new Map<string, number | null>()
+      failures = new Map()
+      await Promise.all(
+        known.map(async (r) => {
+          const wanted = years.filter((y) => missing.includes(figureKey(r.query!, y)))
+          if (!wanted.length) return
+          const q = INDICATOR_QUERIES[r.query as IndicatorQuery]
+          try {
+            const got = await q.run(
+              db,
+              wanted.map((y) => ({
+                start: new Date(`${y.from}T00:00:00Z`),
+                end: new Date(`${y.to}T23:59:59.999Z`),
+              })),
             )
-          : Promise.reject(new Error(`no query named ${r.query}`))
-        // Handled where the indicator is listed; until then, not an unhandled rejection.
-        all.catch(() => {})
-        return [r.id, all] as const
-      }),
-  )
+            for (const [k, y] of wanted.entries()) values.set(figureKey(r.query!, y), got[k] ?? null)
+          } catch (error) {
+            failures.set(r.id, error instanceof Error ? error.message : String(error))
+          }
+        }),
+      )
+      // A failed indicator is reported, not stored.
+      if (failures.size) throw new IndicatorFailure(values)
+      return missing.map((k) => values.get(k) ?? null)
+    },
+  ).catch((error) => {
+    if (!(error instanceof IndicatorFailure)) throw error
+    return error.values
+  })
   const out: IndicatorView[] = []
   for (const r of rows) {
     let values: IndicatorView['values'] = []
     let failure: string | null = null
     if (r.kind === 'computed') {
       try {
-        const computed = await figures.get(r.id)!
-        for (const [i, { from, to }] of years.entries()) {
-          const v = computed[i]!
+        if (!INDICATOR_QUERIES[r.query as IndicatorQuery]) throw new Error(`no query named ${r.query}`)
+        const failure = failures.get(r.id)
+        if (failure) throw new Error(failure)
+        for (const { from, to } of years) {
+          const v = figures.get(figureKey(r.query!, { from, to })) ?? null
           if (v !== null)
             values.push({
               on: to,
