@@ -30,6 +30,7 @@ import * as m0027 from './migrations/2026_12_06_0027_advisory_panel.ts'
 import * as m0028 from './migrations/2026_12_06_0028_plan_per_sector.ts'
 import * as m0029 from './migrations/2026_12_06_0029_report_panel_kind.ts'
 import * as m0030 from './migrations/2026_12_06_0030_person_indexes.ts'
+import * as m0031 from './migrations/2026_12_06_0031_response_target_consultation.ts'
 
 // A static map rather than a folder scan: the set of migrations is part of the code, checked by the compiler.
 export const MIGRATIONS: Record<string, Migration> = {
@@ -63,6 +64,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_0028_plan_per_sector': m0028,
   '2026_12_06_0029_report_panel_kind': m0029,
   '2026_12_06_0030_person_indexes': m0030,
+  '2026_12_06_0031_response_target_consultation': m0031,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

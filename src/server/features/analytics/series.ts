@@ -319,12 +319,14 @@ async function computeSeries(
       FROM consultation c JOIN m ON m.id = c.meeting_id
       WHERE c.status <> 'draft' GROUP BY c.meeting_id
     ),
+    -- Targets and submitted answers to them, each counted by consultation (a response to a target belongs
+    -- to the target's consultation: migration 0031), not looked up target by target.
     answers AS (
-      SELECT c.meeting_id, count(ct.id)::int AS targets,
-             count(r.id)::int AS responses
+      SELECT c.meeting_id,
+             sum((SELECT count(*) FROM consultation_target ct WHERE ct.consultation_id = c.id))::int AS targets,
+             sum((SELECT count(*) FROM consultation_response r
+                  WHERE r.consultation_id = c.id AND r.target_id IS NOT NULL AND r.state = 'submitted'))::int AS responses
       FROM consultation c JOIN m ON m.id = c.meeting_id
-      JOIN consultation_target ct ON ct.consultation_id = c.id
-      LEFT JOIN consultation_response r ON r.target_id = ct.id AND r.state = 'submitted'
       WHERE c.status <> 'draft' AND c.closes_at <= m.starts_at GROUP BY c.meeting_id
     ),
     discussed AS (

@@ -251,4 +251,40 @@ describe('consultations', () => {
       ),
     )
   })
+
+  test('a response names a target of its own consultation only (migration 0031)', async () => {
+    const row = (title: string) =>
+      h.db
+        .insertInto('consultation')
+        .values({
+          titles: JSON.stringify({ en: title }),
+          purpose: 'general',
+          audience: JSON.stringify({}),
+          opens_at: new Date('2020-01-01T00:00:00Z'),
+          closes_at: new Date('2020-02-01T00:00:00Z'),
+          confidentiality: 'secretariat',
+          status: 'closed',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    const [a, b] = [await row('A'), await row('B')]
+    const target = await h.db
+      .insertInto('consultation_target')
+      .values({ consultation_id: a.id, country_code: 'KE' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const response = (consultationId: string) =>
+      h.db
+        .insertInto('consultation_response')
+        .values({
+          consultation_id: consultationId,
+          target_id: target.id,
+          questionnaire_version: 1,
+          answers: JSON.stringify({}),
+          state: 'submitted',
+        })
+        .execute()
+    await assert.rejects(response(b.id), /consultation_response_target_consultation_fkey/)
+    await response(a.id)
+  })
 })
