@@ -1208,9 +1208,10 @@ export async function scorecard(
              count(*)::int AS whole
       FROM meeting m WHERE m.kind = 'workshop' AND m.status IN ('held', 'concluded') AND m.starts_at BETWEEN ${start} AND ${end} AND ${of('m.sector_id')}`),
     one(sql<{ part: number; whole: number }>`
-      SELECT count(r.id) FILTER (WHERE r.state = 'submitted')::int AS part, count(t.id)::int AS whole
-      FROM consultation c JOIN consultation_target t ON t.consultation_id = c.id
-      LEFT JOIN consultation_response r ON r.target_id = t.id
+      SELECT coalesce(sum((SELECT count(*) FROM consultation_response r WHERE r.consultation_id = c.id
+               AND r.target_id IS NOT NULL AND r.state = 'submitted')), 0)::int AS part,
+             coalesce(sum((SELECT count(*) FROM consultation_target t WHERE t.consultation_id = c.id)), 0)::int AS whole
+      FROM consultation c
       WHERE c.status <> 'draft' AND c.closes_at BETWEEN ${start} AND ${end} AND ${of('c.sector_id')}`),
     one(sql<{ part: number; whole: number }>`
       SELECT count(*) FILTER (WHERE i.status IN ('in_progress', 'done'))::int AS part,
