@@ -139,8 +139,8 @@ describe('derived figures under the data version', () => {
       // A figure may have no value (a year without meetings): null is a value too, and is kept.
       return missing.map((k) => (k === c ? null : n))
     }
-    const first = await derivedMany(h.db, [a, b, c], compute)
-    assert.deepEqual(asked, [[a, b, c]], 'computed together')
+    const first = await derivedMany(h.db, [a, b, c, a], compute)
+    assert.deepEqual(asked, [[a, b, c]], 'computed together, a key asked twice once')
     assert.equal(first.get(c), null)
     const countries = first.get(a)
     assert.ok(typeof countries === 'number' && countries > 0)

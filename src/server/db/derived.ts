@@ -57,6 +57,8 @@ export async function derivedMany<T>(
   compute: (missing: string[]) => Promise<T[]>,
 ): Promise<Map<string, T>> {
   const found = new Map<string, T>()
+  // Two figures may share a key (two indicators on one query): each key is computed and stored once.
+  keys = [...new Set(keys)]
   if (!keys.length) return found
   const { rows } = await sql<{
     version: string | number
