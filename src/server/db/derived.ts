@@ -15,32 +15,9 @@ import type { Db } from './database.ts'
 /** Whether the current transaction has changed a domain table (set by the data_change trigger, migration 0018). */
 const changedHere = sql<boolean>`current_setting('engage.data_changed', true) IS NOT DISTINCT FROM 'on'`
 
+/** One figure, stored under the data version it was computed from (the rules of `derivedMany`). */
 export async function derived<T>(db: Db, key: string, compute: () => Promise<T>): Promise<T> {
-  const { rows } = await sql<{ version: string | number; dirty: boolean; value: T | null }>`
-    SELECT v.version, ${changedHere} AS dirty, c.value
-    FROM data_version v LEFT JOIN derived_cache c ON c.key = ${key} AND c.version = v.version`.execute(db)
-  const row = rows[0]
-  if (!row || row.dirty) return normalized(await compute())
-  if (row.value !== null) return row.value
-  const version = Number(row.version)
-  // Concurrent requests for the same missing figure in this process wait for one computation.
-  const flight = `${version}\u0000${key}`
-  const pending = inFlight.get(flight) as Promise<T> | undefined
-  if (pending) return pending
-  const work = (async () => {
-    const json = JSON.stringify(await compute())
-    await sql`
-      INSERT INTO derived_cache (key, version, value) VALUES (${key}, ${version}, ${json}::jsonb)
-      ON CONFLICT (key) DO UPDATE SET version = excluded.version, value = excluded.value, computed_at = now()
-      WHERE derived_cache.version < excluded.version`.execute(db)
-    return JSON.parse(json) as T
-  })()
-  inFlight.set(flight, work)
-  try {
-    return await work
-  } finally {
-    inFlight.delete(flight)
-  }
+  return (await derivedMany(db, [key], async () => [await compute()])).get(key) as T
 }
 
 const inFlight = new Map<string, Promise<unknown>>()
