@@ -77,48 +77,45 @@ export async function wtsaReport(
 
   // ------------------------------------------------------------ meetings held
   await progress(t('reports.steps.meetings'), 0.05)
-  const meetings = await db
-    .selectFrom('meeting as m')
-    .leftJoin('country as c', 'c.code', 'm.country_code')
-    .select((eb) => [
-      'm.id',
-      'm.kind',
-      'm.titles',
-      'm.starts_at',
-      'm.format',
-      'm.city',
-      'c.names as country_names',
-      eb
-        .selectFrom('meeting_attendance as a')
-        .whereRef('a.meeting_id', '=', 'm.id')
-        .select(sql<number>`count(DISTINCT a.organization_id)::int`.as('n'))
-        .as('organizations'),
-      eb
-        .selectFrom('meeting_attendance as a')
-        .whereRef('a.meeting_id', '=', 'm.id')
-        .select(sql<number>`count(DISTINCT a.person_id)::int`.as('n'))
-        .as('people'),
-    ])
-    .where('m.status', 'in', HELD)
-    .where('m.starts_at', '>=', start)
-    .where('m.starts_at', '<=', end)
-    .where(sectorIs('m.sector_id', inScope))
-    .orderBy('m.starts_at')
-    .orderBy('m.id')
-    .execute()
-  fig.executiveMeetings = meetings.filter((m) => (EXECUTIVE as readonly string[]).includes(m.kind)).length
-  fig.workshops = meetings.filter((m) => m.kind === 'workshop').length
-
-  const [totals] = (
-    await sql<{ organizations: number; people: number; countries: number }>`
+  // The period's meetings, each with its organizations and people counted in one pass over its attendance,
+  // and the period's totals, side by side.
+  const [meetings, totalRows] = await Promise.all([
+    db
+      .selectFrom('meeting as m')
+      .leftJoin('country as c', 'c.code', 'm.country_code')
+      .leftJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('meeting_attendance as a')
+            .whereRef('a.meeting_id', '=', 'm.id')
+            .select([
+              sql<number>`count(DISTINCT a.organization_id)::int`.as('organizations'),
+              sql<number>`count(DISTINCT a.person_id)::int`.as('people'),
+            ])
+            .as('x'),
+        (join) => join.onTrue(),
+      )
+      .select(['m.id', 'm.kind', 'm.titles', 'm.starts_at', 'm.format', 'm.city', 'c.names as country_names'])
+      .select(['x.organizations', 'x.people'])
+      .where('m.status', 'in', HELD)
+      .where('m.starts_at', '>=', start)
+      .where('m.starts_at', '<=', end)
+      .where(sectorIs('m.sector_id', inScope))
+      .orderBy('m.starts_at')
+      .orderBy('m.id')
+      .execute(),
+    sql<{ organizations: number; people: number; countries: number }>`
       SELECT count(DISTINCT a.organization_id)::int AS organizations, count(DISTINCT a.person_id)::int AS people,
              count(DISTINCT o.country_code)::int AS countries
       FROM meeting_attendance a
       JOIN meeting m ON m.id = a.meeting_id
       JOIN organization o ON o.id = a.organization_id
       WHERE m.status IN ('held', 'concluded') AND m.starts_at >= ${start} AND m.starts_at <= ${end}
-        AND ${sectorIs('m.sector_id', inScope)}`.execute(db)
-  ).rows
+        AND ${sectorIs('m.sector_id', inScope)}`.execute(db),
+  ])
+  fig.executiveMeetings = meetings.filter((m) => (EXECUTIVE as readonly string[]).includes(m.kind)).length
+  fig.workshops = meetings.filter((m) => m.kind === 'workshop').length
+  const totals = totalRows.rows[0]
   fig.organizations = Number(totals?.organizations ?? 0)
   fig.countries = Number(totals?.countries ?? 0)
 
